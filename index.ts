@@ -1,0 +1,10 @@
+// splatgrad: differentiable point splatting in pure TypeScript.
+export { Tensor, type BackwardOptions } from './lib/tensor.js';
+export { tensor, fromArray, zeros, ones, full, scalar, arange, randn, rand, type TensorOptions, type TensorLike } from './lib/create.js';
+export { type DType, type FloatArray } from './lib/dtype.js';
+export { backward, noGrad, enableGrad, isGradEnabled, type TapeNode } from './lib/tape.js';
+export { customOp, type OpSpec, type ForwardContext, type BackwardContext } from './lib/customOp.js';
+export { gradcheck, type GradcheckOptions, type GradcheckReport } from './lib/gradcheck.js';
+export { Random } from './lib/random.js';
+export * from './lib/errors.js';
+export * from './ops/index.js';

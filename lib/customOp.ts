@@ -1,0 +1,104 @@
+// customOp: the one way ops join the tape, built-ins and hand-written kernels alike
+// (the pattern of torch.autograd.Function). An op declares
+//   forward(ctx, ...args)        -> Tensor | Tensor[]   computed over flat typed arrays
+//   backward(ctx, ...gradOutputs) -> one gradient (or null) per tensor argument
+// Tensor arguments (and tensors inside top-level arrays, as for concat) are the differentiable
+// inputs, in argument order; anything else (numbers, index arrays, cameras, options) passes through.
+
+import { type DType, type FloatArray, allocate } from './dtype.js';
+import { DTypeError } from './errors.js';
+import { type Shape, sizeOf } from './shape.js';
+import { isGradEnabled, record } from './tape.js';
+import { Tensor } from './tensor.js';
+
+export interface ForwardContext {
+  /** dtype shared by the tensor arguments (float32 when there are none). */
+  readonly dtype: DType;
+  /** Per tensor argument: will its gradient be needed? Skip saving what backward won't use. */
+  readonly needsInputGrad: readonly boolean[];
+  /** True when a backward may follow (grad mode on and some input requires grad). */
+  readonly recording: boolean;
+  /** Keep values for backward (typed arrays, tensors, numbers...). Ignored when not recording. */
+  save(...values: unknown[]): void;
+  /** Outputs that carry no gradient (indices, counts, caches). */
+  markNonDifferentiable(...outputs: Tensor[]): void;
+  /** A new zero-filled output tensor of the op's dtype. */
+  output(shape: Shape): Tensor;
+}
+
+export interface BackwardContext {
+  readonly dtype: DType;
+  readonly needsInputGrad: readonly boolean[];
+  /** What forward saved, in order. */
+  readonly saved: readonly unknown[];
+  /** The tensor arguments of the forward call, in order. */
+  readonly inputs: readonly Tensor[];
+  /** A zero-filled gradient buffer of the op's dtype. */
+  zeros(n: number): FloatArray;
+}
+
+export type GradOutput = FloatArray | null;
+export type GradInputs = (FloatArray | null | undefined)[];
+
+export interface OpSpec<Args extends unknown[], Out extends Tensor | Tensor[]> {
+  name: string;
+  forward(ctx: ForwardContext, ...args: Args): Out;
+  /** One entry per tensor argument; null/undefined where no gradient flows. `gradOutputs[j]` is null
+   *  when output j received no gradient. */
+  backward(ctx: BackwardContext, ...gradOutputs: GradOutput[]): GradInputs;
+}
+
+/** Tensors among the arguments, in order (top-level tensors and tensors inside top-level arrays). */
+export function tensorArgs(args: readonly unknown[]): Tensor[] {
+  const out: Tensor[] = [];
+  for (const a of args) {
+    if (a instanceof Tensor) out.push(a);
+    else if (Array.isArray(a)) for (const b of a) if (b instanceof Tensor) out.push(b);
+  }
+  return out;
+}
+
+export function customOp<Args extends unknown[], Out extends Tensor | Tensor[]>(spec: OpSpec<Args, Out>): (...args: Args) => Out {
+  const op = (...args: Args): Out => {
+    const inputs = tensorArgs(args);
+    const dtype = inputs.length ? inputs[0].dtype : 'float32';
+    inputs.forEach((t, i) => {
+      if (t.dtype !== dtype) {
+        throw new DTypeError(
+          `${spec.name}: tensor argument ${i}${t.name ? ` (${t.name})` : ''} is ${t.dtype} but the first is ${dtype}; convert one with .to('${dtype}').`,
+        );
+      }
+    });
+    const needsInputGrad = inputs.map((t) => t.requiresGrad);
+    const recording = isGradEnabled() && needsInputGrad.some(Boolean);
+    const saved: unknown[] = [];
+    const nonDiff = new Set<Tensor>();
+    const ctx: ForwardContext = {
+      dtype,
+      needsInputGrad,
+      recording,
+      save: (...values) => {
+        if (recording) saved.push(...values);
+      },
+      markNonDifferentiable: (...outs) => outs.forEach((o) => nonDiff.add(o)),
+      output: (shape) => new Tensor(allocate(dtype, sizeOf(shape)), shape),
+    };
+    const result = spec.forward(ctx, ...args);
+    if (!recording) return result;
+    const outputs: Tensor[] = Array.isArray(result) ? result : [result as Tensor];
+    for (const o of outputs) {
+      if (inputs.includes(o)) throw new TypeError(`${spec.name}: forward must return new tensors, not its inputs (wrap shared storage in new Tensor(...)).`);
+    }
+    const bctx: BackwardContext = {
+      dtype,
+      needsInputGrad,
+      saved,
+      inputs,
+      zeros: (n) => allocate(dtype, n),
+    };
+    record(spec.name, inputs, outputs, (gOut) => spec.backward(bctx, ...gOut), outputs.map((o) => !nonDiff.has(o)));
+    return result;
+  };
+  Object.defineProperty(op, 'name', { value: spec.name });
+  return op;
+}

@@ -1,0 +1,71 @@
+// Typed errors thrown at the public boundary. Each names the argument at fault and the fix,
+// so a user never has to trace a NaN back through the tape.
+
+/** Base class of every error splatgrad throws on purpose. `code` is stable for programs to test. */
+export class SplatgradError extends Error {
+  readonly code: string;
+  constructor(code: string, message: string) {
+    super(message);
+    this.name = new.target.name;
+    this.code = code;
+  }
+}
+
+/** Shapes that cannot be combined (broadcasting, matmul, concat, reshape...). */
+export class ShapeError extends SplatgradError {
+  constructor(message: string) {
+    super('E_SHAPE', message);
+  }
+}
+
+/** A tensor of the wrong dtype, or tensors whose dtypes do not match. */
+export class DTypeError extends SplatgradError {
+  constructor(message: string) {
+    super('E_DTYPE', message);
+  }
+}
+
+/** NaN or infinite values where finite numbers are required (inputs, outputs or gradients). */
+export class NonFiniteError extends SplatgradError {
+  constructor(message: string) {
+    super('E_NONFINITE', message);
+  }
+}
+
+/** An argument that is of the right type but not usable (negative size, unknown option...). */
+export class ArgumentError extends SplatgradError {
+  constructor(message: string) {
+    super('E_ARGUMENT', message);
+  }
+}
+
+/** Misuse of the tape: backward twice through a freed graph, backward of a non-scalar without a seed... */
+export class TapeError extends SplatgradError {
+  constructor(message: string) {
+    super('E_TAPE', message);
+  }
+}
+
+/** gradcheck found an analytic gradient that disagrees with finite differences. */
+export class GradcheckError extends SplatgradError {
+  readonly report: unknown;
+  constructor(message: string, report: unknown) {
+    super('E_GRADCHECK', message);
+    this.report = report;
+  }
+}
+
+/** Index of the first NaN or infinity in `a`, or -1 when all values are finite. */
+export function firstNonFinite(a: ArrayLike<number>): number {
+  for (let i = 0; i < a.length; i++) {
+    const v = a[i];
+    if (v - v !== 0) return i; // NaN - NaN and Inf - Inf are both NaN
+  }
+  return -1;
+}
+
+/** Throws NonFiniteError naming `what` when `a` holds a NaN or an infinity. */
+export function assertFinite(a: ArrayLike<number>, what: string, fix = 'check the inputs for NaN or infinite values'): void {
+  const i = firstNonFinite(a);
+  if (i >= 0) throw new NonFiniteError(`${what} has a non-finite value (${a[i]}) at flat index ${i}; ${fix}.`);
+}
