@@ -2,3 +2,10 @@
 export * from './arithmetic.js';
 export { binaryOp } from './binary.js';
 export { lift, unbroadcast, type Operand } from './broadcast.js';
+export { reshape, flatten, squeeze, unsqueeze, resolveShape } from './reshape.js';
+export { permute, transpose } from './permute.js';
+export { slice, narrow } from './slice.js';
+export { concat, stack } from './concat.js';
+export { indexSelect, gather, scatterAdd, type IndexLike, type IndexArray } from './gather.js';
+export { matmul } from './matmul.js';
+export { dot, cross, norm, normalize } from './vector.js';

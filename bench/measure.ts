@@ -1,0 +1,33 @@
+// Timing with warm-up and medians, and a description of the machine the figures come from.
+
+import os from 'node:os';
+
+export interface Measurement {
+  ms: number;
+  runs: number;
+  minMs: number;
+}
+
+/** Median wall time of `fn` over `runs` after `warmup` untimed calls. */
+export function measure(fn: () => void, runs = 15, warmup = 3): Measurement {
+  for (let i = 0; i < warmup; i++) fn();
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    fn();
+    times.push(performance.now() - t0);
+  }
+  times.sort((a, b) => a - b);
+  return { ms: times[Math.floor(times.length / 2)], runs, minMs: times[0] };
+}
+
+export function machine(): Record<string, unknown> {
+  const cpus = os.cpus();
+  return {
+    node: process.version,
+    platform: `${os.platform()} ${os.arch()}`,
+    cpu: cpus[0]?.model ?? 'unknown',
+    cores: cpus.length,
+    memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+  };
+}

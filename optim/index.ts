@@ -1,0 +1,6 @@
+// Optimizers, gradient clipping and learning-rate schedules.
+export { Optimizer, type BaseHyperparameters, type OptimizerStateDict, type ParamGroup, type ParamGroupSpec, type Params, type ParamState } from './optimizer.js';
+export { SGD, type SGDHyperparameters, type SGDOptions } from './sgd.js';
+export { Adam, type AdamHyperparameters, type AdamOptions } from './adam.js';
+export { clipGradNorm, clipGradValue, type ClipGradNormOptions } from './clip.js';
+export { ReduceLROnPlateau, StepLR, type HasParamGroups, type ReduceLROnPlateauOptions, type StepLROptions } from './schedules.js';
