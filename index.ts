@@ -8,3 +8,4 @@ export { gradcheck, type GradcheckOptions, type GradcheckReport } from './lib/gr
 export { Random } from './lib/random.js';
 export * from './lib/errors.js';
 export * from './ops/index.js';
+export * from './optim/index.js';

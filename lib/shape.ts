@@ -91,13 +91,17 @@ export function broadcastStrides(shape: Shape, outShape: Shape): number[] {
 export function broadcastIndex(shape: Shape, outShape: Shape): Int32Array {
   const n = sizeOf(outShape);
   const map = new Int32Array(n);
-  const strides = broadcastStrides(shape, outShape);
   const nd = outShape.length;
+  if (n === 0 || nd === 0) return map;
+  const strides = broadcastStrides(shape, outShape);
+  // innermost axis in a tight loop; an odometer over the outer axes
+  const inner = outShape[nd - 1];
+  const step = strides[nd - 1];
   const counter = new Array<number>(nd).fill(0);
   let off = 0;
-  for (let i = 0; i < n; i++) {
-    map[i] = off;
-    for (let d = nd - 1; d >= 0; d--) {
+  for (let base = 0; base < n; base += inner) {
+    for (let k = 0; k < inner; k++) map[base + k] = off + k * step;
+    for (let d = nd - 2; d >= 0; d--) {
       counter[d]++;
       off += strides[d];
       if (counter[d] < outShape[d]) break;

@@ -5,8 +5,8 @@ import type { Tensor } from '../lib/tensor.js';
 import { binaryOp } from './binary.js';
 import type { Operand } from './broadcast.js';
 
-export const add = binaryOp('add', (a, b) => a + b, () => 1, () => 1);
-export const sub = binaryOp('sub', (a, b) => a - b, () => 1, () => -1);
+export const add = binaryOp('add', (a, b) => a + b, 1, 1);
+export const sub = binaryOp('sub', (a, b) => a - b, 1, -1);
 export const mul = binaryOp('mul', (a, b) => a * b, (_a, b) => b, (a) => a);
 
 const divRaw = binaryOp('div', (a, b) => a / b, (_a, b) => 1 / b, (_a, b, y) => -y / b);

@@ -57,20 +57,28 @@ function reduceSum(name: string) {
     name,
     forward(ctx, x: Tensor, r: Reduction, scale: number) {
       const out = ctx.output(r.outShape);
+      const X = x.data, Y = out.data;
+      if (Y.length === 1) {
+        // a full reduction (the usual loss) needs no index map
+        let s = 0;
+        for (let i = 0; i < X.length; i++) s += X[i];
+        Y[0] = s * scale;
+        ctx.save(null, scale, X.length);
+        return out;
+      }
       const map = broadcastIndex(r.keptShape, x.shape);
       const acc = new Float64Array(sizeOf(r.outShape));
-      const X = x.data;
       for (let i = 0; i < X.length; i++) acc[map[i]] += X[i];
-      const Y = out.data;
       for (let j = 0; j < Y.length; j++) Y[j] = acc[j] * scale;
-      ctx.save(map, scale);
+      ctx.save(map, scale, X.length);
       return out;
     },
     backward(ctx, gy) {
-      const [map, scale] = ctx.saved as [Int32Array, number];
+      const [map, scale, n] = ctx.saved as [Int32Array | null, number, number];
       const g = gy!;
-      const gx = ctx.zeros(map.length);
-      for (let i = 0; i < gx.length; i++) gx[i] = g[map[i]] * scale;
+      const gx = ctx.zeros(n);
+      if (!map) gx.fill(g[0] * scale);
+      else for (let i = 0; i < n; i++) gx[i] = g[map[i]] * scale;
       return [gx];
     },
   });

@@ -174,6 +174,7 @@ export class ReduceLROnPlateau {
 
   private isBetter(metric: number): boolean {
     const { best, threshold } = this;
+    if (!Number.isFinite(best)) return true; // the first metric is the baseline (and Infinity * 0 would be NaN)
     if (this.mode === 'min') return this.thresholdMode === 'rel' ? metric < best * (1 - threshold) : metric < best - threshold;
     return this.thresholdMode === 'rel' ? metric > best * (1 + threshold) : metric > best + threshold;
   }

@@ -1,0 +1,79 @@
+// `npm run bench [-- --json]`: engine figures (median ms after warm-up). The DSS rows (forward,
+// backward, thread scaling, the PyTorch peer) join this table with their issues.
+
+import { randn } from '../lib/create.js';
+import { add, matmul, mul, normalize, sum } from '../ops/index.js';
+import { Adam } from '../optim/index.js';
+import { machine, measure } from './measure.js';
+
+interface Row {
+  op: string;
+  size: string;
+  threads: number;
+  ms: number;
+  note?: string;
+}
+
+const rows: Row[] = [];
+
+function run(op: string, size: string, fn: () => void, note?: string): void {
+  const m = measure(fn);
+  rows.push({ op, size, threads: 1, ms: +m.ms.toFixed(3), ...(note ? { note } : {}) });
+}
+
+// elementwise forward + backward over a million float32 values
+{
+  const x = randn([1_000_000], { requiresGrad: true, seed: 1 });
+  const w = randn([1_000_000], { seed: 2 });
+  run('elementwise-fwd-bwd', '1e6', () => {
+    x.grad = null;
+    sum(add(mul(x, w), x)).backward();
+  }, 'sum(x*w + x), forward + backward');
+}
+
+// a batch of 3x3 matmuls, the shape of per-point frames
+{
+  const a = randn([8000, 3, 3], { requiresGrad: true, seed: 3 });
+  const b = randn([8000, 3, 3], { seed: 4 });
+  run('matmul-3x3-batch', '8000', () => {
+    a.grad = null;
+    sum(matmul(a, b)).backward();
+  }, 'forward + backward');
+}
+
+// normalize N x 3 normals, the hot path of every normal update
+{
+  const n = randn([8000, 3], { requiresGrad: true, seed: 5 });
+  run('normalize', '8000x3', () => {
+    n.grad = null;
+    sum(normalize(n)).backward();
+  }, 'forward + backward');
+}
+
+// tape overhead: a chain of 1,000 tiny ops
+{
+  const s = randn([1], { requiresGrad: true, seed: 6 });
+  run('tape-chain', '1000 ops', () => {
+    s.grad = null;
+    let y = s;
+    for (let i = 0; i < 1000; i++) y = mul(y, 1.0001);
+    y.backward();
+  }, 'per-op cost of the tape, forward + backward');
+}
+
+// one Adam step over 20,000 x 3 parameters
+{
+  const p = randn([20000, 3], { requiresGrad: true, seed: 7 });
+  p.grad = randn([20000, 3], { seed: 8 });
+  const opt = new Adam([p], { lr: 1e-3 });
+  run('adam-step', '60000', () => opt.step());
+}
+
+if (process.argv.includes('--json')) {
+  console.log(JSON.stringify({ machine: machine(), results: rows }, null, 2));
+} else {
+  const m = machine();
+  console.log(`splatgrad bench on ${m.cpu} (${m.cores} cores), node ${m.node}; median of 15 runs after 3 warm-up runs\n`);
+  console.log(`${'op'.padEnd(22)}${'size'.padEnd(12)}${'threads'.padEnd(9)}${'ms'.padStart(10)}  note`);
+  for (const r of rows) console.log(`${r.op.padEnd(22)}${r.size.padEnd(12)}${String(r.threads).padEnd(9)}${r.ms.toFixed(3).padStart(10)}  ${r.note ?? ''}`);
+}
