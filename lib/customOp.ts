@@ -6,7 +6,7 @@
 // inputs, in argument order; anything else (numbers, index arrays, cameras, options) passes through.
 
 import { type DType, type FloatArray, allocate } from './dtype.js';
-import { DTypeError } from './errors.js';
+import { DTypeError, NonFiniteError, firstNonFinite } from './errors.js';
 import { type Shape, sizeOf } from './shape.js';
 import { isGradEnabled, record } from './tape.js';
 import { Tensor } from './tensor.js';
@@ -46,6 +46,22 @@ export interface OpSpec<Args extends unknown[], Out extends Tensor | Tensor[]> {
   /** One entry per tensor argument; null/undefined where no gradient flows. `gradOutputs[j]` is null
    *  when output j received no gradient. */
   backward(ctx: BackwardContext, ...gradOutputs: GradOutput[]): GradInputs;
+  /** Outputs may hold NaN/Infinity on purpose (default false: a non-finite output throws). */
+  allowNonFinite?: boolean;
+}
+
+/** Nothing returns NaN silently: a non-finite output throws, naming the input it came from if any. */
+function checkOutputs(name: string, inputs: readonly Tensor[], outputs: readonly Tensor[]): void {
+  outputs.forEach((o, j) => {
+    const bad = firstNonFinite(o.data);
+    if (bad < 0) return;
+    const source = inputs.findIndex((t) => firstNonFinite(t.data) >= 0);
+    const cause =
+      source >= 0
+        ? `tensor argument ${source}${inputs[source].name ? ` (${inputs[source].name})` : ''} already holds a non-finite value at flat index ${firstNonFinite(inputs[source].data)}; find where it was made (tensor() rejects NaN, fromArray and in-place writes do not)`
+        : 'the inputs are finite, so the op left its domain (overflow, division by zero); rescale or clamp the inputs';
+    throw new NonFiniteError(`${name}: output ${j} has a non-finite value (${o.data[bad]}) at flat index ${bad}: ${cause}.`);
+  });
 }
 
 /** Tensors among the arguments, in order (top-level tensors and tensors inside top-level arrays). */
@@ -84,8 +100,9 @@ export function customOp<Args extends unknown[], Out extends Tensor | Tensor[]>(
       output: (shape) => new Tensor(allocate(dtype, sizeOf(shape)), shape),
     };
     const result = spec.forward(ctx, ...args);
-    if (!recording) return result;
     const outputs: Tensor[] = Array.isArray(result) ? result : [result as Tensor];
+    if (!spec.allowNonFinite) checkOutputs(spec.name, inputs, outputs);
+    if (!recording) return result;
     for (const o of outputs) {
       if (inputs.includes(o)) throw new TypeError(`${spec.name}: forward must return new tensors, not its inputs (wrap shared storage in new Tensor(...)).`);
     }

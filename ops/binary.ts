@@ -19,10 +19,14 @@ function chainRule(d: Partial, g: FloatArray, A: FloatArray, B: FloatArray, Y: F
   else for (let i = 0; i < n; i++) out[i] = g[i] * d(A[ia ? ia[i] : i], B[ib ? ib[i] : i], Y[i]);
 }
 
-/** Builds a broadcasting op y = f(a, b) with dy/da and dy/db. */
-export function binaryOp(name: string, f: Scalar2, dA: Partial, dB: Partial): (a: Operand, b: Operand) => Tensor {
+/**
+ * Builds a broadcasting op y = f(a, b) with dy/da and dy/db. `checksOwnOutput`: the caller checks
+ * finiteness itself with a more specific message (div, pow), so customOp's generic check is skipped.
+ */
+export function binaryOp(name: string, f: Scalar2, dA: Partial, dB: Partial, checksOwnOutput = false): (a: Operand, b: Operand) => Tensor {
   const op = customOp({
     name,
+    allowNonFinite: checksOwnOutput,
     forward(ctx, a: Tensor, b: Tensor) {
       const shape = broadcastShapes(a.shape, b.shape, ['a', 'b']);
       const out = ctx.output(shape);

@@ -17,6 +17,7 @@ const powRaw = binaryOp(
   // b = 0 gives a constant 1 whose derivative is 0, also at a = 0 where b a^(b-1) would be 0 * Inf.
   (a, b) => (b === 0 ? 0 : b * Math.pow(a, b - 1)),
   (a, _b, y) => y * Math.log(a),
+  true,
 );
 
 function at(flat: number, shape: readonly number[]): string {
