@@ -331,7 +331,8 @@ export class Camera {
   /** Plain data that Camera.fromMatrix (and the camera file reader) turns back into an equal camera. */
   toJSON(): CameraJSON {
     const m = this.worldToCameraMatrix();
-    const rows = [0, 1, 2, 3].map((i) => Array.from(m.subarray(i * 4, i * 4 + 4)));
+    // + 0 turns -0 into 0, so JSON text and deep equality are stable
+    const rows = [0, 1, 2, 3].map((i) => Array.from(m.subarray(i * 4, i * 4 + 4), (v) => v + 0));
     const json: CameraJSON = { width: this.width, height: this.height, fx: this.fx, fy: this.fy, cx: this.cx, cy: this.cy, worldToCamera: rows };
     if (this.near !== DEFAULT_NEAR) json.near = this.near;
     return json;

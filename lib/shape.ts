@@ -85,29 +85,38 @@ export function broadcastStrides(shape: Shape, outShape: Shape): number[] {
 }
 
 /**
- * For every flat index of `outShape`, the flat index into an array of `shape` broadcast to it.
- * One Int32Array per broadcast: cheap to build, and keeps the inner loops of ops plain.
+ * For every flat index i of an array of `shape` (row-major) with multi-index idx,
+ * map[i] = offset + sum_d idx[d] * strides[d]: how a strided view (a permutation of the axes,
+ * a slice, a broadcast) reads contiguous storage.
  */
-export function broadcastIndex(shape: Shape, outShape: Shape): Int32Array {
-  const n = sizeOf(outShape);
+export function stridedIndex(shape: Shape, strides: readonly number[], offset = 0): Int32Array {
+  const n = sizeOf(shape);
   const map = new Int32Array(n);
-  const nd = outShape.length;
-  if (n === 0 || nd === 0) return map;
-  const strides = broadcastStrides(shape, outShape);
+  const nd = shape.length;
+  if (n === 0) return map;
+  if (nd === 0) {
+    map[0] = offset;
+    return map;
+  }
   // innermost axis in a tight loop; an odometer over the outer axes
-  const inner = outShape[nd - 1];
+  const inner = shape[nd - 1];
   const step = strides[nd - 1];
   const counter = new Array<number>(nd).fill(0);
-  let off = 0;
+  let off = offset;
   for (let base = 0; base < n; base += inner) {
     for (let k = 0; k < inner; k++) map[base + k] = off + k * step;
     for (let d = nd - 2; d >= 0; d--) {
       counter[d]++;
       off += strides[d];
-      if (counter[d] < outShape[d]) break;
+      if (counter[d] < shape[d]) break;
       off -= strides[d] * counter[d];
       counter[d] = 0;
     }
   }
   return map;
+}
+
+/** For every flat index of `outShape`, the flat index into an array of `shape` broadcast to it. */
+export function broadcastIndex(shape: Shape, outShape: Shape): Int32Array {
+  return stridedIndex(outShape, broadcastStrides(shape, outShape));
 }

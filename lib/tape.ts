@@ -26,10 +26,9 @@ export function isGradEnabled(): boolean {
   return gradEnabled;
 }
 
-/** Runs `fn` without recording anything on the tape (like torch.no_grad). */
-export function noGrad<T>(fn: () => T): T {
+function withGradMode<T>(enabled: boolean, fn: () => T): T {
   const prev = gradEnabled;
-  gradEnabled = false;
+  gradEnabled = enabled;
   try {
     return fn();
   } finally {
@@ -37,16 +36,11 @@ export function noGrad<T>(fn: () => T): T {
   }
 }
 
+/** Runs `fn` without recording anything on the tape (like torch.no_grad). */
+export const noGrad = <T>(fn: () => T): T => withGradMode(false, fn);
+
 /** Re-enables recording inside a noGrad region. */
-export function enableGrad<T>(fn: () => T): T {
-  const prev = gradEnabled;
-  gradEnabled = true;
-  try {
-    return fn();
-  } finally {
-    gradEnabled = prev;
-  }
-}
+export const enableGrad = <T>(fn: () => T): T => withGradMode(true, fn);
 
 /** Records a node and marks its differentiable outputs. Used by customOp; rarely called directly. */
 export function record(name: string, inputs: Tensor[], outputs: Tensor[], backwardFn: BackwardFn, differentiable: boolean[]): TapeNode {

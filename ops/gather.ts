@@ -10,7 +10,7 @@ import { customOp } from '../lib/customOp.js';
 import { ArgumentError, ShapeError } from '../lib/errors.js';
 import { normalizeAxis, sizeOf, unravelIndex } from '../lib/shape.js';
 import { Tensor } from '../lib/tensor.js';
-import { axisLayout, stridedIndex } from './strided.js';
+import { axisLayout, readThroughOp, stridedIndex } from './strided.js';
 
 /** Integer indices with a shape. */
 export interface IndexArray {
@@ -133,22 +133,7 @@ function checkIndexShape(index: Index, x: Tensor, axis: number, op: string, xNam
   });
 }
 
-const gatherOp = customOp({
-  name: 'gather',
-  forward(ctx, x: Tensor, offsets: Int32Array, shape: number[]) {
-    const out = ctx.output(shape);
-    const X = x.data, Y = out.data;
-    for (let k = 0; k < Y.length; k++) Y[k] = X[offsets[k]];
-    ctx.save(offsets, x.size);
-    return out;
-  },
-  backward(ctx, g) {
-    const [offsets, n] = ctx.saved as [Int32Array, number];
-    const gx = ctx.zeros(n);
-    for (let k = 0; k < offsets.length; k++) gx[offsets[k]] += g![k];
-    return [gx];
-  },
-});
+const gatherOp = readThroughOp('gather');
 
 /** y[i][j][k] = x[index[i][j][k]][j][k] for axis 0 (and likewise for other axes); y has index's shape. */
 export function gather(x: Tensor, axis: number, index: IndexLike): Tensor {

@@ -2,29 +2,17 @@
 // reads the input with strides x.strides[dims[i]]; the backward writes the gradient through the
 // same (bijective) index map.
 
-import { customOp } from '../lib/customOp.js';
 import { ShapeError } from '../lib/errors.js';
 import { normalizeAxis } from '../lib/shape.js';
 import type { Tensor } from '../lib/tensor.js';
-import { stridedIndex } from './strided.js';
+import { readThroughOp, stridedIndex } from './strided.js';
 
-const permuteOp = customOp({
-  name: 'permute',
-  forward(ctx, x: Tensor, dims: number[]) {
-    const out = ctx.output(dims.map((d) => x.shape[d]));
-    const map = stridedIndex(out.shape, dims.map((d) => x.strides[d]));
-    const X = x.data, Y = out.data;
-    for (let i = 0; i < Y.length; i++) Y[i] = X[map[i]];
-    ctx.save(map);
-    return out;
-  },
-  backward(ctx, g) {
-    const [map] = ctx.saved as [Int32Array];
-    const gx = ctx.zeros(map.length);
-    for (let i = 0; i < map.length; i++) gx[map[i]] = g![i];
-    return [gx];
-  },
-});
+const readPermuted = readThroughOp('permute');
+
+function permuteOp(x: Tensor, dims: number[]): Tensor {
+  const shape = dims.map((d) => x.shape[d]);
+  return readPermuted(x, stridedIndex(shape, dims.map((d) => x.strides[d])), shape);
+}
 
 /** Output axis i is input axis dims[i] (negative axes allowed); dims must be a permutation of 0..ndim-1. */
 export function permute(x: Tensor, dims: readonly number[]): Tensor {

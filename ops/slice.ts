@@ -2,31 +2,18 @@
 // it is read through a strided index map and its gradient is written back through the same map
 // (every other element of x gets zero).
 
-import { customOp } from '../lib/customOp.js';
 import { ArgumentError, ShapeError } from '../lib/errors.js';
 import { normalizeAxis } from '../lib/shape.js';
 import type { Tensor } from '../lib/tensor.js';
-import { stridedIndex } from './strided.js';
+import { readThroughOp, stridedIndex } from './strided.js';
 
-const sliceOp = customOp({
-  name: 'slice',
-  forward(ctx, x: Tensor, begin: number[], size: number[]) {
-    const out = ctx.output(size);
-    let offset = 0;
-    for (let d = 0; d < begin.length; d++) offset += begin[d] * x.strides[d];
-    const map = stridedIndex(size, x.strides, offset);
-    const X = x.data, Y = out.data;
-    for (let i = 0; i < Y.length; i++) Y[i] = X[map[i]];
-    ctx.save(map, x.size);
-    return out;
-  },
-  backward(ctx, g) {
-    const [map, n] = ctx.saved as [Int32Array, number];
-    const gx = ctx.zeros(n);
-    for (let i = 0; i < map.length; i++) gx[map[i]] = g![i];
-    return [gx];
-  },
-});
+const readBox = readThroughOp('slice');
+
+function sliceOp(x: Tensor, begin: number[], size: number[]): Tensor {
+  let offset = 0;
+  for (let d = 0; d < begin.length; d++) offset += begin[d] * x.strides[d];
+  return readBox(x, stridedIndex(size, x.strides, offset), size);
+}
 
 /**
  * The box x[begin[0] : begin[0]+size[0], begin[1] : ..., ...] (like tf.slice).

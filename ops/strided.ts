@@ -2,32 +2,32 @@
 // axes, a slice) is materialised by reading through a map: out[i] = x[map[i]]. The same map
 // scatters the gradient back: gx[map[i]] = g[i].
 
+import { customOp } from '../lib/customOp.js';
 import type { Shape } from '../lib/shape.js';
+import type { Tensor } from '../lib/tensor.js';
+
+export { stridedIndex } from '../lib/shape.js';
 
 /**
- * For every flat index i of an array of `shape` (row-major) with multi-index idx,
- * map[i] = offset + sum_d idx[d] * strides[d].
+ * An op out[i] = x[map[i]] with the adjoint gx[map[i]] += g[i]: the one kernel behind permute,
+ * slice and gather (+= so repeated indices, as gather allows, add up). `name` labels the tape node.
  */
-export function stridedIndex(shape: Shape, strides: readonly number[], offset = 0): Int32Array {
-  let n = 1;
-  for (const d of shape) n *= d;
-  const map = new Int32Array(n);
-  const nd = shape.length;
-  const counter = new Array<number>(nd).fill(0);
-  let off = offset;
-  for (let i = 0; i < n; i++) {
-    map[i] = off;
-    // odometer increment over the multi-index, last axis fastest
-    for (let d = nd - 1; d >= 0; d--) {
-      counter[d]++;
-      off += strides[d];
-      if (counter[d] < shape[d]) break;
-      off -= strides[d] * counter[d];
-      counter[d] = 0;
-    }
-  }
-  return map;
-}
+export const readThroughOp = (name: string) => customOp({
+  name,
+  forward(ctx, x: Tensor, map: Int32Array, shape: Shape) {
+    const out = ctx.output(shape);
+    const X = x.data, Y = out.data;
+    for (let i = 0; i < Y.length; i++) Y[i] = X[map[i]];
+    ctx.save(map, x.size);
+    return out;
+  },
+  backward(ctx, g) {
+    const [map, n] = ctx.saved as [Int32Array, number];
+    const gx = ctx.zeros(n);
+    for (let i = 0; i < map.length; i++) gx[map[i]] += g![i];
+    return [gx];
+  },
+});
 
 /** Sizes around `axis`: `outer` blocks of `len` rows of `inner` contiguous values. */
 export function axisLayout(shape: Shape, axis: number): { outer: number; len: number; inner: number } {
