@@ -9,3 +9,4 @@ export { Random } from './lib/random.js';
 export * from './lib/errors.js';
 export * from './ops/index.js';
 export * from './optim/index.js';
+export * from './geometry/index.js';

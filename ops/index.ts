@@ -16,3 +16,5 @@ export * from './clamp.js';
 export { maximum, minimum, max, min } from './minmax.js';
 export { sum, mean, type Axes } from './reduce.js';
 export { where, type Condition } from './where.js';
+export { projectPoints, projectPointsWithDepth } from './project.js';
+export { shade } from './shade.js';
