@@ -1,0 +1,134 @@
+// The DSS splat op (dss.md §2): oriented points -> image, depth, normal and alpha images plus the
+// per-pixel cache of the A front-most splats. A custom op: positions, normals and attributes are
+// its tensor inputs; the camera and options pass through.
+//
+// Its backward (visibility factorization and the artificial gradient, dss.md §3) is issue 5;
+// until then it throws rather than returning a silent zero.
+
+import type { Camera } from '../../geometry/camera.js';
+import { customOp } from '../../lib/customOp.js';
+import { ArgumentError, NonFiniteError, ShapeError, TapeError, firstNonFinite } from '../../lib/errors.js';
+import { Tensor } from '../../lib/tensor.js';
+import { composite } from './composite.js';
+import { ewaSplatReference } from './ewaSplatReference.js';
+import { type ResolvedSplatOptions, type SplatOptions, resolveSplatOptions } from './options.js';
+import { type RasterStats, rasterizeSplats } from './rasterizeSplats.js';
+import { type CullCounts, screenSplats } from './screenSplats.js';
+import { type SplatCache } from './splatCache.js';
+import { cloudScale } from './cloudScale.js';
+
+export interface SplatRender {
+  /** H x W x C rendered attributes (differentiable w.r.t. positions, normals, attributes). */
+  image: Tensor;
+  /** H x W camera depth (0 where empty). */
+  depth: Tensor;
+  /** H x W x 3 world normals (0 where empty). */
+  normal: Tensor;
+  /** H x W coverage (1 where a splat is visible). */
+  alpha: Tensor;
+  /** The front-most splats of every pixel (for the backward and the occlusion counter). */
+  cache: SplatCache;
+  /** The options after defaults (sigma, merge threshold...). */
+  options: ResolvedSplatOptions;
+  culled: CullCounts;
+  stats: RasterStats;
+}
+
+export interface SplatCall extends SplatOptions {
+  /** 'fast' (default) or 'reference' (the textbook twin, every pixel x every point). */
+  implementation?: 'fast' | 'reference';
+}
+
+/** Checks shapes and values at the public boundary; returns the number of channels. */
+function validate(positions: Tensor, normals: Tensor, attributes: Tensor): number {
+  if (!(positions instanceof Tensor) || positions.ndim !== 2 || positions.shape[1] !== 3) {
+    throw new ShapeError(`positions must be an N x 3 tensor, got ${positions instanceof Tensor ? `[${positions.shape}]` : typeof positions}.`);
+  }
+  const n = positions.shape[0];
+  if (n === 0) throw new ArgumentError('positions is empty: the cloud needs at least one point to render.');
+  if (!(normals instanceof Tensor) || normals.ndim !== 2 || normals.shape[0] !== n || normals.shape[1] !== 3) {
+    throw new ShapeError(`normals must be an N x 3 tensor with N = ${n} (one per position), got ${normals instanceof Tensor ? `[${normals.shape}]` : typeof normals}.`);
+  }
+  if (!(attributes instanceof Tensor) || attributes.ndim !== 2 || attributes.shape[0] !== n || attributes.shape[1] < 1) {
+    throw new ShapeError(`attributes must be an N x C tensor with N = ${n} (e.g. shaded RGB colours), got ${attributes instanceof Tensor ? `[${attributes.shape}]` : typeof attributes}.`);
+  }
+  for (const [t, name] of [[positions, 'positions'], [normals, 'normals'], [attributes, 'attributes']] as const) {
+    const bad = firstNonFinite(t.data);
+    if (bad >= 0) throw new NonFiniteError(`${name}[${Math.floor(bad / t.shape[1])}] has a non-finite value (${t.data[bad]}); remove or fix that point before rendering.`);
+  }
+  const N = normals.data;
+  for (let k = 0; k < n; k++) {
+    if (N[3 * k] === 0 && N[3 * k + 1] === 0 && N[3 * k + 2] === 0) {
+      throw new ArgumentError(`normals[${k}] is the zero vector, so the splat has no orientation; give every point a non-zero normal.`);
+    }
+  }
+  return attributes.shape[1];
+}
+
+interface SplatView {
+  camera: Camera;
+  options: ResolvedSplatOptions;
+  implementation: 'fast' | 'reference';
+  /** Filled by the forward. */
+  result?: { cache: SplatCache; culled: CullCounts; stats: RasterStats };
+}
+
+const splatOp = customOp({
+  name: 'ewaSplat',
+  forward(ctx, positions: Tensor, normals: Tensor, attributes: Tensor, view: SplatView) {
+    const { camera, options: o } = view;
+    const channels = attributes.shape[1];
+    let cache: SplatCache, culled: CullCounts, stats: RasterStats;
+    if (view.implementation === 'reference') {
+      cache = ewaSplatReference(positions.data, normals.data, camera, o);
+      culled = { backface: 0, behind: 0, offscreen: 0 };
+      stats = { evaluations: positions.shape[0] * camera.width * camera.height };
+    } else {
+      const screen = screenSplats(positions.data, normals.data, camera, o);
+      culled = screen.culled;
+      ({ cache, stats } = rasterizeSplats(screen.splats, camera.width, camera.height, o.frontCount, o.cutoff, o.mergeThreshold));
+    }
+    const H = camera.height, W = camera.width;
+    const image = ctx.output([H, W, channels]);
+    const depth = ctx.output([H, W]);
+    const normal = ctx.output([H, W, 3]);
+    const alpha = ctx.output([H, W]);
+    composite(cache, attributes.data, channels, normals.data, o.background, { image: image.data, depth: depth.data, normal: normal.data, alpha: alpha.data });
+    ctx.markNonDifferentiable(depth, normal, alpha);
+    view.result = { cache, culled, stats };
+    ctx.save(cache);
+    return [image, depth, normal, alpha];
+  },
+  backward() {
+    throw new TapeError('ewaSplat: the backward pass (visibility factorization and artificial gradient) is not implemented yet; it lands with the DSS backward issue.');
+  },
+});
+
+/**
+ * Renders oriented points with screen-space EWA splats from one camera (dss.md §2).
+ * positions, normals: N x 3; attributes: N x C (e.g. shaded colours from `shade`).
+ */
+export function ewaSplat(positions: Tensor, normals: Tensor, attributes: Tensor, camera: Camera, options: SplatCall = {}): SplatRender {
+  const channels = validate(positions, normals, attributes);
+  if (!camera || typeof camera.toCamera !== 'function') throw new ArgumentError('camera must be a Camera (Camera.lookAt or Camera.fromMatrix).');
+  const resolved = resolveSplatOptions(options, channels, () => cloudScale(positions.data));
+  const implementation = options.implementation ?? 'fast';
+  if (implementation !== 'fast' && implementation !== 'reference') throw new ArgumentError(`options.implementation must be 'fast' or 'reference', got ${JSON.stringify(implementation)}.`);
+  const view: SplatView = { camera, options: resolved, implementation };
+  const [image, depth, normal, alpha] = splatOp(positions, normals, attributes, view);
+  const r = view.result!;
+  return { image, depth, normal, alpha, cache: r.cache, options: resolved, culled: r.culled, stats: r.stats };
+}
+
+/** One render per camera; `attributes` may depend on the view (shading with per-view lights). */
+export function ewaSplatViews(positions: Tensor, normals: Tensor, attributes: Tensor | ((camera: Camera, view: number) => Tensor), cameras: readonly Camera[], options: SplatCall = {}): SplatRender[] {
+  if (!Array.isArray(cameras) || cameras.length === 0) throw new ArgumentError('cameras must be a non-empty array of Camera.');
+  // measure the cloud once for all views
+  const fixed: SplatCall = { ...options };
+  if (fixed.sigma === undefined || fixed.mergeThreshold === undefined) {
+    const m = cloudScale(positions.data);
+    fixed.sigma ??= (options.sigmaScale ?? 1) * m.spacing;
+    fixed.mergeThreshold ??= resolveSplatOptions({ sigma: 1 }, 1, () => m).mergeThreshold;
+  }
+  return cameras.map((camera, v) => ewaSplat(positions, normals, typeof attributes === 'function' ? attributes(camera, v) : attributes, camera, fixed));
+}

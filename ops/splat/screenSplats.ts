@@ -1,0 +1,128 @@
+// Every oriented point as an elliptical Gaussian in screen space (dss.md §2, patent [0032]-[0042]).
+//
+// With c = R p + t, n_c = R n / |n| and the perspective Jacobian
+//   P' = [[fx/z, 0, -fx x/z^2], [0, fy/z, -fy y/z^2]]        (c = (x, y, z))
+// the 2x2 Jacobian J = P' R [u v] of the tangent frame satisfies J J^T = P' (I - n_c n_c^T) P'^T,
+// so for the isotropic kernel V = sigma^2 I (eq. 1) no tangent frame is needed:
+//   M = sigma^2 J J^T + I                    (eq. 3, + I: the one-pixel low-pass filter)
+//   |det J| = sqrt(det(J J^T))
+//   rho_bar(x) = |det J| exp(-1/2 d^T M^-1 d) / (2 pi sqrt(det M)),   d = x - x_k
+// Truncation at 1/2 d^T M^-1 d <= C (eq. 4/5) bounds the ellipse by |dx| <= sqrt(2 C M_xx),
+// |dy| <= sqrt(2 C M_yy), the box of pixels a splat visits [0042].
+
+import { ArgumentError } from '../../lib/errors.js';
+import type { Camera } from '../../geometry/camera.js';
+import type { ResolvedSplatOptions } from './options.js';
+
+/** Per-splat screen-space parameters, structure of arrays (index k = point k). */
+export interface ScreenSplats {
+  count: number;
+  /** false where the splat is culled (backface, behind the camera, degenerate). */
+  active: Uint8Array;
+  /** Centre in pixels (continuous coordinates: pixel (i, j) has its centre at (i + 0.5, j + 0.5)). */
+  px: Float64Array;
+  py: Float64Array;
+  /** Camera depth c_z of the centre. */
+  depth: Float64Array;
+  /** M^-1 = [[ia, ib], [ib, ic]]. */
+  ia: Float64Array;
+  ib: Float64Array;
+  ic: Float64Array;
+  /** |det J| / (2 pi sqrt(det M)): rho_bar at the centre. */
+  scale: Float64Array;
+  /** Inclusive pixel box x0..x1, y0..y1 (clipped to the image; x0 > x1 when off screen). */
+  x0: Int32Array;
+  x1: Int32Array;
+  y0: Int32Array;
+  y1: Int32Array;
+}
+
+/** Which points are not rendered and why (for tests and diagnostics). */
+export interface CullCounts {
+  backface: number;
+  behind: number;
+  offscreen: number;
+}
+
+export function screenSplats(positions: ArrayLike<number>, normals: ArrayLike<number>, camera: Camera, o: ResolvedSplatOptions): { splats: ScreenSplats; culled: CullCounts } {
+  const n = positions.length / 3;
+  const s: ScreenSplats = {
+    count: n,
+    active: new Uint8Array(n),
+    px: new Float64Array(n),
+    py: new Float64Array(n),
+    depth: new Float64Array(n),
+    ia: new Float64Array(n),
+    ib: new Float64Array(n),
+    ic: new Float64Array(n),
+    scale: new Float64Array(n),
+    x0: new Int32Array(n),
+    x1: new Int32Array(n),
+    y0: new Int32Array(n),
+    y1: new Int32Array(n),
+  };
+  const culled: CullCounts = { backface: 0, behind: 0, offscreen: 0 };
+  const R = camera.R, t = camera.t;
+  const { fx, fy, cx, cy, width, height, near } = camera;
+  const s2 = o.sigma * o.sigma;
+  const twoC = 2 * o.cutoff;
+  for (let k = 0; k < n; k++) {
+    const p0 = positions[3 * k], p1 = positions[3 * k + 1], p2 = positions[3 * k + 2];
+    const x = R[0] * p0 + R[1] * p1 + R[2] * p2 + t[0];
+    const y = R[3] * p0 + R[4] * p1 + R[5] * p2 + t[1];
+    const z = R[6] * p0 + R[7] * p1 + R[8] * p2 + t[2];
+    if (!(z > near)) {
+      if (o.behindCamera === 'error') {
+        throw new ArgumentError(`positions[${k}] is at depth ${z} from the camera, at or behind its near plane ${near}; move the camera back, or pass behindCamera: 'cull' to skip such points.`);
+      }
+      culled.behind++;
+      continue;
+    }
+    const m0 = normals[3 * k], m1 = normals[3 * k + 1], m2 = normals[3 * k + 2];
+    const len = Math.hypot(m0, m1, m2);
+    const nx = (R[0] * m0 + R[1] * m1 + R[2] * m2) / len;
+    const ny = (R[3] * m0 + R[4] * m1 + R[5] * m2) / len;
+    const nz = (R[6] * m0 + R[7] * m1 + R[8] * m2) / len;
+    // n . view, view = unit vector from the point to the eye = -c / |c|
+    const facing = -(nx * x + ny * y + nz * z) / Math.hypot(x, y, z);
+    if (o.backfaceCulling && facing < o.cullThreshold) {
+      culled.backface++;
+      continue;
+    }
+    // P' rows: a = (fx/z, 0, -fx x/z^2), b = (0, fy/z, -fy y/z^2); Q = P' (I - n n^T) P'^T
+    const iz = 1 / z;
+    const a0 = fx * iz, a2 = -fx * x * iz * iz;
+    const b1 = fy * iz, b2 = -fy * y * iz * iz;
+    const an = a0 * nx + a2 * nz; // a . n
+    const bn = b1 * ny + b2 * nz; // b . n
+    const qxx = a0 * a0 + a2 * a2 - an * an;
+    const qxy = a2 * b2 - an * bn;
+    const qyy = b1 * b1 + b2 * b2 - bn * bn;
+    const detQ = Math.max(qxx * qyy - qxy * qxy, 0);
+    const mxx = s2 * qxx + 1, mxy = s2 * qxy, myy = s2 * qyy + 1;
+    const detM = mxx * myy - mxy * mxy;
+    const X = fx * x * iz + cx;
+    const Y = fy * y * iz + cy;
+    const rx = Math.sqrt(twoC * mxx), ry = Math.sqrt(twoC * myy);
+    // pixel i has centre i + 0.5: it is inside [X - rx, X + rx] when i in [X - rx - 0.5, X + rx - 0.5]
+    const x0 = Math.max(0, Math.ceil(X - rx - 0.5)), x1 = Math.min(width - 1, Math.floor(X + rx - 0.5));
+    const y0 = Math.max(0, Math.ceil(Y - ry - 0.5)), y1 = Math.min(height - 1, Math.floor(Y + ry - 0.5));
+    if (x0 > x1 || y0 > y1) {
+      culled.offscreen++;
+      continue;
+    }
+    s.active[k] = 1;
+    s.px[k] = X;
+    s.py[k] = Y;
+    s.depth[k] = z;
+    s.ia[k] = myy / detM;
+    s.ib[k] = -mxy / detM;
+    s.ic[k] = mxx / detM;
+    s.scale[k] = Math.sqrt(detQ) / (2 * Math.PI * Math.sqrt(detM));
+    s.x0[k] = x0;
+    s.x1[k] = x1;
+    s.y0[k] = y0;
+    s.y1[k] = y1;
+  }
+  return { splats: s, culled };
+}
