@@ -17,34 +17,32 @@ export interface CompositeImages {
   alpha: FloatArray;
 }
 
-export function composite(cache: SplatCache, attributes: ArrayLike<number>, channels: number, normals: ArrayLike<number>, background: readonly number[], out: CompositeImages): void {
-  const { width, height, frontCount: A } = cache;
-  const P = width * height;
+export function composite(cache: SplatCache, attributes: FloatArray, channels: number, normals: FloatArray, background: readonly number[], out: CompositeImages): void {
+  const { width, height, frontCount: A, index, rho, depth: slotDepth, visible } = cache;
   const { image, depth, normal, alpha } = out;
-  const acc = new Float64Array(channels);
+  const P = width * height;
   for (let p = 0; p < P; p++) {
-    const v = cache.visible[p];
+    const v = visible[p];
+    const px = p * channels;
     if (v === 0) {
-      for (let c = 0; c < channels; c++) image[p * channels + c] = background[c];
+      for (let c = 0; c < channels; c++) image[px + c] = background[c];
       continue;
     }
     let wsum = 0, z = 0, nx = 0, ny = 0, nz = 0;
-    acc.fill(0);
-    for (let s = 0; s < v; s++) {
-      const slot = p * A + s;
-      const k = cache.index[slot];
-      const r = cache.rho[slot];
+    for (let s = p * A, end = p * A + v; s < end; s++) {
+      const k = index[s];
+      const r = rho[s];
       wsum += r;
-      z += r * cache.depth[slot];
+      z += r * slotDepth[s];
       nx += r * normals[3 * k];
       ny += r * normals[3 * k + 1];
       nz += r * normals[3 * k + 2];
-      for (let c = 0; c < channels; c++) acc[c] += r * attributes[k * channels + c];
+      for (let c = 0, kc = k * channels; c < channels; c++) image[px + c] += r * attributes[kc + c];
     }
     const inv = 1 / wsum;
-    for (let c = 0; c < channels; c++) image[p * channels + c] = acc[c] * inv;
+    for (let c = 0; c < channels; c++) image[px + c] *= inv;
     depth[p] = z * inv;
-    const len = Math.hypot(nx, ny, nz) || 1;
+    const len = Math.sqrt(nx * nx + ny * ny + nz * nz) || 1;
     normal[3 * p] = nx / len;
     normal[3 * p + 1] = ny / len;
     normal[3 * p + 2] = nz / len;

@@ -79,12 +79,12 @@ export function screenSplats(positions: ArrayLike<number>, normals: ArrayLike<nu
       continue;
     }
     const m0 = normals[3 * k], m1 = normals[3 * k + 1], m2 = normals[3 * k + 2];
-    const len = Math.hypot(m0, m1, m2);
+    const len = Math.sqrt(m0 * m0 + m1 * m1 + m2 * m2);
     const nx = (R[0] * m0 + R[1] * m1 + R[2] * m2) / len;
     const ny = (R[3] * m0 + R[4] * m1 + R[5] * m2) / len;
     const nz = (R[6] * m0 + R[7] * m1 + R[8] * m2) / len;
     // n . view, view = unit vector from the point to the eye = -c / |c|
-    const facing = -(nx * x + ny * y + nz * z) / Math.hypot(x, y, z);
+    const facing = -(nx * x + ny * y + nz * z) / Math.sqrt(x * x + y * y + z * z);
     if (o.backfaceCulling && facing < o.cullThreshold) {
       culled.backface++;
       continue;

@@ -11,7 +11,7 @@ export interface SplatCache {
   /** Point index per slot, -1 when empty. */
   index: Int32Array;
   /** rho_bar (the smooth splat weight, before visibility) per slot. */
-  rho: Float64Array;
+  rho: Float32Array;
   /** Camera depth of the splat per slot. */
   depth: Float64Array;
   /** Cached entries per pixel. */
@@ -27,7 +27,7 @@ export function emptyCache(width: number, height: number, frontCount: number): S
     height,
     frontCount,
     index: new Int32Array(slots).fill(-1),
-    rho: new Float64Array(slots),
+    rho: new Float32Array(slots),
     depth: new Float64Array(slots),
     count: new Uint8Array(width * height),
     visible: new Uint8Array(width * height),
