@@ -7,14 +7,15 @@
 
 import type { Camera } from '../../geometry/camera.js';
 import { customOp } from '../../lib/customOp.js';
-import { ArgumentError, NonFiniteError, ShapeError, TapeError, firstNonFinite } from '../../lib/errors.js';
+import { ArgumentError, NonFiniteError, ShapeError, firstNonFinite } from '../../lib/errors.js';
 import { Tensor } from '../../lib/tensor.js';
 import { composite } from './composite.js';
 import { ewaSplatReference } from './ewaSplatReference.js';
 import { type ResolvedSplatOptions, type SplatOptions, resolveSplatOptions } from './options.js';
 import { type RasterStats, rasterizeSplats } from './rasterizeSplats.js';
-import { type CullCounts, screenSplats } from './screenSplats.js';
-import { type SplatCache } from './splatCache.js';
+import { type CullCounts, type ScreenSplats, screenSplats } from './screenSplats.js';
+import { type SplatCache, refreshWeights } from './splatCache.js';
+import { accumulateSmooth, chainSplat, emptySums } from './smoothBackward.js';
 import { cloudScale } from './cloudScale.js';
 
 export interface SplatRender {
@@ -37,6 +38,11 @@ export interface SplatRender {
 export interface SplatCall extends SplatOptions {
   /** 'fast' (default) or 'reference' (the textbook twin, every pixel x every point). */
   implementation?: 'fast' | 'reference';
+  /**
+   * Freeze the visibility h (eq. 9): render with these front lists (from an earlier render's
+   * `cache`), recomputing only the smooth weights rho_bar. For checking the smooth gradient.
+   */
+  visibility?: SplatCache;
 }
 
 /** Checks shapes and values at the public boundary; returns the number of channels. */
@@ -69,6 +75,7 @@ interface SplatView {
   camera: Camera;
   options: ResolvedSplatOptions;
   implementation: 'fast' | 'reference';
+  visibility?: SplatCache;
   /** Filled by the forward. */
   result?: { cache: SplatCache; culled: CullCounts; stats: RasterStats };
 }
@@ -79,14 +86,19 @@ const splatOp = customOp({
     const { camera, options: o } = view;
     const channels = attributes.shape[1];
     let cache: SplatCache, culled: CullCounts, stats: RasterStats;
-    if (view.implementation === 'reference') {
+    let screen: ScreenSplats;
+    if (view.visibility) {
+      // h frozen: same lists, fresh smooth weights (no culling: the lists decide)
+      ({ splats: screen, culled } = screenSplats(positions.data, normals.data, camera, { ...o, backfaceCulling: false, behindCamera: 'cull' }));
+      cache = refreshWeights(view.visibility, screen);
+      stats = { evaluations: 0 };
+    } else if (view.implementation === 'reference') {
+      ({ splats: screen, culled } = screenSplats(positions.data, normals.data, camera, o));
       cache = ewaSplatReference(positions.data, normals.data, camera, o);
-      culled = { backface: 0, behind: 0, offscreen: 0 };
       stats = { evaluations: positions.shape[0] * camera.width * camera.height };
     } else {
-      const screen = screenSplats(positions.data, normals.data, camera, o);
-      culled = screen.culled;
-      ({ cache, stats } = rasterizeSplats(screen.splats, camera.width, camera.height, o.frontCount, o.cutoff, o.mergeThreshold));
+      ({ splats: screen, culled } = screenSplats(positions.data, normals.data, camera, o));
+      ({ cache, stats } = rasterizeSplats(screen, camera.width, camera.height, o.frontCount, o.cutoff, o.mergeThreshold));
     }
     const H = camera.height, W = camera.width;
     const image = ctx.output([H, W, channels]);
@@ -96,11 +108,22 @@ const splatOp = customOp({
     composite(cache, attributes.data, channels, normals.data, o.background, { image: image.data, depth: depth.data, normal: normal.data, alpha: alpha.data });
     ctx.markNonDifferentiable(depth, normal, alpha);
     view.result = { cache, culled, stats };
-    ctx.save(cache);
+    ctx.save(positions, normals, attributes, view, screen, cache, image);
     return [image, depth, normal, alpha];
   },
-  backward() {
-    throw new TapeError('ewaSplat: the backward pass (visibility factorization and artificial gradient) is not implemented yet; it lands with the DSS backward issue.');
+  backward(ctx, gImage) {
+    const [positions, normals, attributes, view, screen, cache, image] = ctx.saved as [Tensor, Tensor, Tensor, SplatView, ScreenSplats, SplatCache, Tensor];
+    const [needP, needN, needW] = ctx.needsInputGrad;
+    const n = positions.shape[0];
+    const gP = needP ? ctx.zeros(3 * n) : null;
+    const gN = needN ? ctx.zeros(3 * n) : null;
+    const gW = needW ? ctx.zeros(attributes.size) : null;
+    if (!gImage) return [gP, gN, gW];
+    // the smooth part, exact (eq. 11 without the visibility term)
+    const sums = emptySums(n);
+    accumulateSmooth(cache, screen, attributes.data, attributes.shape[1], image.data, gImage, gW, sums);
+    if (gP || gN) for (let k = 0; k < n; k++) chainSplat(k, sums, positions.data, normals.data, view.camera, view.options.sigma, gP, gN);
+    return [gP, gN, gW];
   },
 });
 
@@ -114,7 +137,7 @@ export function ewaSplat(positions: Tensor, normals: Tensor, attributes: Tensor,
   const resolved = resolveSplatOptions(options, channels, () => cloudScale(positions.data));
   const implementation = options.implementation ?? 'fast';
   if (implementation !== 'fast' && implementation !== 'reference') throw new ArgumentError(`options.implementation must be 'fast' or 'reference', got ${JSON.stringify(implementation)}.`);
-  const view: SplatView = { camera, options: resolved, implementation };
+  const view: SplatView = { camera, options: resolved, implementation, visibility: options.visibility };
   const [image, depth, normal, alpha] = splatOp(positions, normals, attributes, view);
   const r = view.result!;
   return { image, depth, normal, alpha, cache: r.cache, options: resolved, culled: r.culled, stats: r.stats };

@@ -11,7 +11,7 @@ export interface SplatCache {
   /** Point index per slot, -1 when empty. */
   index: Int32Array;
   /** rho_bar (the smooth splat weight, before visibility) per slot. */
-  rho: Float32Array;
+  rho: Float64Array;
   /** Camera depth of the splat per slot. */
   depth: Float64Array;
   /** Cached entries per pixel. */
@@ -27,7 +27,7 @@ export function emptyCache(width: number, height: number, frontCount: number): S
     height,
     frontCount,
     index: new Int32Array(slots).fill(-1),
-    rho: new Float32Array(slots),
+    rho: new Float64Array(slots),
     depth: new Float64Array(slots),
     count: new Uint8Array(width * height),
     visible: new Uint8Array(width * height),
@@ -61,4 +61,23 @@ export function countOccluded(cache: SplatCache, counts: Float64Array | Uint32Ar
       }
     }
   }
+}
+
+/**
+ * The same front lists with rho_bar recomputed from new splat parameters, without truncation:
+ * the render with the visibility h frozen (eq. 9), for checking the smooth gradient.
+ */
+export function refreshWeights(frozen: SplatCache, splat: { px: Float64Array; py: Float64Array; ia: Float64Array; ib: Float64Array; ic: Float64Array; scale: Float64Array; depth: Float64Array }): SplatCache {
+  const A = frozen.frontCount;
+  const out: SplatCache = { ...frozen, rho: new Float64Array(frozen.rho.length), depth: new Float64Array(frozen.depth.length) };
+  for (let p = 0; p < frozen.count.length; p++) {
+    const dx0 = (p % frozen.width) + 0.5, dy0 = ((p / frozen.width) | 0) + 0.5;
+    for (let s = 0; s < frozen.count[p]; s++) {
+      const k = frozen.index[p * A + s];
+      const dx = dx0 - splat.px[k], dy = dy0 - splat.py[k];
+      out.rho[p * A + s] = splat.scale[k] * Math.exp(-0.5 * (splat.ia[k] * dx * dx + 2 * splat.ib[k] * dx * dy + splat.ic[k] * dy * dy));
+      out.depth[p * A + s] = splat.depth[k];
+    }
+  }
+  return out;
 }

@@ -1,0 +1,127 @@
+// The exact half of the DSS backward (dss.md §3, eq. 9-11): gradients through the smooth weights
+// rho_bar and the attributes, with the visibility h held fixed.
+//
+// Per pixel x (eq. 6) with S = sum_k rho_k over the visible splats and I = sum_k rho_k w_k / S:
+//   dI/dw_k = rho_k / S,        dI/drho_k = (w_k - I) / S.
+// Per splat k, with u = M^-1 (x - x_k) and a = dL/drho_k * rho_k summed over its pixels:
+//   dL/dx_k = sum a u                                   (rho = s exp(-1/2 d^T M^-1 d))
+//   dL/dM   = 1/2 sum a u u^T - 1/2 M^-1 sum a           (exp term and 1/sqrt(det M))
+//   dL/dQ   = sigma^2 dL/dM + 1/2 Q^-1 sum a              (M = sigma^2 Q + I, |det J| = sqrt(det Q))
+// and then, with c = R p + t, Q = P'(c) (I - m m^T) P'(c)^T and m = R n / |n|, back to p and n
+// (chainSplat). The per-splat sums make the cost one pass over the cached pixels plus O(N).
+
+import type { Camera } from '../../geometry/camera.js';
+import type { FloatArray } from '../../lib/dtype.js';
+import type { ScreenSplats } from './screenSplats.js';
+import type { SplatCache } from './splatCache.js';
+
+/** Per splat: sum a, sum a u (2), sum a u u^T (3, symmetric). */
+export interface SplatSums {
+  a: Float64Array;
+  ux: Float64Array;
+  uy: Float64Array;
+  uxx: Float64Array;
+  uxy: Float64Array;
+  uyy: Float64Array;
+}
+
+export function emptySums(n: number): SplatSums {
+  return { a: new Float64Array(n), ux: new Float64Array(n), uy: new Float64Array(n), uxx: new Float64Array(n), uxy: new Float64Array(n), uyy: new Float64Array(n) };
+}
+
+/**
+ * One pass over the visible cache entries: attribute gradients into `gAttributes` and the
+ * per-splat sums. `image` is the forward output (I), `gImage` dL/dI.
+ */
+export function accumulateSmooth(cache: SplatCache, screen: ScreenSplats, attributes: FloatArray, channels: number, image: FloatArray, gImage: FloatArray, gAttributes: FloatArray | null, sums: SplatSums): void {
+  const { width, height, frontCount: A, index, rho, visible } = cache;
+  for (let p = 0; p < width * height; p++) {
+    const v = visible[p];
+    if (v === 0) continue;
+    const base = p * A, px = p * channels;
+    let S = 0;
+    for (let s = 0; s < v; s++) S += rho[base + s];
+    const invS = 1 / S;
+    const xc = (p % width) + 0.5, yc = ((p / width) | 0) + 0.5;
+    for (let s = 0; s < v; s++) {
+      const k = index[base + s], r = rho[base + s];
+      let dLdrho = 0;
+      for (let c = 0; c < channels; c++) {
+        const g = gImage[px + c];
+        dLdrho += g * (attributes[k * channels + c] - image[px + c]);
+        if (gAttributes) gAttributes[k * channels + c] += g * r * invS;
+      }
+      const a = dLdrho * invS * r;
+      const dx = xc - screen.px[k], dy = yc - screen.py[k];
+      const ux = screen.ia[k] * dx + screen.ib[k] * dy;
+      const uy = screen.ib[k] * dx + screen.ic[k] * dy;
+      sums.a[k] += a;
+      sums.ux[k] += a * ux;
+      sums.uy[k] += a * uy;
+      sums.uxx[k] += a * ux * ux;
+      sums.uxy[k] += a * ux * uy;
+      sums.uyy[k] += a * uy * uy;
+    }
+  }
+}
+
+/** dL/dp_k and dL/dn_k (added into gP, gN) from splat k's sums; see the header for the chain. */
+export function chainSplat(k: number, sums: SplatSums, positions: FloatArray, normals: FloatArray, camera: Camera, sigma: number, gP: FloatArray | null, gN: FloatArray | null): void {
+  const sa = sums.a[k];
+  if (sa === 0 && sums.ux[k] === 0 && sums.uy[k] === 0 && sums.uxx[k] === 0 && sums.uxy[k] === 0 && sums.uyy[k] === 0) return;
+  const R = camera.R, t = camera.t, fx = camera.fx, fy = camera.fy;
+  const p0 = positions[3 * k], p1 = positions[3 * k + 1], p2 = positions[3 * k + 2];
+  const x = R[0] * p0 + R[1] * p1 + R[2] * p2 + t[0];
+  const y = R[3] * p0 + R[4] * p1 + R[5] * p2 + t[1];
+  const z = R[6] * p0 + R[7] * p1 + R[8] * p2 + t[2];
+  const n0 = normals[3 * k], n1 = normals[3 * k + 1], n2 = normals[3 * k + 2];
+  const nl = Math.sqrt(n0 * n0 + n1 * n1 + n2 * n2);
+  const mx = (R[0] * n0 + R[1] * n1 + R[2] * n2) / nl;
+  const my = (R[3] * n0 + R[4] * n1 + R[5] * n2) / nl;
+  const mz = (R[6] * n0 + R[7] * n1 + R[8] * n2) / nl;
+  const iz = 1 / z, iz2 = iz * iz;
+  // rows of P': r0 = (a0, 0, a2), r1 = (0, b1, b2)
+  const a0 = fx * iz, a2 = -fx * x * iz2, b1 = fy * iz, b2 = -fy * y * iz2;
+  const am = a0 * mx + a2 * mz, bm = b1 * my + b2 * mz; // r . m
+  const qxx = a0 * a0 + a2 * a2 - am * am, qxy = a2 * b2 - am * bm, qyy = b1 * b1 + b2 * b2 - bm * bm;
+  const s2 = sigma * sigma;
+  const mxx = s2 * qxx + 1, mxy = s2 * qxy, myy = s2 * qyy + 1;
+  const detM = mxx * myy - mxy * mxy, detQ = qxx * qyy - qxy * qxy;
+  // dL/dM = 1/2 sum a u u^T - 1/2 M^-1 sum a
+  const gmxx = 0.5 * sums.uxx[k] - (0.5 * sa * myy) / detM;
+  const gmxy = 0.5 * sums.uxy[k] + (0.5 * sa * mxy) / detM;
+  const gmyy = 0.5 * sums.uyy[k] - (0.5 * sa * mxx) / detM;
+  // dL/dQ = sigma^2 dL/dM + 1/2 Q^-1 sum a
+  const hq = detQ > 0 ? (0.5 * sa) / detQ : 0;
+  const gxx = s2 * gmxx + hq * qyy, gxy = s2 * gmxy - hq * qxy, gyy = s2 * gmyy + hq * qxx;
+  // dL/dP' = 2 G P' S with S r = r - m (m . r)
+  const sr0x = a0 - mx * am, sr0y = -my * am, sr0z = a2 - mz * am;
+  const sr1x = -mx * bm, sr1y = b1 - my * bm, sr1z = b2 - mz * bm;
+  const g0x = 2 * (gxx * sr0x + gxy * sr1x), g0z = 2 * (gxx * sr0z + gxy * sr1z);
+  const g1y = 2 * (gxy * sr0y + gyy * sr1y), g1z = 2 * (gxy * sr0z + gyy * sr1z);
+  // dL/dc: through the centre x_k = (fx x/z + cx, fy y/z + cy) and through the entries of P'
+  const gx = sums.ux[k], gy = sums.uy[k];
+  const dcx = gx * a0 + g0z * (-fx * iz2);
+  const dcy = gy * b1 + g1z * (-fy * iz2);
+  const dcz = gx * a2 + gy * b2 + g0x * (-fx * iz2) + g0z * (2 * fx * x * iz2 * iz) + g1y * (-fy * iz2) + g1z * (2 * fy * y * iz2 * iz);
+  if (gP) {
+    // dL/dp = R^T dL/dc
+    gP[3 * k] += R[0] * dcx + R[3] * dcy + R[6] * dcz;
+    gP[3 * k + 1] += R[1] * dcx + R[4] * dcy + R[7] * dcz;
+    gP[3 * k + 2] += R[2] * dcx + R[5] * dcy + R[8] * dcz;
+  }
+  if (gN) {
+    // dL/dm = -2 (P'^T G P') m, then m = R n / |n|
+    const dmx = -2 * (gxx * a0 * am + gxy * a0 * bm);
+    const dmy = -2 * (gxy * b1 * am + gyy * b1 * bm);
+    const dmz = -2 * (gxx * a2 * am + gxy * (a2 * bm + b2 * am) + gyy * b2 * bm);
+    const hx = (R[0] * dmx + R[3] * dmy + R[6] * dmz) / nl;
+    const hy = (R[1] * dmx + R[4] * dmy + R[7] * dmz) / nl;
+    const hz = (R[2] * dmx + R[5] * dmy + R[8] * dmz) / nl;
+    const u0 = n0 / nl, u1 = n1 / nl, u2 = n2 / nl;
+    const along = hx * u0 + hy * u1 + hz * u2;
+    gN[3 * k] += hx - along * u0;
+    gN[3 * k + 1] += hy - along * u1;
+    gN[3 * k + 2] += hz - along * u2;
+  }
+}
