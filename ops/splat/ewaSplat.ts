@@ -2,8 +2,9 @@
 // per-pixel cache of the A front-most splats. A custom op: positions, normals and attributes are
 // its tensor inputs; the camera and options pass through.
 //
-// Its backward (visibility factorization and the artificial gradient, dss.md §3) is issue 5;
-// until then it throws rather than returning a silent zero.
+// Its backward is the DSS factorization (dss.md §3): exact through rho_bar and the attributes
+// (smoothBackward.ts), plus the artificial gradient in place of the visibility term
+// (artificialGradient.ts). With `visibility` frozen the render is smooth and only the exact part runs.
 
 import type { Camera } from '../../geometry/camera.js';
 import { customOp } from '../../lib/customOp.js';
@@ -16,6 +17,7 @@ import { type RasterStats, rasterizeSplats } from './rasterizeSplats.js';
 import { type CullCounts, type ScreenSplats, screenSplats } from './screenSplats.js';
 import { type SplatCache, refreshWeights } from './splatCache.js';
 import { accumulateSmooth, chainSplat, emptySums } from './smoothBackward.js';
+import { artificialScreenGradient, chainScreenGradient } from './artificialGradient.js';
 import { cloudScale } from './cloudScale.js';
 
 export interface SplatRender {
@@ -123,6 +125,13 @@ const splatOp = customOp({
     const sums = emptySums(n);
     accumulateSmooth(cache, screen, attributes.data, attributes.shape[1], image.data, gImage, gW, sums);
     if (gP || gN) for (let k = 0; k < n; k++) chainSplat(k, sums, positions.data, normals.data, view.camera, view.options.sigma, gP, gN);
+    // the visibility part of dI/dp: the artificial gradient (eq. 11a-14); dh/dn = 0 (eq. 10)
+    if (gP && view.options.window > 0 && !view.visibility) {
+      const gScreen = new Float64Array(3 * n);
+      const focal = 0.5 * (view.camera.fx + view.camera.fy);
+      artificialScreenGradient(cache, screen, attributes.data, attributes.shape[1], image.data, gImage, focal, view.options, gScreen);
+      chainScreenGradient(gScreen, positions.data, view.camera, focal, gP);
+    }
     return [gP, gN, gW];
   },
 });

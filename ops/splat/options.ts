@@ -22,6 +22,8 @@ export interface SplatOptions {
   cullThreshold?: number;
   /** 'error' (default): a point at or behind the camera's near plane throws; 'cull': it is skipped. */
   behindCamera?: 'error' | 'cull';
+  /** Side of the pixel window the artificial gradient scans around each splat (default 16; 0 turns it off). */
+  window?: number;
 }
 
 export interface ResolvedSplatOptions {
@@ -33,8 +35,11 @@ export interface ResolvedSplatOptions {
   backfaceCulling: boolean;
   cullThreshold: number;
   behindCamera: 'error' | 'cull';
+  window: number;
 }
 
+/** Default side of the square pixel window the artificial gradient scans around each splat. */
+export const DEFAULT_WINDOW = 16;
 export const DEFAULT_CUTOFF = 2;
 export const DEFAULT_FRONT_COUNT = 5;
 export const DEFAULT_CULL_THRESHOLD = 0.05;
@@ -67,5 +72,7 @@ export function resolveSplatOptions(options: SplatOptions, channels: number, mea
   if (!Number.isFinite(cullThreshold) || Math.abs(cullThreshold) >= 1) throw new ArgumentError(`options.cullThreshold must be in (-1, 1), got ${cullThreshold}.`);
   const behindCamera = options.behindCamera ?? 'error';
   if (behindCamera !== 'error' && behindCamera !== 'cull') throw new ArgumentError(`options.behindCamera must be 'error' or 'cull', got ${JSON.stringify(behindCamera)}.`);
-  return { sigma, cutoff, frontCount, mergeThreshold, background, backfaceCulling: options.backfaceCulling ?? true, cullThreshold, behindCamera };
+  const window = options.window ?? DEFAULT_WINDOW;
+  if (!Number.isFinite(window) || window < 0) throw new ArgumentError(`options.window must be a non-negative number of pixels (0 turns the artificial gradient off), got ${window}.`);
+  return { sigma, cutoff, frontCount, mergeThreshold, background, backfaceCulling: options.backfaceCulling ?? true, cullThreshold, behindCamera, window };
 }

@@ -1,0 +1,179 @@
+// The artificial gradient of DSS (dss.md §3, patent [0062]-[0077], eq. 12-14): what replaces
+// (dI_x/dh_k)(dh_k/dp_k), the derivative of the visibility step, which is zero or undefined.
+//
+// For splat k and each pixel x in a window around it, Delta I_x is the change of x if k moved to
+// cover it (or off it, when k is visible there), evaluated with eq. 6 over x's cached front list.
+// Only moves that lower the loss count (eq. 12): sum_c dL/dI_xc Delta I_xc < 0. The translation
+// D = q_x - p_k (eq. 13) is measured in pixels, with depth converted to pixels at the splat's
+// distance (dz f / z), and per scenario (Fig. 3):
+//   (a) k not visible at x, a splat rendered in front of it there: q_x on that front splat, so D
+//       has the screen offset and the depth step forward;
+//   (b) k not visible at x, nothing in front: q_x on k's own plane (screen offset only);
+//   (c) k visible at x: moving it off x either way reveals what is behind; the two opposite
+//       options (the short and the long way out of the ellipse) are averaged.
+// An occluded k whose ellipse already covers x needs only the depth step forward.
+// The contribution to dL/dp_k is, with g = sum_c dL/dI_xc Delta I_xc (eq. 14):
+//   covering or visible:  g D / (|D|^2 + eps)
+//   otherwise:            g D / ((|D| + r)|D| + eps) + g D / ((|D| - r)|D| + eps)
+// with r the distance from the centre to the ellipse edge along D, eps = 0.01 [0070].
+
+import type { Camera } from '../../geometry/camera.js';
+import type { FloatArray } from '../../lib/dtype.js';
+import type { ResolvedSplatOptions } from './options.js';
+import type { ScreenSplats } from './screenSplats.js';
+import type { SplatCache } from './splatCache.js';
+
+export const ARTIFICIAL_EPS = 0.01;
+
+type ArtificialOptions = Pick<ResolvedSplatOptions, 'window' | 'cutoff' | 'mergeThreshold' | 'background'>;
+
+/** Per pixel: sum of visible rho and the front depth (0 rho where empty). */
+function pixelSums(cache: SplatCache): { S: Float64Array; front: Float64Array } {
+  const { frontCount: A, rho, depth, visible } = cache;
+  const P = visible.length;
+  const S = new Float64Array(P), front = new Float64Array(P);
+  for (let p = 0; p < P; p++) {
+    let s = 0;
+    for (let i = 0; i < visible[p]; i++) s += rho[p * A + i];
+    S[p] = s;
+    front[p] = visible[p] ? depth[p * A] : Infinity;
+  }
+  return { S, front };
+}
+
+/**
+ * Adds the artificial gradient of every active splat into `gScreen` (per splat: dL/dx, dL/dy in
+ * pixels, dL/dz_px) and returns how many pixel-splat pairs contributed.
+ */
+export function artificialScreenGradient(
+  cache: SplatCache,
+  screen: ScreenSplats,
+  attributes: FloatArray,
+  channels: number,
+  image: FloatArray,
+  gImage: FloatArray,
+  focal: number,
+  o: ArtificialOptions,
+  gScreen: Float64Array,
+): number {
+  const { width, height, frontCount: A, index, rho, visible } = cache;
+  const { S, front } = pixelSums(cache);
+  const half = o.window / 2;
+  const eps = ARTIFICIAL_EPS;
+  let pairs = 0;
+  for (let k = 0; k < screen.count; k++) {
+    if (!screen.active[k]) continue;
+    const X = screen.px[k], Y = screen.py[k], zk = screen.depth[k];
+    const ia = screen.ia[k], ib = screen.ib[k], ic = screen.ic[k], wk = screen.scale[k];
+    const toPx = focal / zk; // pixels per unit of depth at the splat
+    const i0 = Math.max(0, Math.ceil(X - half - 0.5)), i1 = Math.min(width - 1, Math.floor(X + half - 0.5));
+    const j0 = Math.max(0, Math.ceil(Y - half - 0.5)), j1 = Math.min(height - 1, Math.floor(Y + half - 0.5));
+    let gx = 0, gy = 0, gz = 0;
+    for (let j = j0; j <= j1; j++) {
+      const dy = j + 0.5 - Y;
+      for (let i = i0; i <= i1; i++) {
+        const p = j * width + i, px = p * channels;
+        const dx = i + 0.5 - X;
+        const v = visible[p];
+        // is k among the visible splats of x?
+        let at = -1;
+        for (let s = 0; s < v; s++) if (index[p * A + s] === k) at = s;
+        // g = sum_c dL/dI_c Delta I_c for the move that changes x
+        let g = 0;
+        if (at >= 0) {
+          // (c) without k: the rest of the list, re-thresholded against its new front (eq. 5, 6)
+          const rest = restWithout(cache, p, k, o.mergeThreshold);
+          for (let c = 0; c < channels; c++) {
+            let value = o.background[c];
+            if (rest.weight > 0) {
+              value = 0;
+              for (let s = rest.first; s < rest.end; s++) if (index[p * A + s] !== k) value += rho[p * A + s] * attributes[index[p * A + s] * channels + c];
+              value /= rest.weight;
+            }
+            g += gImage[px + c] * (value - image[px + c]);
+          }
+        } else {
+          // (a), (b): k joins x with its centre weight, alone if it ends up more than T in front
+          const joins = v > 0 && zk >= front[p] - o.mergeThreshold;
+          for (let c = 0; c < channels; c++) {
+            const w = attributes[k * channels + c];
+            const value = joins ? (S[p] * image[px + c] + wk * w) / (S[p] + wk) : w;
+            g += gImage[px + c] * (value - image[px + c]);
+          }
+        }
+        if (!(g < 0)) continue; // eq. 12: only moves that lower the loss
+        pairs++;
+        const q = 0.5 * (ia * dx * dx + 2 * ib * dx * dy + ic * dy * dy);
+        const dist = Math.sqrt(dx * dx + dy * dy);
+        // r: centre to ellipse edge along the screen direction of x - x_k
+        const r = dist > 0 ? dist * Math.sqrt(o.cutoff / q) : 0;
+        if (at >= 0) {
+          // (c) two ways off x along +-(x_k - x): the short one (r - dist) and the long one (r + dist)
+          if (dist === 0) continue; // centred exactly: no preferred direction
+          const ux = -dx / dist, uy = -dy / dist;
+          const d1 = r - dist, d2 = -(r + dist);
+          // G = g D / (|D|^2 + eps): with g < 0 it points against D, so descent moves along D
+          const f = 0.5 * g * (d1 / (d1 * d1 + eps) + d2 / (d2 * d2 + eps));
+          gx += f * ux;
+          gy += f * uy;
+        } else {
+          // forward to the front splat's depth when one is in front (a), none otherwise (b)
+          const dzPx = v > 0 && front[p] < zk ? (front[p] - zk) * toPx : 0;
+          if (q <= o.cutoff) {
+            // covers x already, only hidden: the depth step alone
+            if (dzPx === 0) continue;
+            gz += (g * dzPx) / (dzPx * dzPx + eps);
+            continue;
+          }
+          const len = Math.sqrt(dist * dist + dzPx * dzPx);
+          const near = Math.max(len - r, 0);
+          const f = g / ((len + r) * len + eps) + g / (near * len + eps);
+          gx += f * dx;
+          gy += f * dy;
+          gz += f * dzPx;
+        }
+      }
+    }
+    gScreen[3 * k] += gx;
+    gScreen[3 * k + 1] += gy;
+    gScreen[3 * k + 2] += gz;
+  }
+  return pairs;
+}
+
+/** The visible run of pixel p's list once splat k is removed: slots first..end, total weight. */
+function restWithout(cache: SplatCache, p: number, k: number, T: number): { first: number; end: number; weight: number } {
+  const { frontCount: A, index, rho, depth, count } = cache;
+  const n = count[p];
+  let first = 0;
+  while (first < n && index[p * A + first] === k) first++;
+  if (first >= n) return { first, end: first, weight: 0 };
+  const limit = depth[p * A + first] + T;
+  let end = first, weight = 0;
+  while (end < n && depth[p * A + end] <= limit) {
+    if (index[p * A + end] !== k) weight += rho[p * A + end];
+    end++;
+  }
+  return { first, end, weight };
+}
+
+/** Screen-space gradients (pixels, depth in pixels) -> dL/dp through the projection. */
+export function chainScreenGradient(gScreen: Float64Array, positions: FloatArray, camera: Camera, focal: number, gP: FloatArray): void {
+  const R = camera.R, t = camera.t, fx = camera.fx, fy = camera.fy;
+  for (let k = 0; k < gScreen.length / 3; k++) {
+    const gx = gScreen[3 * k], gy = gScreen[3 * k + 1], gzPx = gScreen[3 * k + 2];
+    if (gx === 0 && gy === 0 && gzPx === 0) continue;
+    const p0 = positions[3 * k], p1 = positions[3 * k + 1], p2 = positions[3 * k + 2];
+    const x = R[0] * p0 + R[1] * p1 + R[2] * p2 + t[0];
+    const y = R[3] * p0 + R[4] * p1 + R[5] * p2 + t[1];
+    const z = R[6] * p0 + R[7] * p1 + R[8] * p2 + t[2];
+    const iz = 1 / z;
+    // pixel = (fx x/z + cx, fy y/z + cy); depth in pixels = z f / z_k (its derivative at z_k: f / z)
+    const dcx = gx * fx * iz;
+    const dcy = gy * fy * iz;
+    const dcz = -(gx * fx * x + gy * fy * y) * iz * iz + gzPx * focal * iz;
+    gP[3 * k] += R[0] * dcx + R[3] * dcy + R[6] * dcz;
+    gP[3 * k + 1] += R[1] * dcx + R[4] * dcy + R[7] * dcz;
+    gP[3 * k + 2] += R[2] * dcx + R[5] * dcy + R[8] * dcz;
+  }
+}
