@@ -1,14 +1,15 @@
 // The fast forward (patent [0042]): each splat visits only the pixels inside its truncated
 // ellipse, and is appended to those pixels' lists of the A front-most splats. Two orderings make
 // that cheap: splats go front to back (so a list is filled by appending, and a full list rejects
-// the rest with one comparison), and the image is cut into 16 x 16 tiles processed one at a time
-// (so the lists being written stay in cache; tiles are also the unit of parallel work).
+// the rest with one comparison), and the image is cut into bands of 16 rows processed one at a
+// time (so the lists being written stay in cache, and no splat row is split; bands are also the
+// unit of parallel work).
 // Its textbook twin is ewaSplatReference.ts; spec/ops/splat/twins.spec.ts holds them equal.
 
 import type { ScreenSplats } from './screenSplats.js';
 import { type SplatCache, emptyCache, markVisible } from './splatCache.js';
 
-export const TILE = 16;
+export const BAND = 16;
 
 export interface RasterStats {
   /** Splat-pixel pairs evaluated: exactly the pixels inside the truncated ellipses (eq. 4). */
@@ -26,64 +27,92 @@ export function frontToBack(s: ScreenSplats): Int32Array {
   return order.sort((a, b) => z[a] - z[b] || a - b);
 }
 
-/** Per tile, the splats whose box overlaps it, front to back (CSR: tileStart[t]..tileStart[t+1]). */
-export interface TileBins {
-  tilesX: number;
-  tilesY: number;
-  tileStart: Int32Array;
+/** Per band of BAND rows, the splats whose box overlaps it, front to back (CSR: bandStart[b]..bandStart[b+1]). */
+export interface BandBins {
+  bands: number;
+  bandStart: Int32Array;
   splats: Int32Array;
 }
 
-export function binSplats(s: ScreenSplats, width: number, height: number): TileBins {
-  const tilesX = Math.ceil(width / TILE), tilesY = Math.ceil(height / TILE);
+export function binSplats(s: ScreenSplats, height: number): BandBins {
+  const bands = Math.ceil(height / BAND);
   const order = frontToBack(s);
-  const tileStart = new Int32Array(tilesX * tilesY + 1);
+  const bandStart = new Int32Array(bands + 1);
   for (let o = 0; o < order.length; o++) {
     const k = order[o];
-    for (let ty = (s.y0[k] / TILE) | 0; ty <= ((s.y1[k] / TILE) | 0); ty++)
-      for (let tx = (s.x0[k] / TILE) | 0; tx <= ((s.x1[k] / TILE) | 0); tx++) tileStart[ty * tilesX + tx + 1]++;
+    for (let b = (s.y0[k] / BAND) | 0; b <= ((s.y1[k] / BAND) | 0); b++) bandStart[b + 1]++;
   }
-  for (let t = 0; t < tilesX * tilesY; t++) tileStart[t + 1] += tileStart[t];
-  const fill = tileStart.slice(0, -1);
-  const splats = new Int32Array(tileStart[tilesX * tilesY]);
-  // a stable counting sort: each tile's list keeps the front-to-back order
+  for (let b = 0; b < bands; b++) bandStart[b + 1] += bandStart[b];
+  const fill = bandStart.slice(0, -1);
+  const splats = new Int32Array(bandStart[bands]);
+  // a stable counting sort: each band's list keeps the front-to-back order
   for (let o = 0; o < order.length; o++) {
     const k = order[o];
-    for (let ty = (s.y0[k] / TILE) | 0; ty <= ((s.y1[k] / TILE) | 0); ty++)
-      for (let tx = (s.x0[k] / TILE) | 0; tx <= ((s.x1[k] / TILE) | 0); tx++) splats[fill[ty * tilesX + tx]++] = k;
+    for (let b = (s.y0[k] / BAND) | 0; b <= ((s.y1[k] / BAND) | 0); b++) splats[fill[b]++] = k;
   }
-  return { tilesX, tilesY, tileStart, splats };
+  return { bands, bandStart, splats };
 }
 
-/** Fills the cache lists of the pixels of tile t (all of them when called for every tile). */
-export function rasterizeTile(s: ScreenSplats, bins: TileBins, t: number, cache: SplatCache, cutoff: number): number {
+/** Fills the cache lists of the pixels of band b; returns the splat-pixel evaluations. */
+export function rasterizeBand(s: ScreenSplats, bins: BandBins, b: number, cache: SplatCache, cutoff: number): number {
   const { width, height, frontCount: A, index, rho, depth, count } = cache;
-  const tx0 = (t % bins.tilesX) * TILE, ty0 = ((t / bins.tilesX) | 0) * TILE;
-  const tx1 = Math.min(tx0 + TILE, width) - 1, ty1 = Math.min(ty0 + TILE, height) - 1;
+  const by0 = b * BAND, by1 = Math.min(by0 + BAND, height) - 1;
   let evaluations = 0;
-  for (let e = bins.tileStart[t]; e < bins.tileStart[t + 1]; e++) {
+  for (let e = bins.bandStart[b]; e < bins.bandStart[b + 1]; e++) {
     const k = bins.splats[e];
     const X = s.px[k], Y = s.py[k], z = s.depth[k];
     const ha = 0.5 * s.ia[k], ib = s.ib[k], hc = 0.5 * s.ic[k], scale = s.scale[k];
-    const stepRatio = Math.exp(-2 * ha);
-    const jEnd = Math.min(s.y1[k], ty1);
-    for (let j = Math.max(s.y0[k], ty0); j <= jEnd; j++) {
-      const dy = j + 0.5 - Y;
-      // along the row q(dx) = ha dx^2 + qb dx + qc (= 1/2 d^T M^-1 d); eq. 4 keeps q <= C, an
-      // interval of dx, so only covered pixels are visited
+    const x0 = s.x0[k], x1 = s.x1[k];
+    // q(dx, dy) = 1/2 d^T M^-1 d = ha dx^2 + ib dx dy + hc dy^2 is quadratic, so exp(-q) steps by
+    // ratios whose own ratios are constant: along a row exp(-2 ha), down a column exp(-2 hc).
+    // Anchor: the column of the centre; per row we carry q, exp(-q) and the row ratio there.
+    const stepRatio = Math.exp(-2 * ha), stepInv = 1 / stepRatio;
+    const anchor = Math.min(Math.max(Math.round(X - 0.5), x0), x1);
+    const ax = anchor + 0.5 - X;
+    const jStart = Math.max(s.y0[k], by0), jEnd = Math.min(s.y1[k], by1);
+    let dy = jStart + 0.5 - Y;
+    let qA = (ha * ax + ib * dy) * ax + hc * dy * dy; // q at the anchor
+    let wA = Math.exp(-qA); // exp(-q) at the anchor
+    let colRatio = Math.exp(-(ib * ax + hc * (2 * dy + 1))); // exp(-(q(j+1) - q(j))) at the anchor
+    const colStep = Math.exp(-2 * hc);
+    let rowRatio = Math.exp(-(2 * ha * ax + ha + ib * dy)); // exp(-(q(i+1) - q(i))) at the anchor
+    const rowRatioStep = Math.exp(-ib);
+    for (let j = jStart; j <= jEnd; j++, dy++) {
+      if (j > jStart) {
+        qA += ib * ax + hc * (2 * dy - 1);
+        wA *= colRatio;
+        colRatio *= colStep;
+        rowRatio *= rowRatioStep;
+      }
+      // eq. 4 keeps q <= C: an interval of dx on this row, so only covered pixels are visited
       const qb = ib * dy, qc = hc * dy * dy - cutoff;
       const disc = qb * qb - 4 * ha * qc;
       if (disc < 0) continue;
       const root = Math.sqrt(disc);
-      const i0 = Math.max(tx0, Math.ceil(X - 0.5 + (-qb - root) / (2 * ha)));
-      const i1 = Math.min(tx1, Math.floor(X - 0.5 + (-qb + root) / (2 * ha)));
+      const i0 = Math.max(x0, Math.ceil(X - 0.5 + (-qb - root) / (2 * ha)));
+      const i1 = Math.min(x1, Math.floor(X - 0.5 + (-qb + root) / (2 * ha)));
       if (i0 > i1) continue;
       evaluations += i1 - i0 + 1;
-      // exp(-q) along the row by recurrence: q(dx+1) - q(dx) = 2 ha dx + ha + qb, whose own
-      // step is the constant 2 ha, so two exps per row instead of one per pixel
-      let dx = i0 + 0.5 - X;
-      let w = scale * Math.exp(-((ha * dx + qb) * dx + qc + cutoff));
-      let ratio = Math.exp(-(2 * ha * dx + ha + qb));
+      let w: number, ratio: number;
+      if (qA > 200 || Math.abs(i0 - anchor) > 64) {
+        // far from the anchor (thin tilted ellipses): start the row directly
+        const dx = i0 + 0.5 - X;
+        w = Math.exp(-((ha * dx + qb) * dx + qc + cutoff));
+        ratio = Math.exp(-(2 * ha * dx + ha + qb));
+      } else {
+        // walk from the anchor to i0
+        w = wA;
+        ratio = rowRatio;
+        for (let i = anchor; i < i0; i++) {
+          w *= ratio;
+          ratio *= stepRatio;
+        }
+        for (let i = anchor; i > i0; i--) {
+          ratio *= stepInv;
+          w /= ratio;
+        }
+      }
+      w *= scale;
       const rowBase = j * width;
       for (let i = i0; i <= i1; i++) {
         const p = rowBase + i;
@@ -106,9 +135,9 @@ export function rasterizeTile(s: ScreenSplats, bins: TileBins, t: number, cache:
 
 export function rasterizeSplats(s: ScreenSplats, width: number, height: number, frontCount: number, cutoff: number, mergeThreshold: number): { cache: SplatCache; stats: RasterStats } {
   const cache = emptyCache(width, height, frontCount);
-  const bins = binSplats(s, width, height);
+  const bins = binSplats(s, height);
   let evaluations = 0;
-  for (let t = 0; t < bins.tilesX * bins.tilesY; t++) evaluations += rasterizeTile(s, bins, t, cache, cutoff);
+  for (let b = 0; b < bins.bands; b++) evaluations += rasterizeBand(s, bins, b, cache, cutoff);
   markVisible(cache, mergeThreshold);
   return { cache, stats: { evaluations } };
 }
