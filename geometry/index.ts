@@ -5,3 +5,16 @@ export { distanceToFill, fibonacciDirections, fibonacciViews, randomViews, gridV
 export { parseCameraFile, formatCameraFile, readCameraFile, writeCameraFile, parseTransformsJson, formatTransformsJson, readTransformsJson, CAMERA_FILE_FORMAT, CAMERA_FILE_VERSION, type PosedView } from './cameraFile.js';
 export { type Vec3 } from './vector3.js';
 export { type Mesh, type PointCloud, vertexCount, validateMesh, boundingBox } from './mesh.js';
+export { type Coordinates, type KnnResult, type RadiusResult, type QueryOptions, type NeighborIndex } from './neighborIndex.js';
+export { buildNeighborIndex, knn, radiusNeighbors, type NeighborMethod, type NeighborIndexOptions } from './neighbors.js';
+export { KdTreeIndex } from './kdTreeIndex.js';
+export { GridIndex, type GridIndexOptions } from './gridIndex.js';
+export { BruteForceIndex } from './bruteForceNeighbors.js';
+export { chamferDistance, hausdorffDistance, normalConsistency, directedDistances, type MetricOptions, type ChamferResult, type HausdorffResult, type NormalConsistencyResult, type OrientedPoints, type DirectedDistances } from './metrics.js';
+export { pointToMeshDistance, type PointToMeshResult } from './pointToMesh.js';
+export { closestPointOnTriangle } from './closestPointOnTriangle.js';
+export { type FloatImage, createImage, imageFromData, validateImage, assertSameSize } from './image.js';
+export { encodePng, decodePng, readPng, writePng, type PngWriteOptions } from './png.js';
+export { viridis, depthToColor, normalsToColor, type DepthColorOptions, type NormalColorOptions, type ColormapBackground } from './colormap.js';
+export { contactSheet, type ContactSheetOptions } from './contactSheet.js';
+export { rasterizeMesh, type RasterizeOptions, type RasterImages } from './rasterize.js';

@@ -1,0 +1,48 @@
+// k-nearest and radius neighbour queries in 3-D: build an index once, query it many times.
+// See neighborIndex.ts for the conventions (self-exclusion, sorting, inclusive radius).
+//
+//   const index = buildNeighborIndex(points);            // kd-tree (kd-tree-javascript)
+//   const { indices, distances } = index.knn(6);          // each point's 6 nearest others
+//   const near = index.radius(0.05, { queries: other });  // CSR lists within 0.05 of each query
+
+import { ArgumentError } from '../lib/errors.js';
+import { BruteForceIndex } from './bruteForceNeighbors.js';
+import { GridIndex } from './gridIndex.js';
+import { KdTreeIndex } from './kdTreeIndex.js';
+import type { Coordinates, KnnResult, NeighborIndex, QueryOptions, RadiusResult } from './neighborIndex.js';
+
+/** 'kdtree' (default), 'grid' (uniform grid over flat arrays) or 'bruteForce' (the reference twin). */
+export type NeighborMethod = 'kdtree' | 'grid' | 'bruteForce';
+
+export interface NeighborIndexOptions {
+  method?: NeighborMethod;
+  /** Grid method only: cell edge length (default chosen from the point count and bounds). */
+  cellSize?: number;
+}
+
+export function buildNeighborIndex(points: Coordinates, options: NeighborIndexOptions = {}): NeighborIndex {
+  const method = options.method ?? 'kdtree';
+  switch (method) {
+    case 'kdtree':
+      return new KdTreeIndex(points);
+    case 'grid':
+      return new GridIndex(points, { cellSize: options.cellSize });
+    case 'bruteForce':
+      return new BruteForceIndex(points);
+    default:
+      throw new ArgumentError(`options.method must be 'kdtree', 'grid' or 'bruteForce', got ${JSON.stringify(method)}.`);
+  }
+}
+
+/**
+ * The k nearest points to each query, nearest first (Q x k, row-major). Without `queries` each
+ * point is queried against the others (its own index excluded; includeSelf: true keeps it).
+ */
+export function knn(points: Coordinates, k: number, options: QueryOptions & NeighborIndexOptions = {}): KnnResult {
+  return buildNeighborIndex(points, options).knn(k, options);
+}
+
+/** All points within `radius` (inclusive) of each query, as CSR rows sorted by distance. */
+export function radiusNeighbors(points: Coordinates, radius: number, options: QueryOptions & NeighborIndexOptions = {}): RadiusResult {
+  return buildNeighborIndex(points, options).radius(radius, options);
+}
