@@ -29,14 +29,14 @@ type ArtificialOptions = Pick<ResolvedSplatOptions, 'window' | 'cutoff' | 'merge
 
 /** Per pixel: sum of visible rho and the front depth (0 rho where empty). */
 function pixelSums(cache: SplatCache): { S: Float64Array; front: Float64Array } {
-  const { frontCount: A, rho, depth, visible } = cache;
+  const { frontCount: A, index, rho, pointDepth, visible } = cache;
   const P = visible.length;
   const S = new Float64Array(P), front = new Float64Array(P);
   for (let p = 0; p < P; p++) {
     let s = 0;
     for (let i = 0; i < visible[p]; i++) s += rho[p * A + i];
     S[p] = s;
-    front[p] = visible[p] ? depth[p * A] : Infinity;
+    front[p] = visible[p] ? pointDepth[index[p * A]] : Infinity;
   }
   return { S, front };
 }
@@ -143,14 +143,14 @@ export function artificialScreenGradient(
 
 /** The visible run of pixel p's list once splat k is removed: slots first..end, total weight. */
 function restWithout(cache: SplatCache, p: number, k: number, T: number): { first: number; end: number; weight: number } {
-  const { frontCount: A, index, rho, depth, count } = cache;
+  const { frontCount: A, index, rho, pointDepth, count } = cache;
   const n = count[p];
   let first = 0;
   while (first < n && index[p * A + first] === k) first++;
   if (first >= n) return { first, end: first, weight: 0 };
-  const limit = depth[p * A + first] + T;
+  const limit = pointDepth[index[p * A + first]] + T;
   let end = first, weight = 0;
-  while (end < n && depth[p * A + end] <= limit) {
+  while (end < n && pointDepth[index[p * A + end]] <= limit) {
     if (index[p * A + end] !== k) weight += rho[p * A + end];
     end++;
   }

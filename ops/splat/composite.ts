@@ -18,9 +18,10 @@ export interface CompositeImages {
 }
 
 export function composite(cache: SplatCache, attributes: FloatArray, channels: number, normals: FloatArray, background: readonly number[], out: CompositeImages): void {
-  const { width, height, frontCount: A, index, rho, depth: slotDepth, visible } = cache;
+  const { width, height, frontCount: A, index, rho, pointDepth, visible } = cache;
   const { image, depth, normal, alpha } = out;
   const P = width * height;
+  const acc = new Float64Array(channels); // accumulate in float64, store once
   for (let p = 0; p < P; p++) {
     const v = visible[p];
     const px = p * channels;
@@ -29,18 +30,34 @@ export function composite(cache: SplatCache, attributes: FloatArray, channels: n
       continue;
     }
     let wsum = 0, z = 0, nx = 0, ny = 0, nz = 0;
+    let a0 = 0, a1 = 0, a2 = 0;
+    if (channels !== 3) acc.fill(0);
     for (let s = p * A, end = p * A + v; s < end; s++) {
       const k = index[s];
       const r = rho[s];
       wsum += r;
-      z += r * slotDepth[s];
-      nx += r * normals[3 * k];
-      ny += r * normals[3 * k + 1];
-      nz += r * normals[3 * k + 2];
-      for (let c = 0, kc = k * channels; c < channels; c++) image[px + c] += r * attributes[kc + c];
+      z += r * pointDepth[k];
+      const k3 = 3 * k;
+      nx += r * normals[k3];
+      ny += r * normals[k3 + 1];
+      nz += r * normals[k3 + 2];
+      if (channels === 3) {
+        // RGB, the usual case, in registers
+        a0 += r * attributes[k3];
+        a1 += r * attributes[k3 + 1];
+        a2 += r * attributes[k3 + 2];
+      } else {
+        for (let c = 0, kc = k * channels; c < channels; c++) acc[c] += r * attributes[kc + c];
+      }
     }
     const inv = 1 / wsum;
-    for (let c = 0; c < channels; c++) image[px + c] *= inv;
+    if (channels === 3) {
+      image[px] = a0 * inv;
+      image[px + 1] = a1 * inv;
+      image[px + 2] = a2 * inv;
+    } else {
+      for (let c = 0; c < channels; c++) image[px + c] = acc[c] * inv;
+    }
     depth[p] = z * inv;
     const len = Math.sqrt(nx * nx + ny * ny + nz * nz) || 1;
     normal[3 * p] = nx / len;

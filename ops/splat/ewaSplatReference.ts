@@ -83,7 +83,9 @@ export function ewaSplatReference(positions: ArrayLike<number>, normals: ArrayLi
     });
   }
 
-  const cache = emptyCache(width, height, o.frontCount);
+  const pointDepth = new Float64Array(n);
+  splats.forEach((s, k) => (pointDepth[k] = s ? s.z : 0));
+  const cache = emptyCache(width, height, o.frontCount, pointDepth);
   const A = o.frontCount;
   for (let j = 0; j < height; j++) {
     for (let i = 0; i < width; i++) {
@@ -99,7 +101,6 @@ export function ewaSplatReference(positions: ArrayLike<number>, normals: ArrayLi
       const p = j * width + i;
       front.forEach((c, s) => {
         cache.index[p * A + s] = c.k;
-        cache.depth[p * A + s] = c.z;
         cache.rho[p * A + s] = c.rho;
       });
       cache.count[p] = front.length;

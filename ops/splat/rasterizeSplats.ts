@@ -55,12 +55,12 @@ export function binSplats(s: ScreenSplats, height: number): BandBins {
 
 /** Fills the cache lists of the pixels of band b; returns the splat-pixel evaluations. */
 export function rasterizeBand(s: ScreenSplats, bins: BandBins, b: number, cache: SplatCache, cutoff: number): number {
-  const { width, height, frontCount: A, index, rho, depth, count } = cache;
+  const { width, height, frontCount: A, index, rho, count } = cache;
   const by0 = b * BAND, by1 = Math.min(by0 + BAND, height) - 1;
   let evaluations = 0;
   for (let e = bins.bandStart[b]; e < bins.bandStart[b + 1]; e++) {
     const k = bins.splats[e];
-    const X = s.px[k], Y = s.py[k], z = s.depth[k];
+    const X = s.px[k], Y = s.py[k];
     const ha = 0.5 * s.ia[k], ib = s.ib[k], hc = 0.5 * s.ic[k], scale = s.scale[k];
     const x0 = s.x0[k], x1 = s.x1[k];
     // q(dx, dy) = 1/2 d^T M^-1 d = ha dx^2 + ib dx dy + hc dy^2 is quadratic, so exp(-q) steps by
@@ -121,7 +121,6 @@ export function rasterizeBand(s: ScreenSplats, bins: BandBins, b: number, cache:
           // front to back: appending keeps the list sorted (ties by index)
           const slot = p * A + n;
           index[slot] = k;
-          depth[slot] = z;
           rho[slot] = w;
           count[p] = n + 1;
         }
@@ -134,7 +133,7 @@ export function rasterizeBand(s: ScreenSplats, bins: BandBins, b: number, cache:
 }
 
 export function rasterizeSplats(s: ScreenSplats, width: number, height: number, frontCount: number, cutoff: number, mergeThreshold: number): { cache: SplatCache; stats: RasterStats } {
-  const cache = emptyCache(width, height, frontCount);
+  const cache = emptyCache(width, height, frontCount, s.depth);
   const bins = binSplats(s, height);
   let evaluations = 0;
   for (let b = 0; b < bins.bands; b++) evaluations += rasterizeBand(s, bins, b, cache, cutoff);

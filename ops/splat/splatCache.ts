@@ -12,15 +12,15 @@ export interface SplatCache {
   index: Int32Array;
   /** rho_bar (the smooth splat weight, before visibility) per slot. */
   rho: Float64Array;
-  /** Camera depth of the splat per slot. */
-  depth: Float64Array;
+  /** Camera depth of every point (the depth of a slot is pointDepth[index[slot]]). */
+  pointDepth: Float64Array;
   /** Cached entries per pixel. */
   count: Uint8Array;
   /** Visible entries per pixel (a prefix of the cached ones). */
   visible: Uint8Array;
 }
 
-export function emptyCache(width: number, height: number, frontCount: number): SplatCache {
+export function emptyCache(width: number, height: number, frontCount: number, pointDepth: Float64Array): SplatCache {
   const slots = width * height * frontCount;
   return {
     width,
@@ -28,7 +28,7 @@ export function emptyCache(width: number, height: number, frontCount: number): S
     frontCount,
     index: new Int32Array(slots).fill(-1),
     rho: new Float64Array(slots),
-    depth: new Float64Array(slots),
+    pointDepth,
     count: new Uint8Array(width * height),
     visible: new Uint8Array(width * height),
   };
@@ -40,9 +40,9 @@ export function markVisible(cache: SplatCache, mergeThreshold: number): void {
   for (let p = 0; p < cache.count.length; p++) {
     const n = cache.count[p];
     if (n === 0) continue;
-    const limit = cache.depth[p * A] + mergeThreshold;
+    const limit = cache.pointDepth[cache.index[p * A]] + mergeThreshold;
     let v = 1;
-    while (v < n && cache.depth[p * A + v] <= limit) v++;
+    while (v < n && cache.pointDepth[cache.index[p * A + v]] <= limit) v++;
     cache.visible[p] = v;
   }
 }
@@ -69,14 +69,13 @@ export function countOccluded(cache: SplatCache, counts: Float64Array | Uint32Ar
  */
 export function refreshWeights(frozen: SplatCache, splat: { px: Float64Array; py: Float64Array; ia: Float64Array; ib: Float64Array; ic: Float64Array; scale: Float64Array; depth: Float64Array }): SplatCache {
   const A = frozen.frontCount;
-  const out: SplatCache = { ...frozen, rho: new Float64Array(frozen.rho.length), depth: new Float64Array(frozen.depth.length) };
+  const out: SplatCache = { ...frozen, rho: new Float64Array(frozen.rho.length), pointDepth: splat.depth };
   for (let p = 0; p < frozen.count.length; p++) {
     const dx0 = (p % frozen.width) + 0.5, dy0 = ((p / frozen.width) | 0) + 0.5;
     for (let s = 0; s < frozen.count[p]; s++) {
       const k = frozen.index[p * A + s];
       const dx = dx0 - splat.px[k], dy = dy0 - splat.py[k];
       out.rho[p * A + s] = splat.scale[k] * Math.exp(-0.5 * (splat.ia[k] * dx * dx + 2 * splat.ib[k] * dx * dy + splat.ic[k] * dy * dy));
-      out.depth[p * A + s] = splat.depth[k];
     }
   }
   return out;
