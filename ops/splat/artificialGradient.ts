@@ -27,18 +27,24 @@ export const ARTIFICIAL_EPS = 0.01;
 
 type ArtificialOptions = Pick<ResolvedSplatOptions, 'window' | 'cutoff' | 'mergeThreshold' | 'background'>;
 
-/** Per pixel: sum of visible rho and the front depth (0 rho where empty). */
-function pixelSums(cache: SplatCache): { S: Float64Array; front: Float64Array } {
+/**
+ * Per pixel: the sum S of visible rho, the front depth, and G = sum_c dL/dI_c I_c, so that for a
+ * new value I' the loss change is sum_c dL/dI_c I'_c - G.
+ */
+function pixelSums(cache: SplatCache, image: FloatArray, gImage: FloatArray, channels: number): { S: Float64Array; front: Float64Array; G: Float64Array } {
   const { frontCount: A, index, rho, pointDepth, visible } = cache;
   const P = visible.length;
-  const S = new Float64Array(P), front = new Float64Array(P);
+  const S = new Float64Array(P), front = new Float64Array(P), G = new Float64Array(P);
   for (let p = 0; p < P; p++) {
     let s = 0;
     for (let i = 0; i < visible[p]; i++) s += rho[p * A + i];
     S[p] = s;
     front[p] = visible[p] ? pointDepth[index[p * A]] : Infinity;
+    let g = 0;
+    for (let c = 0; c < channels; c++) g += gImage[p * channels + c] * image[p * channels + c];
+    G[p] = g;
   }
-  return { S, front };
+  return { S, front, G };
 }
 
 /**
@@ -57,7 +63,7 @@ export function artificialScreenGradient(
   gScreen: Float64Array,
 ): number {
   const { width, height, frontCount: A, index, rho, visible } = cache;
-  const { S, front } = pixelSums(cache);
+  const { S, front, G } = pixelSums(cache, image, gImage, channels);
   const half = o.window / 2;
   const eps = ARTIFICIAL_EPS;
   let pairs = 0;
@@ -78,28 +84,18 @@ export function artificialScreenGradient(
         // is k among the visible splats of x?
         let at = -1;
         for (let s = 0; s < v; s++) if (index[p * A + s] === k) at = s;
-        // g = sum_c dL/dI_c Delta I_c for the move that changes x
-        let g = 0;
+        // g = sum_c dL/dI_c Delta I_c for the move that changes x; dot(x, k) = sum_c dL/dI_xc w_kc
+        let g: number;
         if (at >= 0) {
           // (c) without k: the rest of the list, re-thresholded against its new front (eq. 5, 6)
-          const rest = restWithout(cache, p, k, o.mergeThreshold);
-          for (let c = 0; c < channels; c++) {
-            let value = o.background[c];
-            if (rest.weight > 0) {
-              value = 0;
-              for (let s = rest.first; s < rest.end; s++) if (index[p * A + s] !== k) value += rho[p * A + s] * attributes[index[p * A + s] * channels + c];
-              value /= rest.weight;
-            }
-            g += gImage[px + c] * (value - image[px + c]);
-          }
+          g = restValue(cache, p, k, o.mergeThreshold, gImage, attributes, channels, o.background) - G[p];
         } else {
-          // (a), (b): k joins x with its centre weight, alone if it ends up more than T in front
+          // (a), (b): k joins x with its centre weight wk: I' = (S I + wk w_k) / (S + wk), so
+          // Delta I = wk (w_k - I) / (S + wk); alone (I' = w_k) if it ends up more than T in front
           const joins = v > 0 && zk >= front[p] - o.mergeThreshold;
-          for (let c = 0; c < channels; c++) {
-            const w = attributes[k * channels + c];
-            const value = joins ? (S[p] * image[px + c] + wk * w) / (S[p] + wk) : w;
-            g += gImage[px + c] * (value - image[px + c]);
-          }
+          let dot = 0;
+          for (let c = 0; c < channels; c++) dot += gImage[px + c] * attributes[k * channels + c];
+          g = (dot - G[p]) * (joins ? wk / (S[p] + wk) : 1);
         }
         if (!(g < 0)) continue; // eq. 12: only moves that lower the loss
         pairs++;
@@ -141,20 +137,29 @@ export function artificialScreenGradient(
   return pairs;
 }
 
-/** The visible run of pixel p's list once splat k is removed: slots first..end, total weight. */
-function restWithout(cache: SplatCache, p: number, k: number, T: number): { first: number; end: number; weight: number } {
+/** sum_c dL/dI_c I'_c where I' is pixel p rendered without splat k (eq. 5, 6 over its cached list). */
+function restValue(cache: SplatCache, p: number, k: number, T: number, gImage: FloatArray, attributes: FloatArray, channels: number, background: readonly number[]): number {
   const { frontCount: A, index, rho, pointDepth, count } = cache;
-  const n = count[p];
+  const n = count[p], base = p * A, px = p * channels;
   let first = 0;
-  while (first < n && index[p * A + first] === k) first++;
-  if (first >= n) return { first, end: first, weight: 0 };
-  const limit = pointDepth[index[p * A + first]] + T;
-  let end = first, weight = 0;
-  while (end < n && pointDepth[index[p * A + end]] <= limit) {
-    if (index[p * A + end] !== k) weight += rho[p * A + end];
-    end++;
+  while (first < n && index[base + first] === k) first++;
+  let weight = 0, sum = 0;
+  if (first < n) {
+    const limit = pointDepth[index[base + first]] + T;
+    for (let s = first; s < n; s++) {
+      const j = index[base + s];
+      if (j === k) continue;
+      if (pointDepth[j] > limit) break;
+      let dot = 0;
+      for (let c = 0; c < channels; c++) dot += gImage[px + c] * attributes[j * channels + c];
+      weight += rho[base + s];
+      sum += rho[base + s] * dot;
+    }
   }
-  return { first, end, weight };
+  if (weight > 0) return sum / weight;
+  let dot = 0;
+  for (let c = 0; c < channels; c++) dot += gImage[px + c] * background[c];
+  return dot;
 }
 
 /** Screen-space gradients (pixels, depth in pixels) -> dL/dp through the projection. */
