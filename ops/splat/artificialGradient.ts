@@ -31,11 +31,15 @@ type ArtificialOptions = Pick<ResolvedSplatOptions, 'window' | 'cutoff' | 'merge
  * Per pixel: the sum S of visible rho, the front depth, and G = sum_c dL/dI_c I_c, so that for a
  * new value I' the loss change is sum_c dL/dI_c I'_c - G.
  */
-function pixelSums(cache: SplatCache, image: FloatArray, gImage: FloatArray, channels: number): { S: Float64Array; front: Float64Array; G: Float64Array } {
+function pixelSums(cache: SplatCache, image: FloatArray, gImage: FloatArray, channels: number): { S: Float64Array; front: Float64Array; G: Float64Array; live: Uint8Array } {
   const { frontCount: A, index, rho, pointDepth, visible } = cache;
   const P = visible.length;
   const S = new Float64Array(P), front = new Float64Array(P), G = new Float64Array(P);
+  // only pixels with a non-zero dL/dI can ask for a move
+  const live = new Uint8Array(P);
   for (let p = 0; p < P; p++) {
+    for (let c = 0; c < channels; c++) if (gImage[p * channels + c] !== 0) live[p] = 1;
+    if (!live[p]) continue;
     let s = 0;
     for (let i = 0; i < visible[p]; i++) s += rho[p * A + i];
     S[p] = s;
@@ -44,7 +48,7 @@ function pixelSums(cache: SplatCache, image: FloatArray, gImage: FloatArray, cha
     for (let c = 0; c < channels; c++) g += gImage[p * channels + c] * image[p * channels + c];
     G[p] = g;
   }
-  return { S, front, G };
+  return { S, front, G, live };
 }
 
 /**
@@ -63,7 +67,7 @@ export function artificialScreenGradient(
   gScreen: Float64Array,
 ): number {
   const { width, height, frontCount: A, index, rho, visible } = cache;
-  const { S, front, G } = pixelSums(cache, image, gImage, channels);
+  const { S, front, G, live } = pixelSums(cache, image, gImage, channels);
   const half = o.window / 2;
   const eps = ARTIFICIAL_EPS;
   let pairs = 0;
@@ -79,6 +83,7 @@ export function artificialScreenGradient(
       const dy = j + 0.5 - Y;
       for (let i = i0; i <= i1; i++) {
         const p = j * width + i, px = p * channels;
+        if (!live[p]) continue;
         const dx = i + 0.5 - X;
         const v = visible[p];
         // is k among the visible splats of x?
