@@ -18,6 +18,7 @@ import { type CullCounts, type ScreenSplats, screenSplats } from './screenSplats
 import { type SplatCache, refreshWeights } from './splatCache.js';
 import { accumulateSmooth, chainSplat, emptySums } from './smoothBackward.js';
 import { artificialScreenGradient, chainScreenGradient } from './artificialGradient.js';
+import { splatBackwardReference } from './splatBackwardReference.js';
 import { cloudScale } from './cloudScale.js';
 
 export interface SplatRender {
@@ -38,7 +39,7 @@ export interface SplatRender {
 }
 
 export interface SplatCall extends SplatOptions {
-  /** 'fast' (default) or 'reference' (the textbook twin, every pixel x every point). */
+  /** 'fast' (default) or 'reference' (the textbook twins of the forward and the backward). */
   implementation?: 'fast' | 'reference';
   /**
    * Freeze the visibility h (eq. 9): render with these front lists (from an earlier render's
@@ -121,6 +122,13 @@ const splatOp = customOp({
     const gN = needN ? ctx.zeros(3 * n) : null;
     const gW = needW ? ctx.zeros(attributes.size) : null;
     if (!gImage) return [gP, gN, gW];
+    if (view.implementation === 'reference' && !view.visibility) {
+      const ref = splatBackwardReference(cache, screen, positions.data, normals.data, attributes.data, attributes.shape[1], view.camera, view.options, gImage);
+      gP?.set(ref.gP);
+      gN?.set(ref.gN);
+      gW?.set(ref.gW);
+      return [gP, gN, gW];
+    }
     // the smooth part, exact (eq. 11 without the visibility term)
     const sums = emptySums(n);
     accumulateSmooth(cache, screen, attributes.data, attributes.shape[1], image.data, gImage, gW, sums);

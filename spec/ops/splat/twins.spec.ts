@@ -1,6 +1,7 @@
 // The fast renderer and its textbook twin must agree: same front lists, same weights, same images.
 
 import { expect } from 'chai';
+import { mul, sub, sum } from '../../../ops/index.js';
 import { ewaSplat } from '../../../ops/splat/ewaSplat.js';
 import { frontCamera, randomScene } from './scenes.js';
 
@@ -24,6 +25,30 @@ describe('ewaSplat fast path vs reference twin', () => {
         expect(fast.cache.rho[i]).to.be.closeTo(ref.cache.rho[i], 1e-6 * Math.max(1, ref.cache.rho[i]));
       }
       for (let i = 0; i < fast.image.size; i++) expect(fast.image.data[i]).to.be.closeTo(ref.image.data[i], 1e-9);
+    });
+  }
+});
+
+describe('splat backward fast path vs reference twin', () => {
+  for (const seed of [5, 6, 7]) {
+    it(`agrees on random scene ${seed} (smooth and artificial parts)`, () => {
+      const camera = frontCamera(40, 36);
+      const options = { sigma: 0.06, mergeThreshold: 0.15, frontCount: 3, window: 12 };
+      const target = randomScene(30, seed + 100);
+      const targetImage = ewaSplat(target.positions, target.normals, target.attributes, camera, options).image;
+      const grads = (implementation: 'fast' | 'reference') => {
+        const s = randomScene(30, seed);
+        for (const t of [s.positions, s.normals, s.attributes]) t.requiresGrad = true;
+        const d = sub(ewaSplat(s.positions, s.normals, s.attributes, camera, { ...options, implementation }).image, targetImage);
+        sum(mul(d, d)).backward();
+        return [s.positions.grad!.data, s.normals.grad!.data, s.attributes.grad!.data].map((g) => Array.from(g));
+      };
+      const fast = grads('fast');
+      const ref = grads('reference');
+      ['positions', 'normals', 'attributes'].forEach((name, i) => {
+        expect(fast[i].some((v) => v !== 0), `${name} gradient is exercised`).to.equal(true);
+        fast[i].forEach((v, e) => expect(v, `${name}[${e}]`).to.be.closeTo(ref[i][e], 1e-7 * Math.max(1, Math.abs(ref[i][e]))));
+      });
     });
   }
 });
