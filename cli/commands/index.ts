@@ -1,5 +1,6 @@
 import type { Command } from './command.js';
+import { render } from './render.js';
 import { start } from './start.js';
 import { version } from './version.js';
 
-export const commands: Record<string, Command> = { start, version };
+export const commands: Record<string, Command> = { start, render, version };

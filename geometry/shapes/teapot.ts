@@ -44,9 +44,9 @@ export function teapot(segments = 8): Mesh {
     for (let iv = 0; iv < segments; iv++) {
       for (let iu = 0; iu < segments; iu++) {
         const a = first + iv * side + iu, b = a + 1, c = a + side + 1, d = a + side;
-        // the data's patches run so that (u, v) -> (d/dv, d/du) is counter-clockwise seen from outside
-        faces[f++] = a; faces[f++] = d; faces[f++] = c;
-        faces[f++] = a; faces[f++] = c; faces[f++] = b;
+        // every patch of the data has d/du x d/dv pointing outward, so +u then +v is counter-clockwise outside
+        faces[f++] = a; faces[f++] = b; faces[f++] = c;
+        faces[f++] = a; faces[f++] = c; faces[f++] = d;
       }
     }
   }
