@@ -18,3 +18,16 @@ export { encodePng, decodePng, readPng, writePng, type PngWriteOptions } from '.
 export { viridis, depthToColor, normalsToColor, type DepthColorOptions, type NormalColorOptions, type ColormapBackground } from './colormap.js';
 export { contactSheet, type ContactSheetOptions } from './contactSheet.js';
 export { rasterizeMesh, type RasterizeOptions, type RasterImages } from './rasterize.js';
+export { parseObj, readObj, formatObj, writeObj } from './io/obj.js';
+export { parsePly, readPly, formatPly, writePly, type PlyFormat, type PlyWriteOptions } from './io/ply.js';
+export { icosphere } from './shapes/icosphere.js';
+export { cube } from './shapes/cube.js';
+export { torus } from './shapes/torus.js';
+export { grid } from './shapes/grid.js';
+export { teapot } from './shapes/teapot.js';
+export { bunny, bunnyPath } from './shapes/bunny.js';
+export { computeVertexNormals } from './shapes/vertexNormals.js';
+export { fitUnitCube } from './shapes/fitUnitCube.js';
+export { weldVertices, type WeldedMesh } from './shapes/weldVertices.js';
+export { loadMesh, builtInShape, loadPointCloud, savePointCloud, saveMesh, BUILT_IN_SHAPES, MESH_FILE_EXTENSIONS, type BuiltInShape, type LoadMeshOptions } from './loadMesh.js';
+export { samplePoints, type SampleOptions } from './sampling.js';

@@ -82,6 +82,15 @@ function neighborPairs(points: Float64Array, reach: number, nearest: number): Ne
   const fill = cellStart.slice(0, dx * dy * dz);
   for (let i = 0; i < m; i++) cellPoints[fill[cellOf[i]]++] = i;
 
+  // coordinates in cell order, so the inner loop reads memory front to back
+  const sorted = new Float64Array(3 * m);
+  for (let s = 0; s < m; s++) {
+    const j = cellPoints[s];
+    sorted[3 * s] = points[3 * j];
+    sorted[3 * s + 1] = points[3 * j + 1];
+    sorted[3 * s + 2] = points[3 * j + 2];
+  }
+
   const offsets = new Int32Array(m + 1);
   let indices = new Int32Array(16 * m);
   let weights = new Float64Array(16 * m);
@@ -91,14 +100,18 @@ function neighborPairs(points: Float64Array, reach: number, nearest: number): Ne
     const x = points[3 * i], y = points[3 * i + 1], z = points[3 * i + 2];
     const c = cellOf[i];
     const cx = c % dx, cy = Math.floor(c / dx) % dy, cz = Math.floor(c / (dx * dy));
-    for (let kz = Math.max(0, cz - 1); kz <= Math.min(dz - 1, cz + 1); kz++) {
-      for (let ky = Math.max(0, cy - 1); ky <= Math.min(dy - 1, cy + 1); ky++) {
-        for (let kx = Math.max(0, cx - 1); kx <= Math.min(dx - 1, cx + 1); kx++) {
+    const z0 = Math.max(0, cz - 1), z1 = Math.min(dz - 1, cz + 1);
+    const y0 = Math.max(0, cy - 1), y1 = Math.min(dy - 1, cy + 1);
+    const x0 = Math.max(0, cx - 1), x1 = Math.min(dx - 1, cx + 1);
+    for (let kz = z0; kz <= z1; kz++) {
+      for (let ky = y0; ky <= y1; ky++) {
+        for (let kx = x0; kx <= x1; kx++) {
           const k = (kz * dy + ky) * dx + kx;
-          for (let s = cellStart[k]; s < cellStart[k + 1]; s++) {
+          const end = cellStart[k + 1];
+          for (let s = cellStart[k]; s < end; s++) {
             const j = cellPoints[s];
             if (j === i) continue;
-            const ex = points[3 * j] - x, ey = points[3 * j + 1] - y, ez = points[3 * j + 2] - z;
+            const ex = sorted[3 * s] - x, ey = sorted[3 * s + 1] - y, ez = sorted[3 * s + 2] - z;
             const d2 = ex * ex + ey * ey + ez * ez;
             if (d2 > reach2) continue;
             if (count === indices.length) {

@@ -17,7 +17,7 @@ import { add, mean, mul, sub } from '../../ops/index.js';
 import { repulsionLoss } from '../../ops/regularizers/repulsion.js';
 import { radiusNeighbors } from '../../geometry/neighbors.js';
 import { ewaSplat } from '../../ops/splat/ewaSplat.js';
-import { Adam } from '../../optim/index.js';
+import { SGD, clipGradValue } from '../../optim/index.js';
 
 export interface Teapot2dOptions {
   out?: string;
@@ -28,6 +28,11 @@ export interface Teapot2dOptions {
   lr?: number;
   /** Weight of the repulsion loss (eq. 17) that spreads the points inside the silhouette. */
   repulsion?: number;
+  sigma?: number;
+  /** Clip every gradient coordinate to [-clip, clip] (default 0.05). */
+  clip?: number;
+  /** Side of the initial grid square (scene units; the teapot spans 1). */
+  extent?: number;
   /** Artificial-gradient window (pixels, default 64): wide enough that stray points see the silhouette. */
   window?: number;
   onProgress?: (iteration: number, loss: number, iou: number) => void;
@@ -67,13 +72,14 @@ export function teapot2d(options: Teapot2dOptions = {}): Teapot2dSummary {
   const targetImage = tensor(target.data, { shape: [size, size, 1] });
 
   const n = side * side;
+  const extent = options.extent ?? 0.5;
   const grid = new Float32Array(3 * n);
   for (let j = 0; j < side; j++)
-    for (let i = 0; i < side; i++) grid.set([-0.5 + (i + 0.5) / side, -0.5 + (j + 0.5) / side, 0], 3 * (j * side + i));
+    for (let i = 0; i < side; i++) grid.set([extent * (-0.5 + (i + 0.5) / side), extent * (-0.5 + (j + 0.5) / side), 0], 3 * (j * side + i));
   const positions = tensor(grid, { shape: [n, 3], requiresGrad: true, name: 'positions' });
   const normals = tensor(new Float32Array(3 * n).map((_, i) => (i % 3 === 2 ? 1 : 0)), { shape: [n, 3] });
   const white = tensor(new Float32Array(n).fill(1), { shape: [n, 1] });
-  const splat = { sigma: 0.6 / side, mergeThreshold: 0.05, backfaceCulling: false, window: options.window ?? 64 };
+  const splat = { sigma: options.sigma ?? 0.02, mergeThreshold: 0.05, backfaceCulling: false, window: options.window ?? 64 };
 
   const render = () => ewaSplat(positions, normals, white, camera, splat);
   const lossOf = (image: typeof targetImage) => {
@@ -83,10 +89,13 @@ export function teapot2d(options: Teapot2dOptions = {}): Teapot2dSummary {
   const before = noGrad(render);
   const lossInitial = noGrad(() => lossOf(before.image).item());
   const iouInitial = silhouetteIou(before.alpha.data, target.data);
-  const opt = new Adam([positions], { lr: options.lr ?? 0.004 });
+  // SGD, as the reference: Adam's per-coordinate scaling would let the small repulsion term move
+  // points that the image does not see at full speed
+  const opt = new SGD([positions], { lr: options.lr ?? 0.01, momentum: 0.9, nesterov: true });
   // repulsion within a few grid spacings, neighbours rebuilt every 10 steps (patent [0082])
-  const radius = 2.5 / side;
+  const radius = 2.5 * splat.sigma;
   const gammaR = options.repulsion ?? 1e-6;
+  const clip = options.clip ?? 0.05;
   let neighbors = radiusNeighbors(positions.data, radius);
   let lossFinal = lossInitial;
   for (let it = 0; it < iterations; it++) {
@@ -95,6 +104,7 @@ export function teapot2d(options: Teapot2dOptions = {}): Teapot2dSummary {
     const r = render();
     const loss = add(lossOf(r.image), mul(repulsionLoss(positions, normals, neighbors, radius), gammaR));
     loss.backward();
+    clipGradValue([positions], clip); // the artificial gradient is spiky near 1/eps: clip, as the reference
     opt.step();
     lossFinal = loss.item();
     options.onProgress?.(it, lossFinal, silhouetteIou(r.alpha.data, target.data));

@@ -28,7 +28,6 @@ export function parseObj(text: string, fileName = 'input.obj'): Mesh {
   const cornerNormals: number[] = [];
   let colorLine = 0; // first line whose colour presence set the rule (0: no vertex yet)
   let hasColors = false;
-  let cornersWithNormal = 0;
   const polygon: number[] = [];
   const polygonNormals: number[] = [];
 
@@ -70,7 +69,6 @@ export function parseObj(text: string, fileName = 'input.obj'): Mesh {
           polygon.push(resolveIndex(parts[0], positions.length / 3, at, 'vertex'));
           const hasNormal = parts.length === 3 && parts[2] !== '';
           polygonNormals.push(hasNormal ? resolveIndex(parts[2], fileNormals.length / 3, at, 'normal') : -1);
-          if (hasNormal) cornersWithNormal++;
         }
         // fan triangulation: exact for the convex polygons that OBJ exporters write
         for (let k = 1; k + 1 < polygon.length; k++) {
@@ -86,7 +84,7 @@ export function parseObj(text: string, fileName = 'input.obj'): Mesh {
 
   const vertexCount = positions.length / 3;
   const mesh: Mesh = { positions: new Float64Array(positions), faces: new Uint32Array(faces) };
-  const normals = vertexNormals(fileNormals, faces, cornerNormals, cornersWithNormal, vertexCount, fileName);
+  const normals = vertexNormals(fileNormals, faces, cornerNormals, vertexCount, fileName);
   if (normals) mesh.normals = normals;
   if (hasColors) mesh.colors = colorsInUnitRange(colors);
   return mesh;
@@ -122,9 +120,11 @@ function resolveIndex(text: string, count: number, at: string, what: 'vertex' | 
   return resolved;
 }
 
-function vertexNormals(fileNormals: number[], faces: number[], cornerNormals: number[], cornersWithNormal: number, vertexCount: number, fileName: string): Float64Array | undefined {
+function vertexNormals(fileNormals: number[], faces: number[], cornerNormals: number[], vertexCount: number, fileName: string): Float64Array | undefined {
   const normalCount = fileNormals.length / 3;
   if (normalCount === 0) return undefined;
+  let cornersWithNormal = 0;
+  for (const n of cornerNormals) if (n >= 0) cornersWithNormal++;
   if (cornersWithNormal === 0) {
     if (normalCount !== vertexCount) {
       throw new ArgumentError(`${fileName}: ${normalCount} 'vn' lines for ${vertexCount} vertices, and no face names a normal; give one 'vn' per 'v' (in the same order) or reference normals in the faces (f v//vn).`);

@@ -90,6 +90,7 @@ export function parsePly(bytes: Uint8Array, fileName = 'input.ply'): Mesh {
   source.finish();
   checkFiniteRows(positions, 'coordinate', fileName);
   if (normals) checkFiniteRows(normals, 'normal', fileName);
+  if (colors) checkFiniteRows(colors, 'colour', fileName);
   return { positions, faces: new Uint32Array(faces), ...(normals ? { normals } : {}), ...(colors ? { colors } : {}) };
 }
 
@@ -177,7 +178,7 @@ interface VertexLayout {
 
 const VERTEX_SLOTS: Readonly<Record<string, number>> = {
   x: 0, y: 1, z: 2, nx: 3, ny: 4, nz: 5,
-  red: 6, green: 7, blue: 8, r: 6, g: 7, b: 8, diffuse_red: 6, diffuse_green: 7, diffuse_blue: 8,
+  red: 6, green: 7, blue: 8, diffuse_red: 6, diffuse_green: 7, diffuse_blue: 8,
 };
 
 function vertexLayout(element: PlyElement, fileName: string): VertexLayout {
@@ -271,7 +272,7 @@ function skipList(prop: PlyProperty, source: ValueSource): void {
   source.skip(prop.type, n, prop.name);
 }
 
-function checkFiniteRows(values: Float64Array, what: string, fileName: string): void {
+function checkFiniteRows(values: Float64Array | Float32Array, what: string, fileName: string): void {
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
     if (v - v !== 0) throw new NonFiniteError(`${fileName}: vertex ${Math.floor(i / 3)} has a non-finite ${what} (${v}); fix or remove that vertex.`);
@@ -382,6 +383,11 @@ class AsciiValues implements ValueSource {
   constructor(bytes: Uint8Array, header: PlyHeader, private readonly fileName: string) {
     this.lines = new TextDecoder('latin1').decode(bytes.subarray(header.bodyStart)).split('\n');
     this.firstLine = header.endHeaderLine + 1;
+    // one record per line: refuse absurd counts before anything is allocated for them
+    const records = header.elements.reduce((sum, e) => sum + e.count, 0);
+    if (records > this.lines.length) {
+      throw new ArgumentError(`${fileName}: line ${this.firstLine + this.lines.length - 1}: the file is truncated: the header declares ${header.elements.map((e) => `${e.count} ${e.name}`).join(', ')} (one line each), but the body has only ${this.lines.length} lines.`);
+    }
   }
 
   beginRecord(element: PlyElement, index: number): void {
@@ -396,7 +402,9 @@ class AsciiValues implements ValueSource {
       this.token = 0;
       return;
     }
-    throw new ArgumentError(`${this.fileName}: line ${this.firstLine + this.lines.length - 1}: the file ends before ${element.name} ${index} (the header declares ${element.count}); it is truncated.`);
+    // the last line of the file (an empty piece after a final newline is not a line)
+    const last = this.firstLine + this.lines.length - (this.lines[this.lines.length - 1] === '' ? 2 : 1);
+    throw new ArgumentError(`${this.fileName}: line ${last}: the file ends before ${element.name} ${index} (the header declares ${element.count}); it is truncated.`);
   }
 
   endRecord(): void {
