@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { tensor } from '../../../lib/create.js';
 import { ArgumentError, NonFiniteError, ShapeError } from '../../../lib/errors.js';
 import { ewaSplat, ewaSplatViews } from '../../../ops/splat/ewaSplat.js';
+import { countOccluded } from '../../../ops/splat/splatCache.js';
 import { Camera } from '../../../geometry/camera.js';
 import { cloud, frontCamera, randomScene } from './scenes.js';
 
@@ -124,5 +125,17 @@ describe('ewaSplat forward (eq. 1-6)', () => {
     expect(() => ewaSplat(ok.positions, ok.normals, ok.attributes, camera, { frontCount: 0 })).to.throw(ArgumentError, /frontCount/);
     expect(() => ewaSplat(ok.positions, ok.normals, ok.attributes, camera, { background: [1, 2] })).to.throw(ArgumentError, /background/);
     expect(() => ewaSplat(ok.positions, ok.normals, ok.attributes, {} as Camera)).to.throw(ArgumentError, /camera/);
+  });
+});
+
+describe('occlusion counter (o_k of eq. 15c)', () => {
+  it('counts, once per view, the points cached but hidden', () => {
+    const camera = frontCamera(64, 64, 3);
+    const { positions, normals, attributes } = cloud([[0, 0, 0.2], [0, 0, -0.4], [0.5, 0, 0]], [[0, 0, 1], [0, 0, 1], [0, 0, 1]], [[1], [0], [1]]);
+    const r = ewaSplat(positions, normals, attributes, camera, { sigma: 0.05, mergeThreshold: 0.1 });
+    const counts = new Float64Array(3);
+    countOccluded(r.cache, counts);
+    countOccluded(r.cache, counts);
+    expect(Array.from(counts)).to.deep.equal([0, 2, 0]);
   });
 });
