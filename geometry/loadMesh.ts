@@ -86,7 +86,8 @@ function fileExtension(path: string, caller: string): '.obj' | '.ply' {
   throw new ArgumentError(`${caller}: '${path}' is not a ${MESH_FILE_EXTENSIONS.join(' or ')} file${builtIns}; pass one of those.`);
 }
 
-function readMeshFile(path: string, caller: string): Mesh {
+/** A .obj or .ply file as read: a mesh, or a point cloud when it has no faces. */
+export function readMeshFile(path: string, caller = 'readMeshFile'): Mesh {
   const ext = fileExtension(path, caller);
   if (!existsSync(path)) throw new ArgumentError(`${caller}: no file at '${path}'; check the path.`);
   return ext === '.obj' ? readObj(path) : readPly(path);

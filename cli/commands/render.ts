@@ -38,9 +38,9 @@ export const render: Command = {
   async run(args) {
     rejectUnknown(args, ['input', 'points', 'size', 'views', 'out', 'seed', 'json'], 'render');
     const input = stringOption(args, 'input');
-    if (!input) throw new ArgumentError('render: --input is required: a built-in name (sphere, cube, torus, grid, teapot, bunny) or a mesh/point-cloud file.');
+    if (!input) throw new ArgumentError('--input is required: a built-in name (sphere, cube, torus, grid, teapot, bunny) or a mesh/point-cloud file.');
     const out = stringOption(args, 'out');
-    if (!out) throw new ArgumentError('render: --out DIR is required: the folder the PNGs are written to.');
+    if (!out) throw new ArgumentError('--out DIR is required: the folder the PNGs are written to.');
     const points = numberOption(args, 'points', 8000, 1, 5_000_000);
     const size = numberOption(args, 'size', 256, 8, 4096);
     const views = numberOption(args, 'views', 4, 1, 256);
@@ -48,9 +48,9 @@ export const render: Command = {
     const t0 = performance.now();
     const cloud = loadCloud(input, Math.round(points), seed);
     const n = cloud.positions.length / 3;
-    const positions = tensor(cloud.positions, { shape: [n, 3] });
-    const normals = tensor(cloud.normals!, { shape: [n, 3] });
-    const albedo = cloud.colors ? tensor(cloud.colors, { shape: [n, 3] }) : [0.8, 0.8, 0.8];
+    const positions = tensor(cloud.positions, { shape: [n, 3], dtype: 'float32' });
+    const normals = tensor(cloud.normals!, { shape: [n, 3], dtype: 'float32' });
+    const albedo = cloud.colors ? tensor(cloud.colors, { shape: [n, 3], dtype: 'float32' }) : [0.8, 0.8, 0.8];
     const cameras = fibonacciViews(Math.round(views), { radius: cloud.radius, target: cloud.center, width: Math.round(size), height: Math.round(size) });
     const tRender = performance.now();
     const renders = noGrad(() => ewaSplatViews(positions, normals, (camera) => shade(normals, albedo, defaultLights(camera, { seed })), cameras));
