@@ -2,7 +2,10 @@
 // backward, thread scaling, the PyTorch peer) join this table with their issues.
 
 import { randn } from '../lib/create.js';
+import { noGrad } from '../lib/tape.js';
 import { add, matmul, mul, normalize, sum } from '../ops/index.js';
+import { ewaSplat } from '../ops/splat/ewaSplat.js';
+import { dssScene } from './dssScene.js';
 import { Adam } from '../optim/index.js';
 import { machine, measure } from './measure.js';
 
@@ -11,14 +14,37 @@ interface Row {
   size: string;
   threads: number;
   ms: number;
+  points?: number;
   note?: string;
+  [extra: string]: unknown;
 }
 
 const rows: Row[] = [];
 
-function run(op: string, size: string, fn: () => void, note?: string): void {
+function run(op: string, size: string, fn: () => void, note?: string, extra: Record<string, unknown> = {}): Row {
   const m = measure(fn);
-  rows.push({ op, size, threads: 1, ms: +m.ms.toFixed(3), ...(note ? { note } : {}) });
+  const row: Row = { op, size, threads: 1, ms: +m.ms.toFixed(3), ...extra, ...(note ? { note } : {}) };
+  rows.push(row);
+  return row;
+}
+
+// DSS: forward, smooth backward, full backward (dss.md §2-3) on the sphere scene
+for (const [points, size] of [[8000, 256], [20000, 512]]) {
+  const s = dssScene(points, size);
+  const options = {};
+  let evaluations = 0;
+  const fwd = run('dss-forward', `${size}x${size}`, () => {
+    evaluations = noGrad(() => ewaSplat(s.positions, s.normals, s.colours, s.camera, options)).stats.evaluations;
+  }, 'EWA splats, one view', { points });
+  fwd.splatPixelEvaluations = evaluations;
+  fwd.evaluationsPerSecond = Math.round(evaluations / (fwd.ms / 1000));
+  for (const [op, window] of [['dss-backward-smooth', 0], ['dss-backward', undefined]] as const) {
+    const r = ewaSplat(s.positions, s.normals, s.colours, s.camera, { window });
+    run(op, `${size}x${size}`, () => {
+      for (const t of [s.positions, s.normals, s.colours]) t.grad = null;
+      r.image.backward(s.gradImage, { retainGraph: true });
+    }, window === 0 ? 'exact part only (rho_bar, attributes)' : `with the artificial gradient, window ${r.options.window} px`, { points });
+  }
 }
 
 // elementwise forward + backward over a million float32 values
@@ -75,5 +101,9 @@ if (process.argv.includes('--json')) {
   const m = machine();
   console.log(`splatgrad bench on ${m.cpu} (${m.cores} cores), node ${m.node}; median of 15 runs after 3 warm-up runs\n`);
   console.log(`${'op'.padEnd(22)}${'size'.padEnd(12)}${'threads'.padEnd(9)}${'ms'.padStart(10)}  note`);
-  for (const r of rows) console.log(`${r.op.padEnd(22)}${r.size.padEnd(12)}${String(r.threads).padEnd(9)}${r.ms.toFixed(3).padStart(10)}  ${r.note ?? ''}`);
+  for (const r of rows) {
+    const points = r.points ? `${r.points} pts, ` : '';
+    const evals = r.splatPixelEvaluations ? `, ${r.splatPixelEvaluations} splat-pixel evaluations (${(Number(r.evaluationsPerSecond) / 1e6).toFixed(1)} M/s)` : '';
+    console.log(`${r.op.padEnd(22)}${r.size.padEnd(12)}${String(r.threads).padEnd(9)}${r.ms.toFixed(3).padStart(10)}  ${points}${r.note ?? ''}${evals}`);
+  }
 }

@@ -15,18 +15,26 @@ import type { FloatArray } from '../../lib/dtype.js';
 import type { ScreenSplats } from './screenSplats.js';
 import type { SplatCache } from './splatCache.js';
 
-/** Per splat: sum a, sum a u (2), sum a u u^T (3, symmetric). */
-export interface SplatSums {
-  a: Float64Array;
-  ux: Float64Array;
-  uy: Float64Array;
-  uxx: Float64Array;
-  uxy: Float64Array;
-  uyy: Float64Array;
-}
+/**
+ * Per splat k, six sums side by side at 6k (one cache line per splat, since pixels visit splats
+ * in no useful order): sum a, sum a u_x, sum a u_y, sum a u_x^2, sum a u_x u_y, sum a u_y^2.
+ */
+export type SplatSums = Float64Array;
+export const SUMS = 6;
 
 export function emptySums(n: number): SplatSums {
-  return { a: new Float64Array(n), ux: new Float64Array(n), uy: new Float64Array(n), uxx: new Float64Array(n), uxy: new Float64Array(n), uyy: new Float64Array(n) };
+  return new Float64Array(SUMS * n);
+}
+
+/** Adds one pixel's a and u = M^-1 (x - x_k) into splat k's sums. */
+export function addPixel(sums: SplatSums, k: number, a: number, ux: number, uy: number): void {
+  const o = SUMS * k;
+  sums[o] += a;
+  sums[o + 1] += a * ux;
+  sums[o + 2] += a * uy;
+  sums[o + 3] += a * ux * ux;
+  sums[o + 4] += a * ux * uy;
+  sums[o + 5] += a * uy * uy;
 }
 
 /**
@@ -35,6 +43,16 @@ export function emptySums(n: number): SplatSums {
  */
 export function accumulateSmooth(cache: SplatCache, screen: ScreenSplats, attributes: FloatArray, channels: number, image: FloatArray, gImage: FloatArray, gAttributes: FloatArray | null, sums: SplatSums): void {
   const { width, height, frontCount: A, index, rho, visible } = cache;
+  // the splat parameters side by side too: centre and M^-1 at 5k
+  const n = screen.count;
+  const packed = new Float64Array(5 * n);
+  for (let k = 0; k < n; k++) {
+    packed[5 * k] = screen.px[k];
+    packed[5 * k + 1] = screen.py[k];
+    packed[5 * k + 2] = screen.ia[k];
+    packed[5 * k + 3] = screen.ib[k];
+    packed[5 * k + 4] = screen.ic[k];
+  }
   for (let p = 0; p < width * height; p++) {
     const v = visible[p];
     if (v === 0) continue;
@@ -43,32 +61,41 @@ export function accumulateSmooth(cache: SplatCache, screen: ScreenSplats, attrib
     for (let s = 0; s < v; s++) S += rho[base + s];
     const invS = 1 / S;
     const xc = (p % width) + 0.5, yc = ((p / width) | 0) + 0.5;
+    const g0 = gImage[px], g1 = gImage[px + 1], g2 = gImage[px + 2];
+    const gI = channels === 3 ? g0 * image[px] + g1 * image[px + 1] + g2 * image[px + 2] : 0;
     for (let s = 0; s < v; s++) {
       const k = index[base + s], r = rho[base + s];
+      const wr = r * invS;
       let dLdrho = 0;
-      for (let c = 0; c < channels; c++) {
-        const g = gImage[px + c];
-        dLdrho += g * (attributes[k * channels + c] - image[px + c]);
-        if (gAttributes) gAttributes[k * channels + c] += g * r * invS;
+      if (channels === 3) {
+        // RGB in registers: dL/drho = g . (w_k - I) / S
+        const kc = 3 * k;
+        dLdrho = g0 * attributes[kc] + g1 * attributes[kc + 1] + g2 * attributes[kc + 2] - gI;
+        if (gAttributes) {
+          gAttributes[kc] += g0 * wr;
+          gAttributes[kc + 1] += g1 * wr;
+          gAttributes[kc + 2] += g2 * wr;
+        }
+      } else {
+        for (let c = 0; c < channels; c++) {
+          const g = gImage[px + c];
+          dLdrho += g * (attributes[k * channels + c] - image[px + c]);
+          if (gAttributes) gAttributes[k * channels + c] += g * wr;
+        }
       }
       const a = dLdrho * invS * r;
-      const dx = xc - screen.px[k], dy = yc - screen.py[k];
-      const ux = screen.ia[k] * dx + screen.ib[k] * dy;
-      const uy = screen.ib[k] * dx + screen.ic[k] * dy;
-      sums.a[k] += a;
-      sums.ux[k] += a * ux;
-      sums.uy[k] += a * uy;
-      sums.uxx[k] += a * ux * ux;
-      sums.uxy[k] += a * ux * uy;
-      sums.uyy[k] += a * uy * uy;
+      const o = 5 * k;
+      const dx = xc - packed[o], dy = yc - packed[o + 1];
+      addPixel(sums, k, a, packed[o + 2] * dx + packed[o + 3] * dy, packed[o + 3] * dx + packed[o + 4] * dy);
     }
   }
 }
 
 /** dL/dp_k and dL/dn_k (added into gP, gN) from splat k's sums; see the header for the chain. */
 export function chainSplat(k: number, sums: SplatSums, positions: FloatArray, normals: FloatArray, camera: Camera, sigma: number, gP: FloatArray | null, gN: FloatArray | null): void {
-  const sa = sums.a[k];
-  if (sa === 0 && sums.ux[k] === 0 && sums.uy[k] === 0 && sums.uxx[k] === 0 && sums.uxy[k] === 0 && sums.uyy[k] === 0) return;
+  const o = SUMS * k;
+  const sa = sums[o], sux = sums[o + 1], suy = sums[o + 2], suxx = sums[o + 3], suxy = sums[o + 4], suyy = sums[o + 5];
+  if (sa === 0 && sux === 0 && suy === 0 && suxx === 0 && suxy === 0 && suyy === 0) return;
   const R = camera.R, t = camera.t, fx = camera.fx, fy = camera.fy;
   const p0 = positions[3 * k], p1 = positions[3 * k + 1], p2 = positions[3 * k + 2];
   const x = R[0] * p0 + R[1] * p1 + R[2] * p2 + t[0];
@@ -88,9 +115,9 @@ export function chainSplat(k: number, sums: SplatSums, positions: FloatArray, no
   const mxx = s2 * qxx + 1, mxy = s2 * qxy, myy = s2 * qyy + 1;
   const detM = mxx * myy - mxy * mxy, detQ = qxx * qyy - qxy * qxy;
   // dL/dM = 1/2 sum a u u^T - 1/2 M^-1 sum a
-  const gmxx = 0.5 * sums.uxx[k] - (0.5 * sa * myy) / detM;
-  const gmxy = 0.5 * sums.uxy[k] + (0.5 * sa * mxy) / detM;
-  const gmyy = 0.5 * sums.uyy[k] - (0.5 * sa * mxx) / detM;
+  const gmxx = 0.5 * suxx - (0.5 * sa * myy) / detM;
+  const gmxy = 0.5 * suxy + (0.5 * sa * mxy) / detM;
+  const gmyy = 0.5 * suyy - (0.5 * sa * mxx) / detM;
   // dL/dQ = sigma^2 dL/dM + 1/2 Q^-1 sum a
   const hq = detQ > 0 ? (0.5 * sa) / detQ : 0;
   const gxx = s2 * gmxx + hq * qyy, gxy = s2 * gmxy - hq * qxy, gyy = s2 * gmyy + hq * qxx;
@@ -100,7 +127,7 @@ export function chainSplat(k: number, sums: SplatSums, positions: FloatArray, no
   const g0x = 2 * (gxx * sr0x + gxy * sr1x), g0z = 2 * (gxx * sr0z + gxy * sr1z);
   const g1y = 2 * (gxy * sr0y + gyy * sr1y), g1z = 2 * (gxy * sr0z + gyy * sr1z);
   // dL/dc: through the centre x_k = (fx x/z + cx, fy y/z + cy) and through the entries of P'
-  const gx = sums.ux[k], gy = sums.uy[k];
+  const gx = sux, gy = suy;
   const dcx = gx * a0 + g0z * (-fx * iz2);
   const dcy = gy * b1 + g1z * (-fy * iz2);
   const dcz = gx * a2 + gy * b2 + g0x * (-fx * iz2) + g0z * (2 * fx * x * iz2 * iz) + g1y * (-fy * iz2) + g1z * (2 * fy * y * iz2 * iz);

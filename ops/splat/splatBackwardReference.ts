@@ -7,7 +7,7 @@ import type { FloatArray } from '../../lib/dtype.js';
 import { ARTIFICIAL_EPS, chainScreenGradient } from './artificialGradient.js';
 import type { ResolvedSplatOptions } from './options.js';
 import type { ScreenSplats } from './screenSplats.js';
-import { chainSplat, emptySums } from './smoothBackward.js';
+import { addPixel, chainSplat, emptySums } from './smoothBackward.js';
 import type { SplatCache } from './splatCache.js';
 
 interface Entry {
@@ -63,13 +63,7 @@ export function splatBackwardReference(
       const sums = emptySums(n);
       const dx = (p % width) + 0.5 - screen.px[e.k], dy = Math.floor(p / width) + 0.5 - screen.py[e.k];
       const u = [screen.ia[e.k] * dx + screen.ib[e.k] * dy, screen.ib[e.k] * dx + screen.ic[e.k] * dy];
-      const a = dLdrho * e.rho;
-      sums.a[e.k] = a;
-      sums.ux[e.k] = a * u[0];
-      sums.uy[e.k] = a * u[1];
-      sums.uxx[e.k] = a * u[0] * u[0];
-      sums.uxy[e.k] = a * u[0] * u[1];
-      sums.uyy[e.k] = a * u[1] * u[1];
+      addPixel(sums, e.k, dLdrho * e.rho, u[0], u[1]);
       chainSplat(e.k, sums, positions, normals, camera, o.sigma, gP, gN);
     }
   }
