@@ -76,6 +76,7 @@ export function artificialScreenGradient(
     const X = screen.px[k], Y = screen.py[k], zk = screen.depth[k];
     const ia = screen.ia[k], ib = screen.ib[k], ic = screen.ic[k], wk = screen.scale[k];
     const toPx = focal / zk; // pixels per unit of depth at the splat
+    const w0 = attributes[3 * k], w1 = attributes[3 * k + 1], w2 = attributes[3 * k + 2]; // RGB fast path
     const i0 = Math.max(0, Math.ceil(X - half - 0.5)), i1 = Math.min(width - 1, Math.floor(X + half - 0.5));
     const j0 = Math.max(0, Math.ceil(Y - half - 0.5)), j1 = Math.min(height - 1, Math.floor(Y + half - 0.5));
     let gx = 0, gy = 0, gz = 0;
@@ -86,9 +87,9 @@ export function artificialScreenGradient(
         if (!live[p]) continue;
         const dx = i + 0.5 - X;
         const v = visible[p];
-        // is k among the visible splats of x?
+        // is k among the visible splats of x? (only possible when it is no further than T behind the front)
         let at = -1;
-        for (let s = 0; s < v; s++) if (index[p * A + s] === k) at = s;
+        if (v > 0 && zk <= front[p] + o.mergeThreshold) for (let s = 0; s < v; s++) if (index[p * A + s] === k) at = s;
         // g = sum_c dL/dI_c Delta I_c for the move that changes x; dot(x, k) = sum_c dL/dI_xc w_kc
         let g: number;
         if (at >= 0) {
@@ -97,10 +98,12 @@ export function artificialScreenGradient(
         } else {
           // (a), (b): k joins x with its centre weight wk: I' = (S I + wk w_k) / (S + wk), so
           // Delta I = wk (w_k - I) / (S + wk); alone (I' = w_k) if it ends up more than T in front
-          const joins = v > 0 && zk >= front[p] - o.mergeThreshold;
           let dot = 0;
-          for (let c = 0; c < channels; c++) dot += gImage[px + c] * attributes[k * channels + c];
-          g = (dot - G[p]) * (joins ? wk / (S[p] + wk) : 1);
+          if (channels === 3) dot = gImage[px] * w0 + gImage[px + 1] * w1 + gImage[px + 2] * w2;
+          else for (let c = 0; c < channels; c++) dot += gImage[px + c] * attributes[k * channels + c];
+          g = dot - G[p];
+          if (!(g < 0)) continue; // the factor below is positive: the sign is known already
+          if (v > 0 && zk >= front[p] - o.mergeThreshold) g *= wk / (S[p] + wk); // joins
         }
         if (!(g < 0)) continue; // eq. 12: only moves that lower the loss
         pairs++;
