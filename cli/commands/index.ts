@@ -1,6 +1,7 @@
 import type { Command } from './command.js';
+import { demo } from './demo.js';
 import { render } from './render.js';
 import { start } from './start.js';
 import { version } from './version.js';
 
-export const commands: Record<string, Command> = { start, render, version };
+export const commands: Record<string, Command> = { start, render, demo, version };

@@ -1,0 +1,43 @@
+// `splatgrad demo NAME --out DIR [--json]`: the demos users run first. Each lives in cli/demos/.
+import { join } from 'node:path';
+
+import { ArgumentError } from '../../lib/errors.js';
+import { teapot2d } from '../demos/teapot2d.js';
+import { rejectUnknown, stringOption } from '../args.js';
+import type { Command } from './command.js';
+
+interface Demo {
+  summary: string;
+  run(out: string, log: (line: string) => void): Promise<Record<string, unknown>> | Record<string, unknown>;
+}
+
+export const demos: Record<string, Demo> = {
+  'teapot-2d': {
+    summary: 'a flat grid of points pulled onto the teapot silhouette by the artificial gradient (positions only)',
+    run: (out, log) =>
+      teapot2d({
+        out,
+        onProgress: (it, loss, iou) => {
+          if (it % 50 === 0) log(`step ${it}: loss ${loss.toExponential(3)}, iou ${iou.toFixed(3)}`);
+        },
+      }) as unknown as Record<string, unknown>,
+  },
+};
+
+export const demo: Command = {
+  summary: 'run a built-in demo (teapot-2d, ...)',
+  help: ['splatgrad demo NAME --out DIR [--json]', '', 'Demos:', ...Object.entries(demos).map(([name, d]) => `  ${name.padEnd(12)} ${d.summary}`)].join('\n'),
+  async run(args) {
+    rejectUnknown(args, ['out', 'json'], 'demo');
+    const name = args.positionals[0];
+    const d = name ? demos[name] : undefined;
+    if (!d) throw new ArgumentError(`demo: ${name ? `unknown demo '${name}'` : 'name a demo'}; choose one of ${Object.keys(demos).join(', ')}.`);
+    const out = stringOption(args, 'out') ?? join('out', name);
+    const json = args.options.has('json');
+    // progress goes to stderr so that --json leaves stdout a clean JSON document
+    const summary = await d.run(out, (line) => console.error(line));
+    if (json) console.log(JSON.stringify(summary, null, 2));
+    else console.log(Object.entries(summary).map(([k, v]) => `${k}: ${typeof v === 'number' ? +v.toPrecision(4) : v}`).join('\n'));
+    return 0;
+  },
+};
