@@ -6,6 +6,10 @@ import { noGrad } from '../lib/tape.js';
 import { add, matmul, mul, normalize, sum } from '../ops/index.js';
 import { ewaSplat } from '../ops/splat/ewaSplat.js';
 import { dssScene } from './dssScene.js';
+import { loadMesh } from '../geometry/loadMesh.js';
+import { samplePoints } from '../geometry/sampling.js';
+import { knn, radiusNeighbors } from '../geometry/neighbors.js';
+import { chamferDistance } from '../geometry/metrics.js';
 import { Adam } from '../optim/index.js';
 import { machine, measure } from './measure.js';
 
@@ -45,6 +49,17 @@ for (const [points, size] of [[8000, 256], [20000, 512]]) {
       r.image.backward(s.gradImage, { retainGraph: true });
     }, window === 0 ? 'exact part only (rho_bar, attributes)' : `with the artificial gradient, window ${r.options.window} px`, { points });
   }
+}
+
+// neighbours: kd-tree-javascript vs the flat-array grid (geometry issue: switch only if measured faster)
+{
+  const cloud = samplePoints(loadMesh('sphere'), 8000, { seed: 3 });
+  for (const method of ['kdtree', 'grid'] as const) {
+    run(`knn-${method}`, '8000, k=6', () => knn(cloud.positions, 6, { method }), 'build + query every point');
+    run(`radius-${method}`, '8000, r=0.05', () => radiusNeighbors(cloud.positions, 0.05, { method }), 'build + query every point');
+  }
+  const other = samplePoints(loadMesh('sphere'), 8000, { seed: 4 });
+  for (const method of ['kdtree', 'grid'] as const) run(`chamfer-${method}`, '8000 vs 8000', () => chamferDistance(cloud.positions, other.positions, { method }));
 }
 
 // elementwise forward + backward over a million float32 values
@@ -100,10 +115,10 @@ if (process.argv.includes('--json')) {
 } else {
   const m = machine();
   console.log(`splatgrad bench on ${m.cpu} (${m.cores} cores), node ${m.node}; median of 15 runs after 3 warm-up runs\n`);
-  console.log(`${'op'.padEnd(22)}${'size'.padEnd(12)}${'threads'.padEnd(9)}${'ms'.padStart(10)}  note`);
+  console.log(`${'op'.padEnd(22)}${'size'.padEnd(15)}${'threads'.padEnd(9)}${'ms'.padStart(10)}  note`);
   for (const r of rows) {
     const points = r.points ? `${r.points} pts, ` : '';
     const evals = r.splatPixelEvaluations ? `, ${r.splatPixelEvaluations} splat-pixel evaluations (${(Number(r.evaluationsPerSecond) / 1e6).toFixed(1)} M/s)` : '';
-    console.log(`${r.op.padEnd(22)}${r.size.padEnd(12)}${String(r.threads).padEnd(9)}${r.ms.toFixed(3).padStart(10)}  ${points}${r.note ?? ''}${evals}`);
+    console.log(`${r.op.padEnd(22)}${r.size.padEnd(15)}${String(r.threads).padEnd(9)}${r.ms.toFixed(3).padStart(10)}  ${points}${r.note ?? ''}${evals}`);
   }
 }

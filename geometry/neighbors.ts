@@ -1,7 +1,9 @@
 // k-nearest and radius neighbour queries in 3-D: build an index once, query it many times.
 // See neighborIndex.ts for the conventions (self-exclusion, sorting, inclusive radius).
 //
-//   const index = buildNeighborIndex(points);            // kd-tree (kd-tree-javascript)
+//   const index = buildNeighborIndex(points);            // uniform grid over flat arrays
+// The grid is the default because `npm run bench` measured it 20-30x faster than kd-tree-javascript
+// on 8,000 points (knn k=6: 12 ms vs 330 ms; radius: 19 ms vs 579 ms); the kd-tree stays as an option.
 //   const { indices, distances } = index.knn(6);          // each point's 6 nearest others
 //   const near = index.radius(0.05, { queries: other });  // CSR lists within 0.05 of each query
 
@@ -11,7 +13,7 @@ import { GridIndex } from './gridIndex.js';
 import { KdTreeIndex } from './kdTreeIndex.js';
 import type { Coordinates, KnnResult, NeighborIndex, QueryOptions, RadiusResult } from './neighborIndex.js';
 
-/** 'kdtree' (default), 'grid' (uniform grid over flat arrays) or 'bruteForce' (the reference twin). */
+/** 'grid' (default: uniform grid over flat arrays), 'kdtree' (kd-tree-javascript) or 'bruteForce' (the reference twin). */
 export type NeighborMethod = 'kdtree' | 'grid' | 'bruteForce';
 
 export interface NeighborIndexOptions {
@@ -21,7 +23,7 @@ export interface NeighborIndexOptions {
 }
 
 export function buildNeighborIndex(points: Coordinates, options: NeighborIndexOptions = {}): NeighborIndex {
-  const method = options.method ?? 'kdtree';
+  const method = options.method ?? 'grid';
   switch (method) {
     case 'kdtree':
       return new KdTreeIndex(points);
