@@ -8,23 +8,37 @@ import { join } from 'node:path';
 const root = new URL('../../', import.meta.url);
 
 describe('README', () => {
-  it('its library example runs as written and its gradcheck passes', () => {
+  /** Runs the js block of a README section through the package's own exports; returns stdout. */
+  function runExample(heading: string): string {
     const readme = readFileSync(new URL('README.md', root), 'utf8');
-    const section = readme.slice(readme.indexOf('## A first program'));
+    const section = readme.slice(readme.indexOf(heading));
     const match = /```js\n([\s\S]*?)```/.exec(section);
-    expect(match, 'README has a js example under "A first program"').to.not.equal(null);
+    expect(match, `README has a js example under "${heading}"`).to.not.equal(null);
     // inside the package folder, so `import 'splatgrad'` resolves through package.json "exports"
     const dir = mkdtempSync(join(new URL('dist/', root).pathname, 'readme-'));
     try {
       const file = join(dir, 'example.mjs');
       writeFileSync(file, match![1]);
-      const out = execFileSync(process.execPath, [file], { encoding: 'utf8' });
-      expect(out).to.match(/gradcheck passed/);
-      // y = sum((x w + 1)^2) at x = [[1,2,3],[4,5,6]], w = [0.5,-1,2]: 2.25+1+49+9+16+169
-      expect(out.split('\n')[0]).to.match(/^246\.25 /);
+      return execFileSync(process.execPath, [file], { encoding: 'utf8' });
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  }
+
+  it('its library example runs as written and its gradcheck passes', () => {
+    const out = runExample('## A first program');
+    expect(out).to.match(/gradcheck passed/);
+    // y = sum((x w + 1)^2) at x = [[1,2,3],[4,5,6]], w = [0.5,-1,2]: 2.25+1+49+9+16+169
+    expect(out.split('\n')[0]).to.match(/^246\.25 /);
+  });
+
+  it('its rendering example runs as written and yields a gradient', () => {
+    const out = runExample('## Rendering and its gradient');
+    const covered = Number(/covered pixels: (\d+)/.exec(out)?.[1]);
+    expect(covered).to.be.greaterThan(1000);
+    const grad = /dL\/dp of point 0: (.*)/.exec(out)?.[1].split(' ').map(Number);
+    expect(grad).to.have.length(3);
+    expect(grad!.every(Number.isFinite)).to.equal(true);
   });
 
   it('shows the two set-up commands', () => {
