@@ -41,3 +41,13 @@ export function unit3(a: Vec3, what: string): Vec3 {
   if (!(n > 1e-12)) throw new ArgumentError(`${what} has zero length, so it has no direction; pass a non-zero vector.`);
   return [a[0] / n, a[1] / n, a[2] / n];
 }
+
+/** Scales the xyz triple at a[i..i+2] to unit length in place (a zero triple stays zero). */
+export function normalizeTripleAt(a: Float64Array, i: number): void {
+  const len = Math.hypot(a[i], a[i + 1], a[i + 2]);
+  if (len > 0) {
+    a[i] /= len;
+    a[i + 1] /= len;
+    a[i + 2] /= len;
+  }
+}

@@ -13,6 +13,7 @@ import { ArgumentError, NonFiniteError } from '../../lib/errors.js';
 import type { Mesh, PointCloud } from '../mesh.js';
 import { checkWritable } from './checkWritable.js';
 import { float32Text } from './float32Text.js';
+import { normalizeTripleAt } from '../vector3.js';
 
 // ---------------------------------------------------------------------------------------------
 // Reading
@@ -155,12 +156,7 @@ function vertexNormals(fileNormals: number[], faces: number[], cornerNormals: nu
       normals[i + 2] = fileNormals[n + 2];
       continue;
     }
-    const len = Math.hypot(normals[i], normals[i + 1], normals[i + 2]);
-    if (len > 0) {
-      normals[i] /= len;
-      normals[i + 1] /= len;
-      normals[i + 2] /= len;
-    }
+    normalizeTripleAt(normals, i);
   }
   return normals;
 }

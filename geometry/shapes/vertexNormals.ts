@@ -2,6 +2,8 @@
 // of two triangle edges has length twice the area, so summing the raw cross products weighs each
 // face by its area for free and keeps slivers from tilting the result.
 
+import { normalizeTripleAt } from '../vector3.js';
+
 /**
  * Unit normals, one per vertex: the normalized sum of (b - a) x (c - a) over the faces (a, b, c)
  * that use the vertex. Faces must be counter-clockwise seen from outside for the normals to point
@@ -19,12 +21,7 @@ export function computeVertexNormals(positions: Float64Array, faces: Uint32Array
     normals[c] += nx; normals[c + 1] += ny; normals[c + 2] += nz;
   }
   for (let i = 0; i < normals.length; i += 3) {
-    const len = Math.hypot(normals[i], normals[i + 1], normals[i + 2]);
-    if (len > 0) {
-      normals[i] /= len;
-      normals[i + 1] /= len;
-      normals[i + 2] /= len;
-    }
+    normalizeTripleAt(normals, i);
   }
   return normals;
 }
