@@ -13,4 +13,4 @@ export * from './geometry/index.js';
 export { ewaSplat, ewaSplatViews, type SplatRender, type SplatCall } from './ops/splat/ewaSplat.js';
 export { type SplatOptions, type ResolvedSplatOptions } from './ops/splat/options.js';
 export { type SplatCache, countOccluded } from './ops/splat/splatCache.js';
-export { repulsionLoss, type NeighborLists } from './ops/regularizers/repulsion.js';
+

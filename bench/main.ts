@@ -6,6 +6,7 @@ import { noGrad } from '../lib/tape.js';
 import { add, matmul, mul, normalize, sum } from '../ops/index.js';
 import { ewaSplat } from '../ops/splat/ewaSplat.js';
 import { dssScene } from './dssScene.js';
+import { benchRegularizers } from './regularizers.js';
 import { loadMesh } from '../geometry/loadMesh.js';
 import { samplePoints } from '../geometry/sampling.js';
 import { knn, radiusNeighbors } from '../geometry/neighbors.js';
@@ -109,6 +110,8 @@ for (const [points, size] of [[8000, 256], [20000, 512]]) {
   const opt = new Adam([p], { lr: 1e-3 });
   run('adam-step', '60000', () => opt.step());
 }
+
+benchRegularizers(run);
 
 if (process.argv.includes('--json')) {
   console.log(JSON.stringify({ machine: machine(), results: rows }, null, 2));

@@ -18,3 +18,4 @@ export { sum, mean, type Axes } from './reduce.js';
 export { where, type Condition } from './where.js';
 export { projectPoints, projectPointsWithDepth } from './project.js';
 export { shade } from './shade.js';
+export * from './regularizers/index.js';

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 
 import { ArgumentError } from '../../lib/errors.js';
 import { teapot2d } from '../demos/teapot2d.js';
+import { denoise } from '../demos/denoise.js';
 import { rejectUnknown, stringOption } from '../args.js';
 import type { Command } from './command.js';
 
@@ -19,6 +20,16 @@ export const demos: Record<string, Demo> = {
         out,
         onProgress: (it, loss, iou) => {
           if (it % 50 === 0) log(`step ${it}: loss ${loss.toExponential(3)}, iou ${iou.toFixed(3)}`);
+        },
+      }) as unknown as Record<string, unknown>,
+  },
+  denoise: {
+    summary: 'a noisy 5,000-point bunny pulled back onto its surface by the projection and repulsion losses (no images)',
+    run: (out, log) =>
+      denoise({
+        out,
+        onProgress: (it, projection, repulsion) => {
+          if (it % 10 === 0) log(`step ${it}: projection ${projection.toExponential(3)}, repulsion ${repulsion.toExponential(3)}`);
         },
       }) as unknown as Record<string, unknown>,
   },

@@ -1,86 +1,112 @@
-// Repulsion loss (dss.md §4, eq. 17, patent [0082]): spreads points evenly inside their local
-// tangent plane, so the image gradient cannot clump them at a common local minimum.
-//   L_r = 1/N sum_i sum_{k in N(i)} psi_ik / (|T_i (p_i - p_k)|^2 + 1e-4),  psi_ik = exp(-|p_i - p_k|^2 / D^2)
-// T_i = I - n_i n_i^T projects onto the tangent plane at i (n_i: the frame's normal, held constant
-// here; the weighted-PCA frame of eq. 16 arrives with the regularization issue).
-// With d = p_i - p_k, t = T_i d, s = |t|^2 + 1e-4: d(psi/s)/dd = -2 psi/s (d/D^2 + t/s).
+// Repulsion loss (dss.md §4, eq. 17, patent [0081]-[0082], [0088]): spreads points evenly inside
+// their local tangent plane, so the image gradient cannot clump them at a common local minimum.
+//   L_r = 1/N sum_i sum_{k in N(i)} psi_ik / (|d~_ik|^2 + eps),   psi_ik = exp(-|p_i - p_k|^2 / D^2)   (15a)
+//   d~_ik = V~ V~^T (p_i - p_k) = T_i d,  T_i = I - n_i n_i^T,  d = p_i - p_k                      (17b)
+// V~ holds the first two principal directions of point i's weighted PCA (eq. 16), so V~ V~^T is
+// I - n_i n_i^T with n_i its normal (weightedPca's `normals`); fixed normals work the same way.
+// eps = 1e-4 as in the patent. Written for any n (unit or not) so gradchecks can move it:
+//   with t = T d, h = n . d, s = |t|^2 + eps:
+//   dL/dd = -2 psi/s (d / D^2 + (t - n (n . t)) / s)   (dL/dp_i = dL/dd = -dL/dp_k)
+//   dL/dn = 2 psi/s^2 (d (n . t) + h t)
+// Normals given as a tensor carry a gradient when they require one (the differentiable PCA frame);
+// given as a typed array they are constants.
 
+import type { FloatArray } from '../../lib/dtype.js';
 import { customOp } from '../../lib/customOp.js';
 import { ArgumentError, ShapeError } from '../../lib/errors.js';
 import { Tensor } from '../../lib/tensor.js';
+import { type NeighborLists, checkNeighbors } from './neighborhood.js';
+import { checkPoints } from './pcaWeights.js';
 
-const GUARD = 1e-4;
+export type { NeighborLists } from './neighborhood.js';
 
-/** Neighbour lists in CSR form: the neighbours of i are indices[offsets[i] .. offsets[i+1]). */
-export interface NeighborLists {
-  offsets: Int32Array;
-  indices: Int32Array;
+/** The eps of eq. 17a that keeps coincident points finite. */
+export const REPULSION_EPSILON = 1e-4;
+
+export interface RepulsionOptions {
+  /** The eps of eq. 17a (default 1e-4, the patent's; in squared scene units). */
+  epsilon?: number;
 }
 
 const repulsionOp = customOp({
-  name: 'repulsion',
-  forward(ctx, positions: Tensor, normals: Float64Array | Float32Array, neighbors: NeighborLists, radius: number) {
-    const P = positions.data, n = positions.shape[0];
+  name: 'repulsionLoss',
+  forward(ctx, positions: Tensor, normals: Tensor | FloatArray, neighbors: NeighborLists, radius: number, eps: number) {
+    const P = positions.data, Nn = normals instanceof Tensor ? normals.data : normals;
     const { offsets, indices } = neighbors;
+    const n = offsets.length - 1;
     const invD2 = 1 / (radius * radius);
     let total = 0;
     for (let i = 0; i < n; i++) {
-      const nx = normals[3 * i], ny = normals[3 * i + 1], nz = normals[3 * i + 2];
+      const nx = Nn[3 * i], ny = Nn[3 * i + 1], nz = Nn[3 * i + 2];
       for (let e = offsets[i]; e < offsets[i + 1]; e++) {
         const k = indices[e];
         const dx = P[3 * i] - P[3 * k], dy = P[3 * i + 1] - P[3 * k + 1], dz = P[3 * i + 2] - P[3 * k + 2];
-        const dn = dx * nx + dy * ny + dz * nz;
-        const tx = dx - dn * nx, ty = dy - dn * ny, tz = dz - dn * nz;
-        const s = tx * tx + ty * ty + tz * tz + GUARD;
+        const h = dx * nx + dy * ny + dz * nz;
+        const tx = dx - h * nx, ty = dy - h * ny, tz = dz - h * nz;
+        const s = tx * tx + ty * ty + tz * tz + eps;
         total += Math.exp(-(dx * dx + dy * dy + dz * dz) * invD2) / s;
       }
     }
     const out = ctx.output([]);
     out.data[0] = total / n;
-    ctx.save(positions, normals, neighbors, radius);
+    ctx.save(positions, Nn, neighbors, invD2, eps);
     return out;
   },
   backward(ctx, g) {
-    const [positions, normals, neighbors, radius] = ctx.saved as [Tensor, Float64Array, NeighborLists, number];
-    const P = positions.data, n = positions.shape[0];
+    const [positions, Nn, neighbors, invD2, eps] = ctx.saved as [Tensor, FloatArray, NeighborLists, number, number];
+    const P = positions.data;
     const { offsets, indices } = neighbors;
-    const invD2 = 1 / (radius * radius);
-    const gP = ctx.zeros(P.length);
+    const n = offsets.length - 1;
+    const gP = ctx.needsInputGrad[0] ? ctx.zeros(P.length) : null;
+    const gN = ctx.needsInputGrad[1] ? ctx.zeros(Nn.length) : null;
     const scale = g![0] / n;
     for (let i = 0; i < n; i++) {
-      const nx = normals[3 * i], ny = normals[3 * i + 1], nz = normals[3 * i + 2];
+      const nx = Nn[3 * i], ny = Nn[3 * i + 1], nz = Nn[3 * i + 2];
       for (let e = offsets[i]; e < offsets[i + 1]; e++) {
         const k = indices[e];
         const dx = P[3 * i] - P[3 * k], dy = P[3 * i + 1] - P[3 * k + 1], dz = P[3 * i + 2] - P[3 * k + 2];
-        const dn = dx * nx + dy * ny + dz * nz;
-        const tx = dx - dn * nx, ty = dy - dn * ny, tz = dz - dn * nz;
-        const s = tx * tx + ty * ty + tz * tz + GUARD;
+        const h = dx * nx + dy * ny + dz * nz;
+        const tx = dx - h * nx, ty = dy - h * ny, tz = dz - h * nz;
+        const s = tx * tx + ty * ty + tz * tz + eps;
         const psi = Math.exp(-(dx * dx + dy * dy + dz * dz) * invD2);
-        const f = (-2 * psi * scale) / s;
-        const gx = f * (dx * invD2 + tx / s), gy = f * (dy * invD2 + ty / s), gz = f * (dz * invD2 + tz / s);
-        gP[3 * i] += gx;
-        gP[3 * i + 1] += gy;
-        gP[3 * i + 2] += gz;
-        gP[3 * k] -= gx;
-        gP[3 * k + 1] -= gy;
-        gP[3 * k + 2] -= gz;
+        const nt = nx * tx + ny * ty + nz * tz; // 0 for a unit normal
+        if (gP) {
+          const f = (-2 * psi * scale) / s;
+          const gx = f * (dx * invD2 + (tx - nt * nx) / s);
+          const gy = f * (dy * invD2 + (ty - nt * ny) / s);
+          const gz = f * (dz * invD2 + (tz - nt * nz) / s);
+          gP[3 * i] += gx; gP[3 * i + 1] += gy; gP[3 * i + 2] += gz;
+          gP[3 * k] -= gx; gP[3 * k + 1] -= gy; gP[3 * k + 2] -= gz;
+        }
+        if (gN) {
+          const f = (2 * psi * scale) / (s * s);
+          gN[3 * i] += f * (dx * nt + h * tx);
+          gN[3 * i + 1] += f * (dy * nt + h * ty);
+          gN[3 * i + 2] += f * (dz * nt + h * tz);
+        }
       }
     }
-    return [gP];
+    return [gP, gN];
   },
 });
 
 /**
- * eq. 17 for `positions` [N, 3] with tangent planes from unit `normals` [N, 3] (constant) over
- * the given neighbour lists (radius D, e.g. from radiusNeighbors).
+ * eq. 17 for positions [N, 3] with tangent planes from per-point normals [N, 3] (weightedPca's
+ * `normals`, or any unit normals: a tensor that requires grad receives one, a typed array is
+ * constant) over CSR neighbour lists, with the spatial scale D = `radius` of eq. 15a.
  */
-export function repulsionLoss(positions: Tensor, normals: Tensor | Float64Array | Float32Array, neighbors: NeighborLists, radius: number): Tensor {
-  if (!(positions instanceof Tensor) || positions.ndim !== 2 || positions.shape[1] !== 3) throw new ShapeError(`repulsionLoss: positions must be an N x 3 tensor, got ${positions instanceof Tensor ? `[${positions.shape}]` : typeof positions}.`);
-  const n = positions.shape[0];
-  if (n === 0) throw new ArgumentError('repulsionLoss: positions is empty.');
-  const normalData = normals instanceof Tensor ? normals.data : normals;
-  if (normalData.length !== 3 * n) throw new ShapeError(`repulsionLoss: normals must hold one xyz triple per position (${3 * n} values), got ${normalData.length}.`);
-  if (!neighbors || neighbors.offsets.length !== n + 1) throw new ShapeError(`repulsionLoss: neighbors.offsets must have N + 1 = ${n + 1} entries (CSR rows from radiusNeighbors), got ${neighbors?.offsets.length}.`);
+export function repulsionLoss(positions: Tensor, normals: Tensor | Float64Array | Float32Array, neighbors: NeighborLists, radius: number, options: RepulsionOptions = {}): Tensor {
+  const n = checkPoints(positions, null, 'repulsionLoss');
+  const normalTensor = normals instanceof Tensor ? normals : null;
+  const normalData = normalTensor ? normalTensor.data : normals;
+  if (!(normalData instanceof Float64Array || normalData instanceof Float32Array) || normalData.length !== 3 * n) {
+    throw new ShapeError(`repulsionLoss: normals must hold one xyz triple per position (${3 * n} values), got ${(normalData as { length?: number })?.length}.`);
+  }
+  if (normalTensor) checkPoints(positions, normalTensor, 'repulsionLoss');
+  else checkPoints(positions, new Tensor(normalData, [n, 3]), 'repulsionLoss');
+  checkNeighbors(neighbors, n, 'repulsionLoss');
   if (!(radius > 0) || !Number.isFinite(radius)) throw new ArgumentError(`repulsionLoss: radius must be a positive number (the D of eq. 15a), got ${radius}.`);
-  return repulsionOp(positions, normalData, neighbors, radius);
+  const eps = options.epsilon ?? REPULSION_EPSILON;
+  if (!(eps > 0) || !Number.isFinite(eps)) throw new ArgumentError(`repulsionLoss: options.epsilon must be a positive number (the 1e-4 of eq. 17a), got ${eps}.`);
+  return repulsionOp(positions, normalTensor ?? normalData, neighbors, radius, eps);
 }

@@ -5,7 +5,11 @@ import { Random } from '../../../lib/random.js';
 import { radiusNeighbors } from '../../../geometry/neighbors.js';
 import { repulsionLoss } from '../../../ops/regularizers/repulsion.js';
 import { SGD } from '../../../optim/index.js';
+import { NeighborhoodSchedule } from '../../../ops/regularizers/neighborhood.js';
+import { pcaWeights } from '../../../ops/regularizers/pcaWeights.js';
+import { weightedPca } from '../../../ops/regularizers/weightedPca.js';
 import { expectGrads } from '../../helpers.js';
+import { nearlyUp, nearestSpacing, variation } from './clouds.js';
 
 /** n points in a small patch of the z = 0 plane (seeded), normals +z. */
 function patch(n: number, spread: number, seed: number) {
@@ -19,15 +23,6 @@ function patch(n: number, spread: number, seed: number) {
   return { positions: tensor(p, { shape: [n, 3], requiresGrad: true }), normals: nrm };
 }
 
-function nearestSpacing(p: ArrayLike<number>): number[] {
-  const n = p.length / 3;
-  return Array.from({ length: n }, (_, i) => {
-    let best = Infinity;
-    for (let k = 0; k < n; k++) if (k !== i) best = Math.min(best, Math.hypot(p[3 * i] - p[3 * k], p[3 * i + 1] - p[3 * k + 1], p[3 * i + 2] - p[3 * k + 2]));
-    return best;
-  });
-}
-
 describe('repulsion loss (eq. 17)', () => {
   it('matches finite differences, also out of the tangent plane', () => {
     const { positions, normals } = patch(12, 0.05, 1);
@@ -35,6 +30,33 @@ describe('repulsion loss (eq. 17)', () => {
     const neighbors = radiusNeighbors(positions.data, 0.2);
     expect(neighbors.indices.length).to.be.greaterThan(40);
     expectGrads((p) => repulsionLoss(p, normals, neighbors, 0.2), [positions]);
+  });
+
+  it('matches finite differences in the normals too (the PCA frame passes its gradient on)', () => {
+    const { positions } = patch(10, 0.05, 4);
+    for (let i = 0; i < 10; i++) positions.data[3 * i + 2] = 0.02 * Math.cos(i);
+    const normals = tensor(nearlyUp(10, 0.5, 5), { shape: [10, 3], requiresGrad: true, name: 'normals' });
+    const neighbors = radiusNeighbors(positions.data, 0.2);
+    expectGrads((p, n) => repulsionLoss(p, n, neighbors, 0.2), [positions, normals]);
+  });
+
+  it('with the weighted-PCA frame, spreads a clumped patch evenly and keeps it in its plane', () => {
+    const { positions } = patch(60, 0.02, 6);
+    const before = nearestSpacing(positions.data);
+    const opt = new SGD([positions], { lr: 1e-7 });
+    const schedule = new NeighborhoodSchedule({ radius: 0.1, every: 5 });
+    for (let step = 0; step < 100; step++) {
+      const nb = schedule.at(step, positions);
+      opt.zeroGrad();
+      const frame = weightedPca(positions, pcaWeights(positions, null, nb, nb.radius), nb);
+      repulsionLoss(positions, frame.normals, nb, nb.radius).backward();
+      opt.step();
+    }
+    const after = nearestSpacing(positions.data);
+    const report = `nearest-neighbour spacing: min ${Math.min(...before).toExponential(2)} -> ${Math.min(...after).toExponential(2)}, CV ${variation(before).toFixed(3)} -> ${variation(after).toFixed(3)}`;
+    expect(Math.min(...after), report).to.be.greaterThan(2 * Math.min(...before));
+    expect(variation(after), report).to.be.lessThan(0.6 * variation(before));
+    for (let i = 0; i < 60; i++) expect(positions.data[3 * i + 2]).to.equal(0);
   });
 
   it('spreads a clumped patch more evenly and keeps it in its plane', () => {
@@ -47,12 +69,8 @@ describe('repulsion loss (eq. 17)', () => {
       opt.step();
     }
     const after = nearestSpacing(positions.data);
-    const spread = (d: number[]) => {
-      const m = d.reduce((s, v) => s + v, 0) / d.length;
-      return Math.sqrt(d.reduce((s, v) => s + (v - m) ** 2, 0) / d.length) / m; // coefficient of variation
-    };
     expect(Math.min(...after)).to.be.greaterThan(2 * Math.min(...before));
-    expect(spread(after)).to.be.lessThan(spread(before));
+    expect(variation(after)).to.be.lessThan(variation(before));
     for (let i = 0; i < 60; i++) expect(positions.data[3 * i + 2]).to.equal(0);
   });
 
