@@ -53,9 +53,30 @@ export function binSplats(s: ScreenSplats, height: number): BandBins {
   return { bands, bandStart, splats };
 }
 
+/**
+ * Appends splat k to the lists of pixels rowBase + from, from + dir, ... (count pixels), with
+ * weight w at the first and w multiplied by ratio (itself multiplied by stepRatio) per step.
+ * Front to back, so appending keeps each list sorted (ties by index), and a full list rejects the
+ * splat. A small function of its own keeps V8's loop tight.
+ */
+function appendRun(cache: SplatCache, p: number, dir: 1 | -1, count: number, k: number, w: number, ratio: number, stepRatio: number): void {
+  const { frontCount: A, index, rho, count: filled } = cache;
+  for (let c = 0; c < count; c++, p += dir) {
+    const n = filled[p];
+    if (n < A) {
+      const slot = p * A + n;
+      index[slot] = k;
+      rho[slot] = w;
+      filled[p] = n + 1;
+    }
+    w *= ratio;
+    ratio *= stepRatio;
+  }
+}
+
 /** Fills the cache lists of the pixels of band b; returns the splat-pixel evaluations. */
 export function rasterizeBand(s: ScreenSplats, bins: BandBins, b: number, cache: SplatCache, cutoff: number): number {
-  const { width, height, frontCount: A, index, rho, count } = cache;
+  const { width, height } = cache;
   const by0 = b * BAND, by1 = Math.min(by0 + BAND, height) - 1;
   let evaluations = 0;
   for (let e = bins.bandStart[b]; e < bins.bandStart[b + 1]; e++) {
@@ -65,67 +86,49 @@ export function rasterizeBand(s: ScreenSplats, bins: BandBins, b: number, cache:
     const x0 = s.x0[k], x1 = s.x1[k];
     // q(dx, dy) = 1/2 d^T M^-1 d = ha dx^2 + ib dx dy + hc dy^2 is quadratic, so exp(-q) steps by
     // ratios whose own ratios are constant: along a row exp(-2 ha), down a column exp(-2 hc).
-    // Anchor: the column of the centre; per row we carry q, exp(-q) and the row ratio there.
-    const stepRatio = Math.exp(-2 * ha), stepInv = 1 / stepRatio;
+    // Anchor: the column of the centre; per row we carry exp(-q) and the row ratio there, and each
+    // row runs outwards from it in both directions.
+    const stepRatio = Math.exp(-2 * ha), inv2ha = 1 / (2 * ha);
     const anchor = Math.min(Math.max(Math.round(X - 0.5), x0), x1);
     const ax = anchor + 0.5 - X;
     const jStart = Math.max(s.y0[k], by0), jEnd = Math.min(s.y1[k], by1);
     let dy = jStart + 0.5 - Y;
-    let qA = (ha * ax + ib * dy) * ax + hc * dy * dy; // q at the anchor
-    let wA = Math.exp(-qA); // exp(-q) at the anchor
+    let wA = Math.exp(-((ha * ax + ib * dy) * ax + hc * dy * dy)); // exp(-q) at the anchor
     let colRatio = Math.exp(-(ib * ax + hc * (2 * dy + 1))); // exp(-(q(j+1) - q(j))) at the anchor
     const colStep = Math.exp(-2 * hc);
     let rowRatio = Math.exp(-(2 * ha * ax + ha + ib * dy)); // exp(-(q(i+1) - q(i))) at the anchor
-    const rowRatioStep = Math.exp(-ib);
+    let rowRatioInv = 1 / rowRatio; // kept too, so that walking left multiplies instead of divides
+    const rowRatioStep = Math.exp(-ib), rowRatioStepInv = 1 / rowRatioStep;
     for (let j = jStart; j <= jEnd; j++, dy++) {
       if (j > jStart) {
-        qA += ib * ax + hc * (2 * dy - 1);
         wA *= colRatio;
         colRatio *= colStep;
         rowRatio *= rowRatioStep;
+        rowRatioInv *= rowRatioStepInv;
       }
       // eq. 4 keeps q <= C: an interval of dx on this row, so only covered pixels are visited
       const qb = ib * dy, qc = hc * dy * dy - cutoff;
       const disc = qb * qb - 4 * ha * qc;
       if (disc < 0) continue;
       const root = Math.sqrt(disc);
-      const i0 = Math.max(x0, Math.ceil(X - 0.5 + (-qb - root) / (2 * ha)));
-      const i1 = Math.min(x1, Math.floor(X - 0.5 + (-qb + root) / (2 * ha)));
+      const i0 = Math.max(x0, Math.ceil(X - 0.5 + (-qb - root) * inv2ha));
+      const i1 = Math.min(x1, Math.floor(X - 0.5 + (-qb + root) * inv2ha));
       if (i0 > i1) continue;
       evaluations += i1 - i0 + 1;
-      let w: number, ratio: number;
-      if (qA > 200 || Math.abs(i0 - anchor) > 64) {
-        // far from the anchor (thin tilted ellipses): start the row directly
-        const dx = i0 + 0.5 - X;
-        w = Math.exp(-((ha * dx + qb) * dx + qc + cutoff));
-        ratio = Math.exp(-(2 * ha * dx + ha + qb));
-      } else {
-        // walk from the anchor to i0
-        w = wA;
-        ratio = rowRatio;
-        for (let i = anchor; i < i0; i++) {
-          w *= ratio;
-          ratio *= stepRatio;
-        }
-        for (let i = anchor; i > i0; i--) {
-          ratio *= stepInv;
-          w /= ratio;
-        }
-      }
-      w *= scale;
       const rowBase = j * width;
-      for (let i = i0; i <= i1; i++) {
-        const p = rowBase + i;
-        const n = count[p];
-        if (n < A) {
-          // front to back: appending keeps the list sorted (ties by index)
-          const slot = p * A + n;
-          index[slot] = k;
-          rho[slot] = w;
-          count[p] = n + 1;
+      if (i0 <= anchor && anchor <= i1) {
+        // the usual row: from the anchor rightwards, and from its left neighbour leftwards, where
+        // exp(-q(i-1)) = exp(-q(i)) / ratio(i-1) and 1/ratio(i-1) = stepRatio / ratio(i)
+        appendRun(cache, rowBase + anchor, 1, i1 - anchor + 1, k, scale * wA, rowRatio, stepRatio);
+        if (i0 < anchor) {
+          const inv = rowRatioInv * stepRatio;
+          appendRun(cache, rowBase + anchor - 1, -1, anchor - i0, k, scale * wA * inv, inv * stepRatio, stepRatio);
         }
-        w *= ratio;
-        ratio *= stepRatio;
+      } else {
+        // the row misses the centre column (thin tilted ellipses): start it directly
+        const dx = i0 + 0.5 - X;
+        const w = Math.exp(-((ha * dx + qb) * dx + qc + cutoff));
+        appendRun(cache, rowBase + i0, 1, i1 - i0 + 1, k, scale * w, Math.exp(-(2 * ha * dx + ha + qb)), stepRatio);
       }
     }
   }
