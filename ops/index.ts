@@ -19,3 +19,4 @@ export { where, type Condition } from './where.js';
 export { projectPoints, projectPointsWithDepth } from './project.js';
 export { shade } from './shade.js';
 export * from './regularizers/index.js';
+export * from './losses/imageLoss.js';

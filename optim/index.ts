@@ -4,3 +4,4 @@ export { SGD, type SGDHyperparameters, type SGDOptions } from './sgd.js';
 export { Adam, type AdamHyperparameters, type AdamOptions } from './adam.js';
 export { clipGradNorm, clipGradValue, type ClipGradNormOptions } from './clip.js';
 export { ReduceLROnPlateau, StepLR, type HasParamGroups, type ReduceLROnPlateauOptions, type StepLROptions } from './schedules.js';
+export { fitPointCloud, type FitView, type FitOptions, type FitResult, type FitStep } from './fitPointCloud.js';

@@ -1,0 +1,193 @@
+// The inverse-rendering loop (patent Fig. 5, [0093]-[0099]; dss.md §5): from target images and
+// their cameras to an oriented point cloud. Loss per eq. 8: the image loss over a batch of views
+// plus gamma_p projection + gamma_r repulsion. Positions and normals are optimized independently,
+// alternating T_n normal steps and T_p position steps per cycle.
+
+import type { Camera } from '../geometry/camera.js';
+import type { Light } from '../geometry/lights.js';
+import { tensor } from '../lib/create.js';
+import { ArgumentError, ShapeError } from '../lib/errors.js';
+import { Random } from '../lib/random.js';
+import { noGrad } from '../lib/tape.js';
+import type { Tensor } from '../lib/tensor.js';
+import { add } from '../ops/arithmetic.js';
+import { normalize } from '../ops/vector.js';
+import { shade } from '../ops/shade.js';
+import { type ImageLossKind, imageLoss } from '../ops/losses/imageLoss.js';
+import { NeighborhoodSchedule } from '../ops/regularizers/neighborhood.js';
+import { surfaceRegularization } from '../ops/regularizers/surfaceRegularization.js';
+import { ewaSplat } from '../ops/splat/ewaSplat.js';
+import { cloudScale } from '../ops/splat/cloudScale.js';
+import type { SplatOptions } from '../ops/splat/options.js';
+import { Adam } from './adam.js';
+import { clipGradValue } from './clip.js';
+import { SGD } from './sgd.js';
+
+export interface FitView {
+  camera: Camera;
+  /** Target image [H, W, 3] at the camera's size. */
+  target: Tensor;
+  /** Lights the target was lit with (the render is shaded with the same). */
+  lights: readonly Light[];
+}
+
+export interface FitStep {
+  step: number;
+  phase: 'normals' | 'positions';
+  /** Image loss of this step's views (mean per view). */
+  loss: number;
+  window: number;
+}
+
+export interface FitOptions {
+  /** Step budget (default 300). */
+  iterations?: number;
+  /** T_n and T_p: normal and position steps per cycle (default 10 and 20). */
+  normalSteps?: number;
+  positionSteps?: number;
+  /** Views per step (default 3). */
+  viewsPerStep?: number;
+  loss?: ImageLossKind;
+  /** Learning rates: SGD with Nesterov momentum for positions, Adam for normals. */
+  lrPositions?: number;
+  lrNormals?: number;
+  /** Clip position gradients to [-clip, clip] (default 0.05; the artificial gradient is spiky). */
+  clip?: number;
+  /** gamma_p, gamma_r of eq. 8 and the neighbourhood radius (scene units; default 3 x spacing). */
+  projectionWeight?: number;
+  repulsionWeight?: number;
+  radius?: number;
+  /** Steps between neighbourhood rebuilds (default 10). */
+  rebuildEvery?: number;
+  /** Artificial-gradient window, shrinking linearly from the first to the second (pixels). */
+  window?: [number, number];
+  /** Albedo of the points (default white). */
+  albedo?: readonly number[];
+  /** Stop once the step loss falls below this. */
+  lossThreshold?: number;
+  /** Splat options; sigma defaults to the initial cloud's spacing and is then held fixed. */
+  splat?: SplatOptions;
+  seed?: number;
+  onStep?: (s: FitStep) => void;
+  /** Polled every step: set `aborted` (e.g. on Ctrl-C) to stop early and keep what there is. */
+  signal?: { aborted: boolean };
+}
+
+export interface FitResult {
+  positions: Float32Array;
+  normals: Float32Array;
+  iterations: number;
+  seconds: number;
+  lossInitial: number;
+  lossFinal: number;
+  /** Step losses. */
+  history: number[];
+  stopped: 'budget' | 'threshold' | 'aborted';
+}
+
+function checkViews(views: readonly FitView[]): void {
+  if (!Array.isArray(views) || views.length === 0) throw new ArgumentError('fitPointCloud: views must be a non-empty array of { camera, target, lights }.');
+  views.forEach((v, i) => {
+    const { width, height } = v.camera;
+    if (v.target.ndim !== 3 || v.target.shape[0] !== height || v.target.shape[1] !== width || v.target.shape[2] !== 3) {
+      throw new ShapeError(`fitPointCloud: views[${i}].target is [${v.target.shape}] but its camera renders [${height}, ${width}, 3]; give every target its camera's size.`);
+    }
+  });
+}
+
+export function fitPointCloud(init: { positions: ArrayLike<number>; normals?: ArrayLike<number> }, views: readonly FitView[], options: FitOptions = {}): FitResult {
+  checkViews(views);
+  if (!init?.normals) throw new ArgumentError('fitPointCloud: init.normals is missing; the initial cloud needs normals (samplePoints gives them).');
+  const n = init.positions.length / 3;
+  if (!Number.isInteger(n) || n < 1 || init.normals!.length !== init.positions.length) {
+    throw new ShapeError('fitPointCloud: init.positions and init.normals must be flat xyz arrays of the same length (at least one point).');
+  }
+  const t0 = performance.now();
+  const iterations = options.iterations ?? 300;
+  if (!Number.isInteger(iterations) || iterations < 1) throw new ArgumentError(`fitPointCloud: options.iterations must be a whole number >= 1, got ${iterations}.`);
+  const Tn = options.normalSteps ?? 10, Tp = options.positionSteps ?? 20;
+  const batch = Math.min(options.viewsPerStep ?? 3, views.length);
+  const [window0, window1] = options.window ?? [32, 16];
+  const albedo = options.albedo ?? [1, 1, 1];
+  const positions = tensor(Float32Array.from(init.positions), { shape: [n, 3], requiresGrad: true, name: 'positions' });
+  const normals = tensor(Float32Array.from(init.normals!), { shape: [n, 3], requiresGrad: true, name: 'normals' });
+  const scale = cloudScale(positions.data);
+  const splat: SplatOptions = { behindCamera: 'cull', ...options.splat };
+  splat.sigma ??= (splat.sigmaScale ?? 1) * scale.spacing;
+  splat.mergeThreshold ??= 0.01 * scale.diagonal;
+  const optP = new SGD([positions], { lr: options.lrPositions ?? 0.002, momentum: 0.9, nesterov: true });
+  const optN = new Adam([normals], { lr: options.lrNormals ?? 0.01 });
+  const clip = options.clip ?? 0.05;
+  const radius = options.radius ?? 3 * scale.spacing;
+  const schedule = new NeighborhoodSchedule({ radius, every: options.rebuildEvery ?? 10 });
+  const gammaP = options.projectionWeight ?? 0.02, gammaR = options.repulsionWeight ?? 0;
+  const rng = new Random(options.seed ?? 0);
+  let order: number[] = [];
+  const nextViews = (): FitView[] => {
+    const picked: FitView[] = [];
+    while (picked.length < batch) {
+      if (order.length === 0) order = views.map((_, i) => i).sort(() => rng.next() - 0.5);
+      picked.push(views[order.pop()!]);
+    }
+    return picked;
+  };
+
+  const history: number[] = [];
+  let stopped: FitResult['stopped'] = 'budget';
+  let step = 0;
+  while (step < iterations) {
+    for (const [phase, steps] of [['normals', Tn], ['positions', Tp]] as const) {
+      for (let s = 0; s < steps && step < iterations; s++, step++) {
+        if (options.signal?.aborted) {
+          stopped = 'aborted';
+          break;
+        }
+        const window = Math.round(window0 + ((window1 - window0) * step) / Math.max(1, iterations - 1));
+        const unit = normalize(normals);
+        let loss: Tensor | null = null;
+        for (const v of nextViews()) {
+          const r = ewaSplat(positions, unit, shade(unit, albedo, v.lights), v.camera, { ...splat, window });
+          const l = imageLoss(r.image, v.target, options.loss ?? 'smape');
+          loss = loss ? add(loss, l) : l;
+        }
+        const imageValue = loss!.item() / batch;
+        history.push(imageValue);
+        if (phase === 'positions' && (gammaP > 0 || gammaR > 0)) {
+          const reg = surfaceRegularization(positions, noGrad(() => unit.detach()), {
+            neighborhood: schedule.at(step, positions),
+            projectionWeight: gammaP,
+            repulsionWeight: gammaR,
+            detachFrame: true,
+          });
+          loss = add(loss!, reg.loss);
+        }
+        positions.grad = null;
+        normals.grad = null;
+        loss!.backward();
+        if (phase === 'positions') {
+          clipGradValue([positions], clip);
+          optP.step();
+        } else optN.step();
+        options.onStep?.({ step, phase, loss: imageValue, window });
+        if (options.lossThreshold !== undefined && imageValue < options.lossThreshold) {
+          stopped = 'threshold';
+          break;
+        }
+      }
+      if (stopped !== 'budget') break;
+    }
+    if (stopped !== 'budget') break;
+  }
+  const unitNormals = noGrad(() => normalize(normals));
+  return {
+    positions: Float32Array.from(positions.data),
+    normals: Float32Array.from(unitNormals.data),
+    iterations: step,
+    seconds: (performance.now() - t0) / 1000,
+    lossInitial: history[0] ?? NaN,
+    lossFinal: history[history.length - 1] ?? NaN,
+    history,
+    stopped,
+  };
+}
+
