@@ -59,13 +59,8 @@ export interface CameraJSON {
   near?: number;
 }
 
-interface Intrinsics {
-  width: number;
-  height: number;
-  fx: number;
-  fy: number;
-  cx: number;
-  cy: number;
+/** Resolved intrinsics: the camera file's numbers with the near plane filled in. */
+interface Intrinsics extends Omit<CameraJSON, 'worldToCamera' | 'near'> {
   near: number;
 }
 
