@@ -10,10 +10,12 @@ import { ArgumentError, ShapeError } from '../lib/errors.js';
 import { Random } from '../lib/random.js';
 import { noGrad } from '../lib/tape.js';
 import type { Tensor } from '../lib/tensor.js';
-import { add } from '../ops/arithmetic.js';
+import { add, mul } from '../ops/arithmetic.js';
 import { normalize } from '../ops/vector.js';
 import { shade } from '../ops/shade.js';
 import { type ImageLossKind, imageLoss } from '../ops/losses/imageLoss.js';
+import { silhouetteLoss } from '../ops/losses/silhouetteLoss.js';
+import { maskDistance } from '../geometry/distanceTransform.js';
 import { NeighborhoodSchedule } from '../ops/regularizers/neighborhood.js';
 import { surfaceRegularization } from '../ops/regularizers/surfaceRegularization.js';
 import { ewaSplat } from '../ops/splat/ewaSplat.js';
@@ -22,6 +24,7 @@ import type { SplatOptions } from '../ops/splat/options.js';
 import { Adam } from './adam.js';
 import { clipGradValue } from './clip.js';
 import { SGD } from './sgd.js';
+import { ReduceLROnPlateau } from './schedules.js';
 
 export interface FitView {
   camera: Camera;
@@ -29,6 +32,8 @@ export interface FitView {
   target: Tensor;
   /** Lights the target was lit with (the render is shaded with the same). */
   lights: readonly Light[];
+  /** Optional silhouette [H * W] (1 inside the object): enables the silhouette term. */
+  mask?: ArrayLike<number>;
 }
 
 export interface FitStep {
@@ -37,6 +42,8 @@ export interface FitStep {
   /** Image loss of this step's views (mean per view). */
   loss: number;
   window: number;
+  /** The live position buffer (read it, do not keep or write it). */
+  positions: Float32Array;
 }
 
 export interface FitOptions {
@@ -59,6 +66,13 @@ export interface FitOptions {
   radius?: number;
   /** Steps between neighbourhood rebuilds (default 10). */
   rebuildEvery?: number;
+  /** Weight of the silhouette term (ops/losses/silhouetteLoss.ts; default 0.001 when views have masks). */
+  silhouetteWeight?: number;
+  /**
+   * Plateau schedule on the position lr (optim/schedules.ts): once per cycle the cycle's mean image
+   * loss is reported; after `patience` cycles without improvement the lr is multiplied by `factor`.
+   */
+  plateau?: { factor?: number; patience?: number; threshold?: number; minLr?: number };
   /** Artificial-gradient window, shrinking linearly from the first to the second (pixels). */
   window?: [number, number];
   /** Albedo of the points (default white). */
@@ -122,6 +136,12 @@ export function fitPointCloud(init: { positions: ArrayLike<number>; normals?: Ar
   const schedule = new NeighborhoodSchedule({ radius, every: options.rebuildEvery ?? 10 });
   const gammaP = options.projectionWeight ?? 0.02, gammaR = options.repulsionWeight ?? 0;
   const rng = new Random(options.seed ?? 0);
+  const distances = views.map((v) => (v.mask ? maskDistance(v.mask, v.camera.width, v.camera.height) : null));
+  const gammaS = options.silhouetteWeight ?? 0.001;
+  const plateau = options.plateau
+    ? new ReduceLROnPlateau(optP, { factor: options.plateau.factor ?? 0.5, patience: options.plateau.patience ?? 2, threshold: options.plateau.threshold ?? 0.01, minLr: options.plateau.minLr ?? 0 })
+    : null;
+  let cycleLoss = 0, cycleSteps = 0;
   let order: number[] = [];
   const nextViews = (): FitView[] => {
     const picked: FitView[] = [];
@@ -152,6 +172,8 @@ export function fitPointCloud(init: { positions: ArrayLike<number>; normals?: Ar
         }
         const imageValue = loss!.item() / batch;
         history.push(imageValue);
+        cycleLoss += imageValue;
+        cycleSteps++;
         if (phase === 'positions' && (gammaP > 0 || gammaR > 0)) {
           const reg = surfaceRegularization(positions, noGrad(() => unit.detach()), {
             neighborhood: schedule.at(step, positions),
@@ -161,6 +183,12 @@ export function fitPointCloud(init: { positions: ArrayLike<number>; normals?: Ar
           });
           loss = add(loss!, reg.loss);
         }
+        if (phase === 'positions' && gammaS > 0) {
+          // the silhouette term of every masked view (cheap: one projection per point and view)
+          views.forEach((v, i) => {
+            if (distances[i]) loss = add(loss!, mul(silhouetteLoss(positions, v.camera, distances[i]!), gammaS));
+          });
+        }
         positions.grad = null;
         normals.grad = null;
         loss!.backward();
@@ -168,7 +196,7 @@ export function fitPointCloud(init: { positions: ArrayLike<number>; normals?: Ar
           clipGradValue([positions], clip);
           optP.step();
         } else optN.step();
-        options.onStep?.({ step, phase, loss: imageValue, window });
+        options.onStep?.({ step, phase, loss: imageValue, window, positions: positions.data as Float32Array });
         if (options.lossThreshold !== undefined && imageValue < options.lossThreshold) {
           stopped = 'threshold';
           break;
@@ -177,6 +205,9 @@ export function fitPointCloud(init: { positions: ArrayLike<number>; normals?: Ar
       if (stopped !== 'budget') break;
     }
     if (stopped !== 'budget') break;
+    if (plateau && cycleSteps > 0) plateau.step(cycleLoss / cycleSteps);
+    cycleLoss = 0;
+    cycleSteps = 0;
   }
   const unitNormals = noGrad(() => normalize(normals));
   return {

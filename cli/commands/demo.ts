@@ -1,9 +1,11 @@
 // `splatgrad demo NAME --out DIR [--json]`: the demos users run first. Each lives in cli/demos/.
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { ArgumentError } from '../../lib/errors.js';
 import { teapot2d } from '../demos/teapot2d.js';
 import { denoise } from '../demos/denoise.js';
+import { bunnyDemo } from '../demos/bunny.js';
 import { rejectUnknown, stringOption } from '../args.js';
 import type { Command } from './command.js';
 
@@ -13,6 +15,10 @@ interface Demo {
 }
 
 export const demos: Record<string, Demo> = {
+  bunny: {
+    summary: 'a sphere of 5,000 points pulled onto the Stanford bunny from 12 shading images (about 4 minutes)',
+    run: (out, log) => bunnyDemo({ out, onProgress: log }) as unknown as Record<string, unknown>,
+  },
   'teapot-2d': {
     summary: 'a flat grid of points pulled onto the teapot silhouette by the artificial gradient (positions only)',
     run: (out, log) =>
@@ -36,7 +42,7 @@ export const demos: Record<string, Demo> = {
 };
 
 export const demo: Command = {
-  summary: 'run a built-in demo (teapot-2d, ...)',
+  summary: `run a built-in demo (${Object.keys(demos).join(', ')}); writes DIR/summary.json`,
   help: ['splatgrad demo NAME --out DIR [--json]', '', 'Demos:', ...Object.entries(demos).map(([name, d]) => `  ${name.padEnd(12)} ${d.summary}`)].join('\n'),
   async run(args) {
     rejectUnknown(args, ['out', 'json'], 'demo');
@@ -47,6 +53,8 @@ export const demo: Command = {
     const json = args.options.has('json');
     // progress goes to stderr so that --json leaves stdout a clean JSON document
     const summary = await d.run(out, (line) => console.error(line));
+    mkdirSync(out, { recursive: true });
+    writeFileSync(join(out, 'summary.json'), JSON.stringify(summary, null, 2) + '\n');
     if (json) console.log(JSON.stringify(summary, null, 2));
     else console.log(Object.entries(summary).map(([k, v]) => `${k}: ${typeof v === 'number' ? +v.toPrecision(4) : v}`).join('\n'));
     return 0;

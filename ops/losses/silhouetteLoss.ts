@@ -1,0 +1,69 @@
+// A silhouette (visual-hull) loss: every point should project inside the target's mask.
+//   L = sum_k D(project(p_k)),  D = the mask's distance transform (pixels, 0 inside), bilinear
+// so its gradient pulls points that stray outside a silhouette back along -grad D and is exactly
+// zero inside. Why the fitting loop needs it: a splat alone over background pixels gets no net
+// artificial gradient (moving it any way keeps it over background, and scenario (c) pushes
+// symmetric ways), so strays would stay for good (measured on the bunny demo: without it Chamfer
+// drifts from 0.035 at step 500 to 0.068 at step 1,000).
+
+import type { Camera } from '../../geometry/camera.js';
+import { customOp } from '../../lib/customOp.js';
+import { ArgumentError, ShapeError } from '../../lib/errors.js';
+import { Tensor } from '../../lib/tensor.js';
+import { chainScreenGradient } from '../splat/artificialGradient.js';
+
+/** Per point: the loss term and dD/d(pixel); points off the image or behind the camera give 0. */
+function sample(positions: ArrayLike<number>, camera: Camera, distance: Float32Array, gScreen: Float64Array | null): number {
+  const { width: W, height: H, R, t, fx, fy, cx, cy } = camera;
+  let loss = 0;
+  for (let k = 0; k < positions.length / 3; k++) {
+    const p0 = positions[3 * k], p1 = positions[3 * k + 1], p2 = positions[3 * k + 2];
+    const z = R[6] * p0 + R[7] * p1 + R[8] * p2 + t[2];
+    if (!(z > camera.near)) continue;
+    // pixel coordinates with pixel centres at integers, for bilinear lookup
+    const u = (fx * (R[0] * p0 + R[1] * p1 + R[2] * p2 + t[0])) / z + cx - 0.5;
+    const w = (fy * (R[3] * p0 + R[4] * p1 + R[5] * p2 + t[1])) / z + cy - 0.5;
+    const i = Math.floor(u), j = Math.floor(w);
+    if (i < 0 || j < 0 || i >= W - 1 || j >= H - 1) continue;
+    const a = u - i, b = w - j;
+    const d00 = distance[j * W + i], d10 = distance[j * W + i + 1], d01 = distance[(j + 1) * W + i], d11 = distance[(j + 1) * W + i + 1];
+    if (d00 === 0 && d10 === 0 && d01 === 0 && d11 === 0) continue;
+    loss += (1 - b) * ((1 - a) * d00 + a * d10) + b * ((1 - a) * d01 + a * d11);
+    if (gScreen) {
+      gScreen[3 * k] = (1 - b) * (d10 - d00) + b * (d11 - d01);
+      gScreen[3 * k + 1] = (1 - a) * (d01 - d00) + a * (d11 - d10);
+    }
+  }
+  return loss;
+}
+
+const silhouetteOp = customOp({
+  name: 'silhouetteLoss',
+  forward(ctx, positions: Tensor, camera: Camera, distance: Float32Array) {
+    const out = ctx.output([]);
+    out.data[0] = sample(positions.data, camera, distance, null);
+    ctx.save(positions, camera, distance);
+    return out;
+  },
+  backward(ctx, g) {
+    const [positions, camera, distance] = ctx.saved as [Tensor, Camera, Float32Array];
+    const gScreen = new Float64Array(positions.size);
+    sample(positions.data, camera, distance, gScreen);
+    for (let i = 0; i < gScreen.length; i++) gScreen[i] *= g![0];
+    const gP = ctx.zeros(positions.size);
+    chainScreenGradient(gScreen, positions.data, camera, 0.5 * (camera.fx + camera.fy), gP);
+    return [gP];
+  },
+});
+
+/**
+ * Sum over the points [N, 3] of the distance (pixels) from their projection to the mask of one
+ * view, given as its distance transform (geometry/distanceTransform.ts maskDistance).
+ */
+export function silhouetteLoss(positions: Tensor, camera: Camera, distance: Float32Array): Tensor {
+  if (!(positions instanceof Tensor) || positions.ndim !== 2 || positions.shape[1] !== 3) throw new ShapeError('silhouetteLoss: positions must be an N x 3 tensor.');
+  if (!(distance instanceof Float32Array) || distance.length !== camera.width * camera.height) {
+    throw new ArgumentError(`silhouetteLoss: distance must be the camera's ${camera.width} x ${camera.height} distance transform (maskDistance of the view's mask).`);
+  }
+  return silhouetteOp(positions, camera, distance);
+}
