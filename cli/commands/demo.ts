@@ -6,6 +6,7 @@ import { ArgumentError } from '../../lib/errors.js';
 import { teapot2d } from '../demos/teapot2d.js';
 import { denoise } from '../demos/denoise.js';
 import { bunnyDemo } from '../demos/bunny.js';
+import { shapeFitDemo } from '../demos/shapeFit.js';
 import { rejectUnknown, stringOption } from '../args.js';
 import type { Command } from './command.js';
 
@@ -18,6 +19,16 @@ export const demos: Record<string, Demo> = {
   bunny: {
     summary: 'a sphere of 5,000 points pulled onto the Stanford bunny from 12 shading images (about 4 minutes)',
     run: (out, log) => bunnyDemo({ out, onProgress: log }) as unknown as Record<string, unknown>,
+  },
+  teapot: {
+    // the DSS paper's headline case: more points and views than the bunny, so it takes longer
+    summary: 'a sphere of 8,000 points pulled onto the Utah teapot from 16 shading images (about 6 minutes)',
+    run: (out, log) => shapeFitDemo('teapot', { out, onProgress: log, points: 8000, views: 16, iterations: 1600, seconds: 400 }) as unknown as Record<string, unknown>,
+  },
+  topology: {
+    // a point cloud can change genus, which a mesh renderer cannot (patent claims 5 and 14)
+    summary: 'a sphere (genus 0) pulled onto a torus (genus 1) from 12 shading images (about 4 minutes)',
+    run: (out, log) => shapeFitDemo('torus', { out, onProgress: log, demo: 'topology' }) as unknown as Record<string, unknown>,
   },
   'teapot-2d': {
     summary: 'a flat grid of points pulled onto the teapot silhouette by the artificial gradient (positions only)',
