@@ -7,7 +7,7 @@ import type { FloatArray } from '../../lib/dtype.js';
 import { ARTIFICIAL_EPS, chainScreenGradient } from './artificialGradient.js';
 import type { ResolvedSplatOptions } from './options.js';
 import type { ScreenSplats } from './screenSplats.js';
-import { addPixel, chainSplat, emptySums } from './smoothBackward.js';
+import { SUMS, addPixel, chainSplat, emptySums } from './smoothBackward.js';
 import type { SplatCache } from './splatCache.js';
 
 interface Entry {
@@ -49,6 +49,7 @@ export function splatBackwardReference(
   const lossChange = (p: number, after: number[], before: number[]) => after.reduce((s, v, c) => s + gImage[p * channels + c] * (v - before[c]), 0);
 
   // smooth part, one visible pair at a time (eq. 11 without the visibility term)
+  const pair = emptySums(n);
   for (let p = 0; p < width * height; p++) {
     const visible = lists[p].slice(0, cache.visible[p]);
     if (visible.length === 0) continue;
@@ -60,11 +61,11 @@ export function splatBackwardReference(
         gW[e.k * channels + c] += (gImage[p * channels + c] * e.rho) / S; // dI/dw = rho / S
         dLdrho += (gImage[p * channels + c] * (attributes[e.k * channels + c] - I[c])) / S; // dI/drho = (w - I) / S
       }
-      const sums = emptySums(n);
       const dx = (p % width) + 0.5 - screen.px[e.k], dy = Math.floor(p / width) + 0.5 - screen.py[e.k];
       const u = [screen.ia[e.k] * dx + screen.ib[e.k] * dy, screen.ib[e.k] * dx + screen.ic[e.k] * dy];
-      addPixel(sums, e.k, dLdrho * e.rho, u[0], u[1]);
-      chainSplat(e.k, sums, positions, normals, camera, o.sigma, gP, gN);
+      addPixel(pair, e.k, dLdrho * e.rho, u[0], u[1]);
+      chainSplat(e.k, pair, positions, normals, camera, o.sigma, gP, gN);
+      pair.fill(0, SUMS * e.k, SUMS * (e.k + 1)); // this pair only
     }
   }
 
