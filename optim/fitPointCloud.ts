@@ -2,10 +2,14 @@
 // their cameras to an oriented point cloud. Loss per eq. 8: the image loss over a batch of views
 // plus gamma_p projection + gamma_r repulsion. Positions and normals are optimized independently,
 // alternating T_n normal steps and T_p position steps per cycle.
+//
+// The loop is one generator (`fitSteps`) that yields after every step; `fitPointCloud` drives it
+// straight through, `fitPointCloudAsync` hands the event loop back between steps so that a
+// Ctrl-C handler (or a UI) can run while a long fit goes on.
 
 import type { Camera } from '../geometry/camera.js';
 import type { Light } from '../geometry/lights.js';
-import { tensor } from '../lib/create.js';
+import { full, tensor } from '../lib/create.js';
 import { ArgumentError, ShapeError } from '../lib/errors.js';
 import { Random } from '../lib/random.js';
 import { noGrad } from '../lib/tape.js';
@@ -36,6 +40,18 @@ export interface FitView {
   mask?: ArrayLike<number>;
 }
 
+/** 'silhouette' renders white splats on black and compares them with the masks (L1). */
+export type FitLossKind = ImageLossKind | 'silhouette';
+export const FIT_LOSSES: readonly FitLossKind[] = ['smape', 'l1', 'l2', 'silhouette'];
+
+/** What a checkpoint holds: enough to resume with `init` = this state. */
+export interface FitState {
+  step: number;
+  positions: Float32Array;
+  normals: Float32Array;
+  colors: Float32Array | null;
+}
+
 export interface FitStep {
   step: number;
   phase: 'normals' | 'positions';
@@ -54,7 +70,8 @@ export interface FitOptions {
   positionSteps?: number;
   /** Views per step (default 3). */
   viewsPerStep?: number;
-  loss?: ImageLossKind;
+  /** Image loss (default 'smape', eq. 7); 'silhouette' needs a mask on every view. */
+  loss?: FitLossKind;
   /** Learning rates: SGD with Nesterov momentum for positions, Adam for normals. */
   lrPositions?: number;
   lrNormals?: number;
@@ -75,8 +92,14 @@ export interface FitOptions {
   plateau?: { factor?: number; patience?: number; threshold?: number; minLr?: number };
   /** Artificial-gradient window, shrinking linearly from the first to the second (pixels). */
   window?: [number, number];
-  /** Albedo of the points (default white). */
+  /** Albedo of the points (default white), or the starting albedo when `learnColors` is on. */
   albedo?: readonly number[];
+  /** Optimize a per-point albedo too (Adam, `lrColors`, default 0.02), e.g. for photographs. */
+  learnColors?: boolean;
+  lrColors?: number;
+  /** Every this many steps `onCheckpoint` gets the current state (default: never). */
+  checkpointEvery?: number;
+  onCheckpoint?: (state: FitState) => void;
   /** Stop once the step loss falls below this. */
   lossThreshold?: number;
   /** Splat options; sigma defaults to the initial cloud's spacing and is then held fixed. */
@@ -90,6 +113,8 @@ export interface FitOptions {
 export interface FitResult {
   positions: Float32Array;
   normals: Float32Array;
+  /** Per-point albedo when `learnColors` was on, else null. */
+  colors: Float32Array | null;
   iterations: number;
   seconds: number;
   lossInitial: number;
@@ -99,18 +124,49 @@ export interface FitResult {
   stopped: 'budget' | 'threshold' | 'aborted';
 }
 
-function checkViews(views: readonly FitView[]): void {
+function checkViews(views: readonly FitView[], loss: FitLossKind): void {
+  if (!FIT_LOSSES.includes(loss)) throw new ArgumentError(`fitPointCloud: options.loss must be one of ${FIT_LOSSES.join(', ')}, got ${JSON.stringify(loss)}.`);
   if (!Array.isArray(views) || views.length === 0) throw new ArgumentError('fitPointCloud: views must be a non-empty array of { camera, target, lights }.');
   views.forEach((v, i) => {
     const { width, height } = v.camera;
     if (v.target.ndim !== 3 || v.target.shape[0] !== height || v.target.shape[1] !== width || v.target.shape[2] !== 3) {
       throw new ShapeError(`fitPointCloud: views[${i}].target is [${v.target.shape}] but its camera renders [${height}, ${width}, 3]; give every target its camera's size.`);
     }
+    if (v.mask && v.mask.length !== width * height) throw new ShapeError(`fitPointCloud: views[${i}].mask has ${v.mask.length} values; it needs ${width * height} (${height} x ${width}).`);
+    if (loss === 'silhouette' && !v.mask) throw new ArgumentError(`fitPointCloud: loss 'silhouette' needs a mask on every view; views[${i}] has none.`);
   });
 }
 
-export function fitPointCloud(init: { positions: ArrayLike<number>; normals?: ArrayLike<number> }, views: readonly FitView[], options: FitOptions = {}): FitResult {
-  checkViews(views);
+export interface FitInit {
+  positions: ArrayLike<number>;
+  normals?: ArrayLike<number>;
+  /** Starting per-point albedo (N x 3) for `learnColors`. */
+  colors?: ArrayLike<number> | null;
+}
+
+/** Runs the whole fit synchronously. */
+export function fitPointCloud(init: FitInit, views: readonly FitView[], options: FitOptions = {}): FitResult {
+  const steps = fitSteps(init, views, options);
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+  }
+}
+
+/** Runs the fit, giving the event loop a turn after every step (so SIGINT handlers can set `signal.aborted`). */
+export async function fitPointCloudAsync(init: FitInit, views: readonly FitView[], options: FitOptions = {}): Promise<FitResult> {
+  const steps = fitSteps(init, views, options);
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+}
+
+/** The loop itself: yields the step number after every step, returns the result. */
+export function* fitSteps(init: FitInit, views: readonly FitView[], options: FitOptions = {}): Generator<number, FitResult, void> {
+  const lossKind = options.loss ?? 'smape';
+  checkViews(views, lossKind);
   if (!init?.normals) throw new ArgumentError('fitPointCloud: init.normals is missing; the initial cloud needs normals (samplePoints gives them).');
   const n = init.positions.length / 3;
   if (!Number.isInteger(n) || n < 1 || init.normals!.length !== init.positions.length) {
@@ -122,7 +178,17 @@ export function fitPointCloud(init: { positions: ArrayLike<number>; normals?: Ar
   const Tn = options.normalSteps ?? 10, Tp = options.positionSteps ?? 20;
   const batch = Math.min(options.viewsPerStep ?? 3, views.length);
   const [window0, window1] = options.window ?? [32, 16];
-  const albedo = options.albedo ?? [1, 1, 1];
+  const albedo0 = options.albedo ?? [1, 1, 1];
+  let colors: Tensor | null = null;
+  if (options.learnColors) {
+    const c = new Float32Array(n * 3);
+    for (let i = 0; i < c.length; i++) c[i] = init.colors ? init.colors[i] : albedo0[i % 3];
+    if (init.colors && init.colors.length !== c.length) throw new ShapeError(`fitPointCloud: init.colors has ${init.colors.length} values; it needs ${c.length} (N x 3).`);
+    colors = tensor(c, { shape: [n, 3], requiresGrad: true, name: 'colors' });
+  }
+  const albedo = colors ?? albedo0;
+  const white = lossKind === 'silhouette' ? full([n, 1], 1, { dtype: 'float32' }) : null;
+  const maskTargets = lossKind === 'silhouette' ? views.map((v) => tensor(Float32Array.from(v.mask!), { shape: [v.camera.height, v.camera.width, 1] })) : [];
   const positions = tensor(Float32Array.from(init.positions), { shape: [n, 3], requiresGrad: true, name: 'positions' });
   const normals = tensor(Float32Array.from(init.normals!), { shape: [n, 3], requiresGrad: true, name: 'normals' });
   const scale = cloudScale(positions.data);
@@ -131,6 +197,8 @@ export function fitPointCloud(init: { positions: ArrayLike<number>; normals?: Ar
   splat.mergeThreshold ??= 0.01 * scale.diagonal;
   const optP = new SGD([positions], { lr: options.lrPositions ?? 0.002, momentum: 0.9, nesterov: true });
   const optN = new Adam([normals], { lr: options.lrNormals ?? 0.01 });
+  const optC = colors ? new Adam([colors], { lr: options.lrColors ?? 0.02 }) : null;
+  const checkpointEvery = options.checkpointEvery ?? 0;
   const clip = options.clip ?? 0.05;
   const radius = options.radius ?? 3 * scale.spacing;
   const schedule = new NeighborhoodSchedule({ radius, every: options.rebuildEvery ?? 10 });
@@ -143,14 +211,20 @@ export function fitPointCloud(init: { positions: ArrayLike<number>; normals?: Ar
     : null;
   let cycleLoss = 0, cycleSteps = 0;
   let order: number[] = [];
-  const nextViews = (): FitView[] => {
-    const picked: FitView[] = [];
+  const nextViews = (): number[] => {
+    const picked: number[] = [];
     while (picked.length < batch) {
       if (order.length === 0) order = views.map((_, i) => i).sort(() => rng.next() - 0.5);
-      picked.push(views[order.pop()!]);
+      picked.push(order.pop()!);
     }
     return picked;
   };
+  const state = (step: number): FitState => ({
+    step,
+    positions: Float32Array.from(positions.data),
+    normals: Float32Array.from(noGrad(() => normalize(normals)).data),
+    colors: colors ? Float32Array.from(colors.data) : null,
+  });
 
   const history: number[] = [];
   let stopped: FitResult['stopped'] = 'budget';
@@ -165,9 +239,12 @@ export function fitPointCloud(init: { positions: ArrayLike<number>; normals?: Ar
         const window = Math.round(window0 + ((window1 - window0) * step) / Math.max(1, iterations - 1));
         const unit = normalize(normals);
         let loss: Tensor | null = null;
-        for (const v of nextViews()) {
-          const r = ewaSplat(positions, unit, shade(unit, albedo, v.lights), v.camera, { ...splat, window });
-          const l = imageLoss(r.image, v.target, options.loss ?? 'smape');
+        for (const i of nextViews()) {
+          const v = views[i];
+          const l =
+            white !== null
+              ? imageLoss(ewaSplat(positions, unit, white, v.camera, { ...splat, window }).image, maskTargets[i], 'l1')
+              : imageLoss(ewaSplat(positions, unit, shade(unit, albedo, v.lights), v.camera, { ...splat, window }).image, v.target, lossKind as ImageLossKind);
           loss = loss ? add(loss, l) : l;
         }
         const imageValue = loss!.item() / batch;
@@ -191,12 +268,20 @@ export function fitPointCloud(init: { positions: ArrayLike<number>; normals?: Ar
         }
         positions.grad = null;
         normals.grad = null;
+        if (colors) colors.grad = null;
         loss!.backward();
         if (phase === 'positions') {
           clipGradValue([positions], clip);
           optP.step();
         } else optN.step();
+        if (colors && optC) {
+          optC.step();
+          const c = colors.data;
+          for (let i = 0; i < c.length; i++) c[i] = c[i] < 0 ? 0 : c[i] > 1 ? 1 : c[i];
+        }
         options.onStep?.({ step, phase, loss: imageValue, window, positions: positions.data as Float32Array });
+        if (checkpointEvery > 0 && (step + 1) % checkpointEvery === 0) options.onCheckpoint?.(state(step + 1));
+        yield step;
         if (options.lossThreshold !== undefined && imageValue < options.lossThreshold) {
           stopped = 'threshold';
           break;
@@ -209,11 +294,12 @@ export function fitPointCloud(init: { positions: ArrayLike<number>; normals?: Ar
     cycleLoss = 0;
     cycleSteps = 0;
   }
-  const unitNormals = noGrad(() => normalize(normals));
+  const last = state(history.length);
   return {
-    positions: Float32Array.from(positions.data),
-    normals: Float32Array.from(unitNormals.data),
-    iterations: step,
+    positions: last.positions,
+    normals: last.normals,
+    colors: last.colors,
+    iterations: history.length,
     seconds: (performance.now() - t0) / 1000,
     lossInitial: history[0] ?? NaN,
     lossFinal: history[history.length - 1] ?? NaN,

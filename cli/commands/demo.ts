@@ -5,30 +5,37 @@ import { join } from 'node:path';
 import { ArgumentError } from '../../lib/errors.js';
 import { teapot2d } from '../demos/teapot2d.js';
 import { denoise } from '../demos/denoise.js';
-import { bunnyDemo } from '../demos/bunny.js';
-import { shapeFitDemo } from '../demos/shapeFit.js';
+import { type FitConfig, resolveFitConfig } from '../fit/fitConfig.js';
+import { untilInterrupted } from '../fit/interrupt.js';
+import { runFit } from '../fit/runFit.js';
 import { rejectUnknown, stringOption } from '../args.js';
 import type { Command } from './command.js';
 
 interface Demo {
   summary: string;
-  run(out: string, log: (line: string) => void): Promise<Record<string, unknown>> | Record<string, unknown>;
+  run(out: string, log: (line: string) => void, signal: { aborted: boolean }): Promise<object> | object;
 }
+
+/** A shape-fitting demo: `splatgrad fit` with a preset config (fitConfig.ts says why the defaults are what they are). */
+const fitDemo =
+  (preset: Partial<FitConfig>): Demo['run'] =>
+  (out, _log, signal) =>
+    runFit(resolveFitConfig(preset), { out, progress: process.stderr, signal });
 
 export const demos: Record<string, Demo> = {
   bunny: {
     summary: 'a sphere of 5,000 points pulled onto the Stanford bunny from 12 shading images (about 4 minutes)',
-    run: (out, log) => bunnyDemo({ out, onProgress: log }) as unknown as Record<string, unknown>,
+    run: fitDemo({ target: 'bunny', seconds: 220 }),
   },
   teapot: {
     // the DSS paper's headline case: more points and views than the bunny, so it takes longer
     summary: 'a sphere of 8,000 points pulled onto the Utah teapot from 16 shading images (about 6 minutes)',
-    run: (out, log) => shapeFitDemo('teapot', { out, onProgress: log, points: 8000, views: 16, iterations: 1600, seconds: 400 }) as unknown as Record<string, unknown>,
+    run: fitDemo({ target: 'teapot', points: 8000, views: 16, seconds: 400 }),
   },
   topology: {
     // a point cloud can change genus, which a mesh renderer cannot (patent claims 5 and 14)
     summary: 'a sphere (genus 0) pulled onto a torus (genus 1) from 12 shading images (about 4 minutes)',
-    run: (out, log) => shapeFitDemo('torus', { out, onProgress: log, demo: 'topology' }) as unknown as Record<string, unknown>,
+    run: fitDemo({ target: 'torus', seconds: 220 }),
   },
   'teapot-2d': {
     summary: 'a flat grid of points pulled onto the teapot silhouette by the artificial gradient (positions only)',
@@ -38,7 +45,7 @@ export const demos: Record<string, Demo> = {
         onProgress: (it, loss, iou) => {
           if (it % 50 === 0) log(`step ${it}: loss ${loss.toExponential(3)}, iou ${iou.toFixed(3)}`);
         },
-      }) as unknown as Record<string, unknown>,
+      }),
   },
   denoise: {
     summary: 'a noisy 5,000-point bunny pulled back onto its surface by the projection and repulsion losses (no images)',
@@ -48,7 +55,7 @@ export const demos: Record<string, Demo> = {
         onProgress: (it, projection, repulsion) => {
           if (it % 10 === 0) log(`step ${it}: projection ${projection.toExponential(3)}, repulsion ${repulsion.toExponential(3)}`);
         },
-      }) as unknown as Record<string, unknown>,
+      }),
   },
 };
 
@@ -63,11 +70,14 @@ export const demo: Command = {
     const out = stringOption(args, 'out') ?? join('out', name);
     const json = args.options.has('json');
     // progress goes to stderr so that --json leaves stdout a clean JSON document
-    const summary = await d.run(out, (line) => console.error(line));
+    const summary = await untilInterrupted(async (signal) => d.run(out, (line) => console.error(line), signal));
     mkdirSync(out, { recursive: true });
     writeFileSync(join(out, 'summary.json'), JSON.stringify(summary, null, 2) + '\n');
     if (json) console.log(JSON.stringify(summary, null, 2));
-    else console.log(Object.entries(summary).map(([k, v]) => `${k}: ${typeof v === 'number' ? +v.toPrecision(4) : v}`).join('\n'));
+    else {
+      const fields = Object.entries(summary).filter(([, v]) => v === null || typeof v !== 'object');
+      console.log(fields.map(([k, v]) => `${k}: ${typeof v === 'number' ? +v.toPrecision(4) : v}`).join('\n'));
+    }
     return 0;
   },
 };

@@ -1,7 +1,8 @@
 import type { Command } from './command.js';
 import { demo } from './demo.js';
+import { fit } from './fit.js';
 import { render } from './render.js';
 import { start } from './start.js';
 import { version } from './version.js';
 
-export const commands: Record<string, Command> = { start, render, demo, version };
+export const commands: Record<string, Command> = { start, fit, render, demo, version };

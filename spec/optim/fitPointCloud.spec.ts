@@ -10,7 +10,7 @@ import { fibonacciViews } from '../../geometry/views.js';
 import { imageLoss } from '../../ops/losses/imageLoss.js';
 import { shade } from '../../ops/shade.js';
 import { ewaSplat } from '../../ops/splat/ewaSplat.js';
-import { type FitView, fitPointCloud } from '../../optim/fitPointCloud.js';
+import { type FitState, type FitView, fitPointCloud, fitPointCloudAsync } from '../../optim/fitPointCloud.js';
 
 describe('fitPointCloud (the inverse-rendering loop)', () => {
   const cube = loadMesh('cube');
@@ -45,6 +45,41 @@ describe('fitPointCloud (the inverse-rendering loop)', () => {
     const r = fitPointCloud(init, views, { iterations: 50, signal, onStep: (s) => (signal.aborted = s.step >= 4) });
     expect(r.stopped).to.equal('aborted');
     expect(r.iterations).to.equal(5);
+  });
+
+  it("with loss 'silhouette' fits white splats to the masks", () => {
+    const masked = views.map((v) => ({ ...v, mask: rasterizeMesh(cube, v.camera, { lights: v.lights }).alpha.data }));
+    const init = samplePoints(loadMesh('sphere'), 300, { seed: 6 });
+    const r = fitPointCloud({ positions: init.positions.map((x) => 0.6 * x), normals: init.normals! }, masked, { loss: 'silhouette', iterations: 60, lrPositions: 0.01 });
+    const first = r.history.slice(0, 5).reduce((a, b) => a + b) / 5, last = r.history.slice(-5).reduce((a, b) => a + b) / 5;
+    expect(last, `silhouette L1 ${first} -> ${last}`).to.be.lessThan(0.8 * first);
+    expect(() => fitPointCloud(init, views, { loss: 'silhouette' })).to.throw(ArgumentError, /needs a mask on every view/);
+    expect(() => fitPointCloud(init, views, { loss: 'l3' as never })).to.throw(ArgumentError, /options.loss must be one of/);
+  });
+
+  it('learns per-point colours when asked (a red cube from white points)', () => {
+    const red = { ...cube, colors: new Float32Array((cube.positions.length / 3) * 3).map((_, i) => (i % 3 === 0 ? 0.9 : 0.1)) };
+    const redViews = views.map((v) => ({ ...v, target: tensor(rasterizeMesh(red, v.camera, { lights: v.lights }).color.data, { shape: [48, 48, 3] }) }));
+    const init = samplePoints(cube, 300, { seed: 7 });
+    const r = fitPointCloud(init, redViews, { iterations: 40, learnColors: true, lrColors: 0.05, lrPositions: 0 });
+    const mean = [0, 1, 2].map((c) => r.colors!.filter((_, i) => i % 3 === c).reduce((a, b) => a + b) / 300);
+    expect(mean[0], `mean colour ${mean}`).to.be.greaterThan(mean[1] + 0.3);
+    expect(Math.min(...r.colors!)).to.be.at.least(0);
+    expect(Math.max(...r.colors!)).to.be.at.most(1);
+    expect(fitPointCloud(init, views, { iterations: 2 }).colors).to.equal(null);
+  });
+
+  it('hands out checkpoints that resume the fit, and runs the same asynchronously', async () => {
+    const init = samplePoints(loadMesh('sphere'), 200, { seed: 8 });
+    const states: FitState[] = [];
+    const r = fitPointCloud(init, views, { iterations: 25, checkpointEvery: 10, onCheckpoint: (s) => states.push(s) });
+    expect(states.map((s) => s.step)).to.deep.equal([10, 20]);
+    expect(states[1].positions).to.have.length(600);
+    expect(Array.from(states[1].positions)).to.not.deep.equal(Array.from(init.positions).map(Math.fround));
+    const resumed = fitPointCloud(states[1], views, { iterations: 5 });
+    expect(resumed.iterations).to.equal(5);
+    const again = await fitPointCloudAsync(init, views, { iterations: 25 });
+    expect(Array.from(again.positions)).to.deep.equal(Array.from(r.positions));
   });
 
   it('rejects bad input before any work', () => {

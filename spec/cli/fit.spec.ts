@@ -1,0 +1,233 @@
+import { expect } from 'chai';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { formatTransformsJson, writeCameraFile } from '../../geometry/cameraFile.js';
+import { createImage } from '../../geometry/image.js';
+import { defaultLights } from '../../geometry/lights.js';
+import { loadMesh, loadPointCloud } from '../../geometry/loadMesh.js';
+import { readPng, writePng } from '../../geometry/png.js';
+import { rasterizeMesh } from '../../geometry/rasterize.js';
+import { fibonacciViews } from '../../geometry/views.js';
+import { ArgumentError } from '../../lib/errors.js';
+import { fitConfigFromArgs } from '../../cli/commands/fit.js';
+import { parseArgs } from '../../cli/args.js';
+import { FIT_DEFAULTS, parseOptionValue, readFitConfig, resolveFitConfig, validateFitConfig } from '../../cli/fit/fitConfig.js';
+import { FitProgress, formatSeconds } from '../../cli/fit/fitProgress.js';
+import { lossCurveSvg } from '../../cli/fit/fitOutputs.js';
+import { runFit } from '../../cli/fit/runFit.js';
+
+const cli = new URL('../../cli/main.js', import.meta.url).pathname;
+const run = (...args: string[]) => spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8' });
+
+/** A folder of rasterized cube images (default lights, seed = view index, as fit assumes), with cameras.json and masks/. */
+function writeCubeFolder(dir: string, options: { size?: number; views?: number; alpha?: boolean } = {}): void {
+  const size = options.size ?? 40;
+  const cube = loadMesh('cube');
+  mkdirSync(join(dir, 'masks'), { recursive: true });
+  const cameras = fibonacciViews(options.views ?? 4, { radius: 0.6, width: size, height: size });
+  cameras.forEach((camera, i) => {
+    const r = rasterizeMesh(cube, camera, { lights: defaultLights(camera, { seed: i }) });
+    const name = `view-${String(i).padStart(2, '0')}.png`;
+    if (options.alpha) {
+      const rgba = createImage(size, size, 4);
+      for (let p = 0; p < size * size; p++) {
+        for (let c = 0; c < 3; c++) rgba.data[4 * p + c] = r.color.data[3 * p + c];
+        rgba.data[4 * p + 3] = r.alpha.data[p];
+      }
+      writePng(join(dir, name), rgba);
+    } else writePng(join(dir, name), r.color);
+    writePng(join(dir, 'masks', name), r.alpha);
+  });
+  writeCameraFile(join(dir, 'cameras.json'), cameras);
+}
+
+describe('splatgrad fit', () => {
+  let dir: string;
+  beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'splatgrad-fit-'))));
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('moves a small sphere of points onto the bunny and writes every output (short run)', async () => {
+    const out = join(dir, 'out');
+    const s = await runFit(resolveFitConfig({ target: 'bunny', points: 600, size: 48, views: 6, iterations: 200, checkpointEvery: 100 }), { out });
+    expect(s.iterations).to.equal(200);
+    expect(s.stopped).to.equal('budget');
+    expect(s.chamfer!, `chamfer ${s.chamferInitial} -> ${s.chamfer}`).to.be.lessThan(0.75 * s.chamferInitial!);
+    expect(s.lossFinal!).to.be.lessThan(s.lossInitial!);
+    for (const f of ['result.ply', 'checkpoint.ply', 'start.png', 'end.png', 'loss-curve.svg', 'summary.json']) expect(existsSync(join(out, f)), f).to.equal(true);
+    const cloud = loadPointCloud(join(out, 'result.ply'));
+    expect(cloud.positions.length).to.equal(600 * 3);
+    expect(cloud.normals).to.have.length(600 * 3);
+    expect(cloud.colors).to.have.length(600 * 3);
+    const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
+    for (const k of ['chamfer', 'hausdorff', 'iterations', 'seconds', 'lossInitial', 'lossFinal']) expect(summary[k], k).to.be.a('number');
+    expect(summary.config.points).to.equal(600);
+    expect(readPng(join(out, 'end.png')).width).to.be.greaterThan(4 * 48);
+  });
+
+  it('fits a folder of images with its camera file and masks, and reports Chamfer against --truth', async () => {
+    writeCubeFolder(join(dir, 'cube'));
+    const config = resolveFitConfig({ target: join(dir, 'cube'), masks: join(dir, 'cube', 'masks'), truth: 'cube', points: 300, iterations: 60, initRadius: 0.9, lrPositions: 0.005, checkpointEvery: 0 });
+    const s = await runFit(config, { out: join(dir, 'out') });
+    expect(s.kind).to.equal('images');
+    expect(s.views).to.equal(4);
+    expect(s.width).to.equal(40);
+    expect(s.lossFinal!, `loss ${s.lossInitial} -> ${s.lossFinal}`).to.be.lessThan(0.8 * s.lossInitial!);
+    expect(s.chamfer!, `chamfer ${s.chamferInitial} -> ${s.chamfer}`).to.be.lessThan(0.9 * s.chamferInitial!);
+    expect(existsSync(join(dir, 'out', 'checkpoint.ply'))).to.equal(false);
+    // colours are learned for photographs: the cloud's colours are no longer all white
+    const colors = loadPointCloud(join(dir, 'out', 'result.ply')).colors!;
+    expect(Math.min(...colors)).to.be.lessThan(0.99);
+    // without --truth there is no true surface
+    const blind = await runFit(resolveFitConfig({ ...config, truth: null, iterations: 2 }), { out: null });
+    expect(blind.chamfer).to.equal(null);
+  });
+
+  it('reads transforms.json with file paths and takes masks from PNG alpha', async () => {
+    writeCubeFolder(join(dir, 'cube'), { alpha: true, views: 3 });
+    const cameras = fibonacciViews(3, { radius: 0.6, width: 40, height: 40 });
+    const text = JSON.parse(formatTransformsJson(cameras.map((camera, i) => ({ camera, image: `view-0${i}` }))));
+    writeFileSync(join(dir, 'cube', 'transforms.json'), JSON.stringify(text));
+    rmSync(join(dir, 'cube', 'cameras.json'));
+    const s = await runFit(resolveFitConfig({ target: join(dir, 'cube'), loss: 'silhouette', points: 200, iterations: 5 }), { out: null });
+    expect(s.views).to.equal(3);
+    expect(s.iterations).to.equal(5);
+  });
+
+  it('runs from the command line with --config, options on top, and --json', () => {
+    const config = join(dir, 'fit.json');
+    writeFileSync(config, JSON.stringify({ target: 'cube', points: 200, size: 32, views: 3, iterations: 50 }));
+    const r = run('fit', '--config', config, '--iterations', '20', '--out', join(dir, 'out'), '--json');
+    expect(r.status, r.stderr).to.equal(0);
+    const summary = JSON.parse(r.stdout);
+    expect(summary).to.include({ iterations: 20, points: 200, views: 3, width: 32 });
+    // not a terminal: plain progress lines, no carriage returns
+    expect(r.stderr).to.match(/step 20\/20 {2}loss \d/);
+    expect(r.stderr).to.not.include('\r');
+  });
+
+  it('stops cleanly on Ctrl-C and still writes what it has', async function () {
+    this.timeout(60000);
+    const out = join(dir, 'out');
+    const child = spawn(process.execPath, [cli, 'fit', 'sphere', '--points', '200', '--size', '32', '--views', '2', '--iterations', '1000000', '--out', out], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    // the start sheet is written just before the loop begins
+    while (!existsSync(join(out, 'start.png'))) await new Promise((r) => setTimeout(r, 50));
+    await new Promise((r) => setTimeout(r, 300));
+    child.kill('SIGINT');
+    const code = await new Promise<number | null>((r) => child.on('exit', r));
+    expect(code, stderr).to.equal(130);
+    const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
+    expect(summary.stopped).to.equal('aborted');
+    expect(summary.iterations).to.be.greaterThan(0).and.lessThan(1000000);
+    expect(loadPointCloud(join(out, 'result.ply')).positions.length).to.equal(600);
+    expect(stderr).to.match(/stopping after this step/);
+  });
+
+  describe('bad input: one clear line naming the file and the fix, before any work', () => {
+    const failsWith = (pattern: RegExp, ...args: string[]) => {
+      const r = run('fit', ...args);
+      expect(r.status, r.stderr).to.equal(2);
+      expect(r.stderr).to.match(pattern);
+      expect(r.stderr.trim().split('\n')).to.have.length(1);
+    };
+
+    it('missing target, camera or config files', () => {
+      failsWith(/neither a built-in shape .* nor an existing mesh file or image folder/, join(dir, 'nope.obj'), '--out', join(dir, 'o'));
+      mkdirSync(join(dir, 'empty'));
+      failsWith(/has no cameras.json or transforms.json; pass the camera file with --cameras/, join(dir, 'empty'), '--out', join(dir, 'o'));
+      failsWith(/--config: no file at/, '--config', join(dir, 'none.json'));
+      failsWith(/--cameras only applies to a folder of images/, 'cube', '--cameras', join(dir, 'c.json'));
+      expect(existsSync(join(dir, 'o')), 'no output folder was made').to.equal(false);
+    });
+
+    it('images of differing sizes, or a camera count that does not match the image count', () => {
+      writeCubeFolder(join(dir, 'a'), { views: 3 });
+      writePng(join(dir, 'a', 'view-01.png'), createImage(20, 20, 3));
+      failsWith(/view-01.png' is 20 x 20 but .*view-00.png' is 40 x 40; give all images the same size/, join(dir, 'a'), '--out', join(dir, 'o'));
+      writeCubeFolder(join(dir, 'b'), { views: 3 });
+      writePng(join(dir, 'b', 'view-03.png'), createImage(40, 40, 3));
+      failsWith(/cameras.json has 3 cameras but .* holds 4 PNG images/, join(dir, 'b'), '--out', join(dir, 'o'));
+      rmSync(join(dir, 'b', 'masks', 'view-02.png'));
+      rmSync(join(dir, 'b', 'view-03.png'));
+      failsWith(/--masks: no mask .*view-02.png' for image/, join(dir, 'b'), '--masks', join(dir, 'b', 'masks'), '--out', join(dir, 'o'));
+      expect(existsSync(join(dir, 'o'))).to.equal(false);
+    });
+
+    it('NaN in the initial PLY, or a PLY without normals', () => {
+      const nan = join(dir, 'nan.ply');
+      writeFileSync(nan, 'ply\nformat ascii 1.0\nelement vertex 2\nproperty float x\nproperty float y\nproperty float z\nproperty float nx\nproperty float ny\nproperty float nz\nend_header\n0 0 0 0 0 1\n0 nan 0 0 0 1\n');
+      failsWith(/nan.ply: vertex 1 has a non-finite/, 'cube', '--init', nan, '--out', join(dir, 'o'));
+      const bare = join(dir, 'bare.ply');
+      writeFileSync(bare, 'ply\nformat ascii 1.0\nelement vertex 1\nproperty float x\nproperty float y\nproperty float z\nend_header\n0 0 0\n');
+      failsWith(/bare.ply' has no normals/, 'cube', '--init', bare, '--out', join(dir, 'o'));
+    });
+
+    it('unknown options and out-of-range values', () => {
+      failsWith(/unknown option --pionts; known options: .*--points/, '--pionts', '10');
+      failsWith(/--points must be a whole number in \[16, 2000000\], got "ten"/, '--points', 'ten');
+      failsWith(/--loss must be one of smape, l1, l2, silhouette/, '--loss', 'l3');
+    });
+  });
+});
+
+describe('fit config', () => {
+  it('validates every field of a config file', () => {
+    expect(validateFitConfig({ points: 300, loss: 'l1', seconds: null, learnColors: true })).to.deep.equal({ points: 300, loss: 'l1', seconds: null, learnColors: true });
+    expect(() => validateFitConfig({ point: 3 }, 'f.json')).to.throw(ArgumentError, /f.json: unknown setting 'point'; known settings: target/);
+    expect(() => validateFitConfig({ points: 3.5 })).to.throw(ArgumentError, /points must be a whole number/);
+    expect(() => validateFitConfig({ lrPositions: -1 })).to.throw(ArgumentError, /lrPositions must be a number in \[0, 10\]/);
+    expect(() => validateFitConfig({ points: null })).to.throw(ArgumentError, /points must be/);
+    expect(() => validateFitConfig([1])).to.throw(ArgumentError, /top level must be a JSON object/);
+  });
+
+  it('reads files with clear errors, and layers defaults < file < command line', () => {
+    const d = mkdtempSync(join(tmpdir(), 'splatgrad-config-'));
+    try {
+      writeFileSync(join(d, 'bad.json'), '{ "points": ');
+      expect(() => readFitConfig(join(d, 'bad.json'))).to.throw(ArgumentError, /bad.json: not valid JSON/);
+      writeFileSync(join(d, 'ok.json'), JSON.stringify({ points: 300, iterations: 40 }));
+      const c = fitConfigFromArgs(parseArgs(['teapot', '--config', join(d, 'ok.json'), '--iterations', '7', '--lr-positions', '0.01']));
+      expect(c).to.include({ target: 'teapot', points: 300, iterations: 7, lrPositions: 0.01, size: FIT_DEFAULTS.size });
+      expect(() => fitConfigFromArgs(parseArgs(['a', 'b']))).to.throw(ArgumentError, /one target at most/);
+    } finally {
+      rmSync(d, { recursive: true, force: true });
+    }
+  });
+
+  it('converts command-line text to each field type', () => {
+    expect(parseOptionValue('seconds', 'null')).to.equal(null);
+    expect(parseOptionValue('learnColors', true)).to.equal(true);
+    expect(parseOptionValue('learnColors', 'false')).to.equal(false);
+    expect(() => parseOptionValue('points', '')).to.throw(ArgumentError, /--points must be a whole number/);
+    expect(() => parseOptionValue('points', true)).to.throw(ArgumentError, /--points needs a value/);
+  });
+});
+
+describe('fit progress and loss curve', () => {
+  it('redraws one bar on a terminal and prints a line per tenth elsewhere', () => {
+    const tty: string[] = [];
+    const bar = new FitProgress({ isTTY: true, columns: 100, write: (t) => tty.push(t) }, 10);
+    for (let i = 1; i <= 10; i++) bar.update(i, 0.5);
+    bar.finish('done');
+    expect(tty[0]).to.match(/^\r\[#*-*\] +\d+% {2}step 1\/10 {2}loss 0.5000 {2}ETA/);
+    expect(tty.at(-2)).to.equal('\n');
+    const plain: string[] = [];
+    const log = new FitProgress({ write: (t) => plain.push(t) }, 100);
+    for (let i = 1; i <= 100; i++) log.update(i, 1);
+    expect(plain).to.have.length(11);
+    expect(plain.every((l) => l.endsWith('\n') && !l.includes('\r'))).to.equal(true);
+    expect(formatSeconds(75)).to.equal('1m15s');
+    expect(formatSeconds(NaN)).to.equal('?');
+  });
+
+  it('draws the loss history as an SVG polyline, log-scaled over a wide range', () => {
+    const svg = lossCurveSvg([1, 0.5, 0.1, 0.01]);
+    expect(svg).to.match(/^<svg /);
+    expect(svg).to.include('(log scale)');
+    expect(svg.match(/points="([^"]*)"/)![1].split(' ')).to.have.length(4);
+    expect(lossCurveSvg([0.5, 0.4])).to.not.include('log scale');
+  });
+});
