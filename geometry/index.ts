@@ -31,3 +31,4 @@ export { fitUnitCube } from './shapes/fitUnitCube.js';
 export { weldVertices, type WeldedMesh } from './shapes/weldVertices.js';
 export { loadMesh, builtInShape, loadPointCloud, savePointCloud, saveMesh, BUILT_IN_SHAPES, MESH_FILE_EXTENSIONS, type BuiltInShape, type LoadMeshOptions } from './loadMesh.js';
 export { samplePoints, type SampleOptions } from './sampling.js';
+export { maskDistance } from './distanceTransform.js';

@@ -20,3 +20,4 @@ export { projectPoints, projectPointsWithDepth } from './project.js';
 export { shade } from './shade.js';
 export * from './regularizers/index.js';
 export * from './losses/imageLoss.js';
+export * from './losses/silhouetteLoss.js';
