@@ -1,5 +1,6 @@
-// `npm run bench [-- --json]`: engine figures (median ms after warm-up). The DSS rows (forward,
-// backward, thread scaling, the PyTorch peer) join this table with their issues.
+// `npm run bench [-- --json]`: engine figures (median ms after warm-up): tape and ops, the DSS
+// forward and backward, neighbours, regularizers, one fitting step. Thread scaling and the
+// PyTorch peer join this table with the parallelism issue.
 
 import { randn } from '../lib/create.js';
 import { noGrad } from '../lib/tape.js';
@@ -7,6 +8,7 @@ import { add, matmul, mul, normalize, sum } from '../ops/index.js';
 import { ewaSplat } from '../ops/splat/ewaSplat.js';
 import { dssScene } from './dssScene.js';
 import { benchRegularizers } from './regularizers.js';
+import { benchFitStep } from './fitStep.js';
 import { loadMesh } from '../geometry/loadMesh.js';
 import { samplePoints } from '../geometry/sampling.js';
 import { knn, radiusNeighbors } from '../geometry/neighbors.js';
@@ -112,6 +114,7 @@ for (const [points, size] of [[8000, 256], [20000, 512]]) {
 }
 
 benchRegularizers(run);
+benchFitStep(run);
 
 if (process.argv.includes('--json')) {
   console.log(JSON.stringify({ machine: machine(), results: rows }, null, 2));
