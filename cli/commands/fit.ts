@@ -58,6 +58,8 @@ export const fit: Command = {
     `  --projection-weight, --repulsion-weight   gamma_p, gamma_r of eq. 8 [${d.projectionWeight}, ${d.repulsionWeight}]`,
     `  --silhouette-weight W    weight of the mask term [${d.silhouetteWeight}]`,
     '  --learn-colors [true|false]   optimize per-point colours [on for image folders]',
+    `  --window-start, --window-end   artificial-gradient window in px, shrinking over the run [${d.windowStart}, ${d.windowEnd}]`,
+    `  --plateau-factor F, --plateau-patience P   lr x F after P cycles without improvement [off, ${d.plateauPatience}]`,
     `  --loss-threshold L       stop once the step loss is below L [none]`,
     `  --checkpoint-every K     write DIR/checkpoint.ply every K steps (0: never) [${d.checkpointEvery}]`,
     `  --seed K                 [${d.seed}]`,

@@ -52,6 +52,12 @@ export interface FitConfig {
   silhouetteWeight: number;
   /** Optimize per-point colours (default: on for image folders, off for shapes rendered white). */
   learnColors: boolean | null;
+  /** Artificial-gradient window in pixels, shrinking linearly from the first to the last step. */
+  windowStart: number;
+  windowEnd: number;
+  /** Plateau schedule on the position lr: multiply by this factor (null: off) after `plateauPatience` cycles without improvement. */
+  plateauFactor: number | null;
+  plateauPatience: number;
   lossThreshold: number | null;
   /** Steps between checkpoint.ply writes (0: none). */
   checkpointEvery: number;
@@ -81,6 +87,10 @@ export const FIT_DEFAULTS: FitConfig = {
   repulsionWeight: 0,
   silhouetteWeight: 0.001,
   learnColors: null,
+  windowStart: 32,
+  windowEnd: 16,
+  plateauFactor: null,
+  plateauPatience: 2,
   lossThreshold: null,
   checkpointEvery: 200,
   seed: 0,
@@ -111,6 +121,10 @@ const FIELDS: Record<keyof FitConfig, { kind: Kind; min?: number; max?: number; 
   repulsionWeight: { kind: 'number', min: 0, max: 1e6 },
   silhouetteWeight: { kind: 'number', min: 0, max: 1e6 },
   learnColors: { kind: 'boolean', nullable: true },
+  windowStart: { kind: 'integer', min: 0, max: 1024 },
+  windowEnd: { kind: 'integer', min: 0, max: 1024 },
+  plateauFactor: { kind: 'number', min: 0.01, max: 0.99, nullable: true },
+  plateauPatience: { kind: 'integer', min: 0, max: 10_000 },
   lossThreshold: { kind: 'number', min: 0, nullable: true },
   checkpointEvery: { kind: 'integer', min: 0 },
   seed: { kind: 'integer', min: 0, max: 2 ** 31 },

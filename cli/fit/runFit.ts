@@ -91,6 +91,8 @@ export async function runFit(config: FitConfig, options: RunFitOptions): Promise
     repulsionWeight: config.repulsionWeight,
     silhouetteWeight: config.silhouetteWeight,
     learnColors,
+    window: [config.windowStart, config.windowEnd],
+    plateau: config.plateauFactor === null ? undefined : { factor: config.plateauFactor, patience: config.plateauPatience },
     lossThreshold: config.lossThreshold ?? undefined,
     seed: config.seed,
     signal,

@@ -98,10 +98,11 @@ describe('splatgrad fit', () => {
   it('runs from the command line with --config, options on top, and --json', () => {
     const config = join(dir, 'fit.json');
     writeFileSync(config, JSON.stringify({ target: 'cube', points: 200, size: 32, views: 3, iterations: 50 }));
-    const r = run('fit', '--config', config, '--iterations', '20', '--out', join(dir, 'out'), '--json');
+    const r = run('fit', '--config', config, '--iterations', '20', '--plateau-factor', '0.5', '--window-start', '8', '--window-end', '4', '--out', join(dir, 'out'), '--json');
     expect(r.status, r.stderr).to.equal(0);
     const summary = JSON.parse(r.stdout);
     expect(summary).to.include({ iterations: 20, points: 200, views: 3, width: 32 });
+    expect(summary.config).to.include({ iterations: 20, plateauFactor: 0.5, windowStart: 8, windowEnd: 4 });
     // not a terminal: plain progress lines, no carriage returns
     expect(r.stderr).to.match(/step 20\/20 {2}loss \d/);
     expect(r.stderr).to.not.include('\r');
@@ -180,6 +181,7 @@ describe('fit config', () => {
     expect(() => validateFitConfig({ points: 3.5 })).to.throw(ArgumentError, /points must be a whole number/);
     expect(() => validateFitConfig({ lrPositions: -1 })).to.throw(ArgumentError, /lrPositions must be a number in \[0, 10\]/);
     expect(() => validateFitConfig({ points: null })).to.throw(ArgumentError, /points must be/);
+    expect(() => validateFitConfig({ plateauFactor: 1.5 })).to.throw(ArgumentError, /plateauFactor must be a number in \[0.01, 0.99\] or null/);
     expect(() => validateFitConfig([1])).to.throw(ArgumentError, /top level must be a JSON object/);
   });
 
