@@ -219,12 +219,14 @@ export function folderTargets(dir: string, options: Pick<TargetOptions, 'cameras
   return { kind: 'images', views, truth, ...frame };
 }
 
+/** A bare built-in name is the built-in shape even if a folder of that name exists (write ./teapot for the folder). */
 export function loadTargets(target: string, options: TargetOptions): FitTargets {
-  if (existsSync(target) && statSync(target).isDirectory()) return folderTargets(target, options);
+  const builtIn = (BUILT_IN_SHAPES as readonly string[]).includes(target);
+  if (!builtIn && existsSync(target) && statSync(target).isDirectory()) return folderTargets(target, options);
   for (const [key, v] of [['cameras', options.cameras], ['masks', options.masks], ['truth', options.truth]] as const) {
     if (v !== null) throw new ArgumentError(`--${key} only applies to a folder of images; --target '${target}' is a shape or mesh (its cameras, masks and surface are made for it).`);
   }
-  if (!(BUILT_IN_SHAPES as readonly string[]).includes(target) && !existsSync(target)) {
+  if (!builtIn && !existsSync(target)) {
     throw new ArgumentError(`--target: '${target}' is neither a built-in shape (${BUILT_IN_SHAPES.join(', ')}) nor an existing mesh file or image folder; check the path.`);
   }
   return meshTargets(target, options);

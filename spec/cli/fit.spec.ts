@@ -95,6 +95,15 @@ describe('splatgrad fit', () => {
     expect(s.iterations).to.equal(5);
   });
 
+  it('takes a bare built-in name for the shape even where a folder of that name exists', () => {
+    mkdirSync(join(dir, 'cube'));
+    const r = spawnSync(process.execPath, [cli, 'fit', 'cube', '--points', '50', '--size', '16', '--views', '1', '--iterations', '1', '--out', join(dir, 'o'), '--json'], { cwd: dir, encoding: 'utf8' });
+    expect(r.status, r.stderr).to.equal(0);
+    expect(JSON.parse(r.stdout).kind).to.equal('shape');
+    const folder = spawnSync(process.execPath, [cli, 'fit', './cube', '--out', join(dir, 'o')], { cwd: dir, encoding: 'utf8' });
+    expect(folder.stderr).to.match(/'.\/cube' is a folder of images but has no cameras.json/);
+  });
+
   it('runs from the command line with --config, options on top, and --json', () => {
     const config = join(dir, 'fit.json');
     writeFileSync(config, JSON.stringify({ target: 'cube', points: 200, size: 32, views: 3, iterations: 50 }));
