@@ -29,7 +29,7 @@ export const demos: Record<string, Demo> = {
   },
   teapot: {
     // the DSS paper's headline case: more points and views than the bunny, so it takes longer
-    summary: 'a sphere of 8,000 points pulled onto the Utah teapot from 16 shading images (about 6 minutes)',
+    summary: 'a sphere of 8,000 points pulled onto the Utah teapot from 16 shading images (about 7 minutes)',
     run: fitDemo({ target: 'teapot', points: 8000, views: 16, seconds: 400 }),
   },
   topology: {
