@@ -22,6 +22,6 @@ export function benchFitStep(run: Run): void {
       positionSteps: 1,
       silhouetteWeight: config.silhouetteWeight,
     });
-    run(`fit-step-${phase}`, `${config.size}x${config.size}`, () => void steps.next(), `bunny fit at its start (5,000 points, ${config.viewsPerStep} views per step, window 32 px): forward + backward + update`, { points });
+    run(`fit-step-${phase}`, `${config.size}x${config.size}`, () => void steps.next(), `bunny fit at its start (${config.viewsPerStep} views per step, window 32 px): forward + backward + update`, { points });
   }
 }

@@ -45,7 +45,7 @@ export function validateMesh(m: Mesh, what = 'mesh'): void {
 }
 
 /** Axis-aligned bounds and the length of their diagonal (the unit of every reported distance). */
-export function boundingBox(positions: Float64Array): { min: [number, number, number]; max: [number, number, number]; diagonal: number } {
+export function boundingBox(positions: Float64Array): { min: [number, number, number]; max: [number, number, number]; center: [number, number, number]; diagonal: number } {
   if (positions.length < 3) throw new ArgumentError('boundingBox: positions is empty; pass at least one point.');
   const min: [number, number, number] = [Infinity, Infinity, Infinity];
   const max: [number, number, number] = [-Infinity, -Infinity, -Infinity];
@@ -57,5 +57,6 @@ export function boundingBox(positions: Float64Array): { min: [number, number, nu
     }
   }
   const diagonal = Math.hypot(max[0] - min[0], max[1] - min[1], max[2] - min[2]);
-  return { min, max, diagonal };
+  const center: [number, number, number] = [(min[0] + max[0]) / 2, (min[1] + max[1]) / 2, (min[2] + max[2]) / 2];
+  return { min, max, center, diagonal };
 }

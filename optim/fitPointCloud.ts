@@ -182,8 +182,8 @@ export function* fitSteps(init: FitInit, views: readonly FitView[], options: Fit
   let colors: Tensor | null = null;
   if (options.learnColors) {
     const c = new Float32Array(n * 3);
-    for (let i = 0; i < c.length; i++) c[i] = init.colors ? init.colors[i] : albedo0[i % 3];
     if (init.colors && init.colors.length !== c.length) throw new ShapeError(`fitPointCloud: init.colors has ${init.colors.length} values; it needs ${c.length} (N x 3).`);
+    for (let i = 0; i < c.length; i++) c[i] = init.colors ? init.colors[i] : albedo0[i % 3];
     colors = tensor(c, { shape: [n, 3], requiresGrad: true, name: 'colors' });
   }
   const albedo = colors ?? albedo0;

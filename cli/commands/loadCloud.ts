@@ -29,6 +29,5 @@ export function loadCloud(input: string, points: number, seed: number): SceneClo
     }
   }
   const box = boundingBox(cloud.positions);
-  const center: [number, number, number] = [(box.min[0] + box.max[0]) / 2, (box.min[1] + box.max[1]) / 2, (box.min[2] + box.max[2]) / 2];
-  return { ...cloud, center, radius: Math.max(box.diagonal / 2, 1e-6) };
+  return { ...cloud, center: box.center, radius: Math.max(box.diagonal / 2, 1e-6) };
 }

@@ -137,11 +137,14 @@ export function optionName(key: string): string {
   return key.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase());
 }
 
-/** Checks one value against its field; `subject` names it in the error ('f.json: points', '--points'). */
-function checkField(key: keyof FitConfig, value: unknown, subject: string): unknown {
+/**
+ * Checks one value against its field; `subject` names it in the error ('f.json: points', '--points'),
+ * `given` is what the user wrote (the command line's text rather than the number made of it).
+ */
+function checkField(key: keyof FitConfig, value: unknown, subject: string, given: unknown = value): unknown {
   const f = FIELDS[key];
   if (value === null && f.nullable) return null;
-  const bad = (expected: string) => new ArgumentError(`${subject} must be ${expected}${f.nullable ? ' or null' : ''}, got ${JSON.stringify(value)}.`);
+  const bad = (expected: string) => new ArgumentError(`${subject} must be ${expected}${f.nullable ? ' or null' : ''}, got ${JSON.stringify(given)}.`);
   if (f.kind === 'string') {
     if (typeof value !== 'string' || value.length === 0) throw bad('a non-empty string');
     if (f.choices && !f.choices.includes(value)) throw bad(`one of ${f.choices.join(', ')}`);
@@ -195,12 +198,7 @@ export function parseOptionValue(key: keyof FitConfig, raw: string | true): unkn
   let value: unknown = raw;
   if (f.kind === 'number' || f.kind === 'integer') value = raw.trim() === '' ? NaN : Number(raw);
   else if (f.kind === 'boolean') value = raw === 'true' ? true : raw === 'false' ? false : raw;
-  try {
-    return checkField(key, value, where);
-  } catch (e) {
-    // command-line values arrive as text: say what was typed, not its JSON
-    throw new ArgumentError((e as Error).message.replace(JSON.stringify(value), JSON.stringify(raw)));
-  }
+  return checkField(key, value, where, raw);
 }
 
 /** Defaults, then the config file, then the command line. */

@@ -50,8 +50,10 @@ export function writeFitSheet(path: string, cloud: OrientedCloud, views: readonl
 /** The step losses as an SVG line chart (log-scale loss axis when it spans more than a decade). */
 export function lossCurveSvg(history: readonly number[], title = 'image loss per step'): string {
   const W = 640, H = 360, left = 64, right = 16, top = 32, bottom = 40;
-  const finite = history.filter((v) => Number.isFinite(v) && v > 0);
-  const lo = finite.length ? Math.min(...finite) : 1, hi = finite.length ? Math.max(...finite) : 1;
+  let lo = Infinity, hi = -Infinity;
+  // a loop, not Math.min(...history): a long run's history is too many arguments for a spread
+  for (const v of history) if (Number.isFinite(v) && v > 0) (lo = Math.min(lo, v)), (hi = Math.max(hi, v));
+  if (lo > hi) lo = hi = 1;
   const log = hi / lo > 10;
   const f = (v: number) => (log ? Math.log10(v) : v);
   const y0 = f(lo), y1 = f(hi) === y0 ? y0 + 1 : f(hi);

@@ -54,9 +54,8 @@ function meshOf(target: string): { mesh: Mesh; kind: 'shape' | 'mesh' } {
 
 function frameOf(positions: Float64Array): { center: [number, number, number]; extent: number } {
   const b = boundingBox(positions);
-  const center: [number, number, number] = [0, 1, 2].map((k) => (b.min[k] + b.max[k]) / 2) as [number, number, number];
   const extent = Math.max(...[0, 1, 2].map((k) => (b.max[k] - b.min[k]) / 2), 1e-6);
-  return { center, extent };
+  return { center: b.center, extent };
 }
 
 /** A shape or mesh rendered from `views` cameras around it. */

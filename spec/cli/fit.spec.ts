@@ -240,5 +240,9 @@ describe('fit progress and loss curve', () => {
     expect(svg).to.include('(log scale)');
     expect(svg.match(/points="([^"]*)"/)![1].split(' ')).to.have.length(4);
     expect(lossCurveSvg([0.5, 0.4])).to.not.include('log scale');
+    // a history longer than a spread's argument limit, with a NaN in it
+    const long = Array.from({ length: 300_000 }, (_, i) => 1 / (i + 1));
+    long[5] = NaN;
+    expect(lossCurveSvg(long)).to.include('(log scale)');
   });
 });

@@ -34,9 +34,11 @@ describe('loadMesh / loadPointCloud / savePointCloud', () => {
       // vertex 3 = (0, 0, 2): its faces face -x, -y and the slanted +x+y+z side; the sum points up and out
       expect(mesh.normals![11]).to.be.greaterThan(0);
       const normalized = loadMesh(join(dir, file), { normalize: true });
-      const { min, max } = boundingBox(normalized.positions);
+      const { min, max, center } = boundingBox(normalized.positions);
       expect(max[0] - min[0]).to.be.closeTo(1, 1e-12);
       expect(min[0] + max[0]).to.be.closeTo(0, 1e-12);
+      expect(center[0]).to.be.closeTo(0, 1e-12);
+      expect(boundingBox(Float64Array.from([1, 2, 3, 3, 6, -1])).center).to.deep.equal([2, 4, 1]);
     }
   });
 
