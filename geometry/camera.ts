@@ -141,6 +141,19 @@ function checkRotation(R: Float64Array, what: string): void {
   if (det < 0) throw new ArgumentError(`${what} has determinant ${det}, a reflection; flip the sign of one camera axis so it is a proper rotation.`);
 }
 
+/** What projecting a point needs: rotation, translation and focal lengths (plain data a worker can receive). */
+export interface CameraPose {
+  readonly R: ArrayLike<number>;
+  readonly t: ArrayLike<number>;
+  readonly fx: number;
+  readonly fy: number;
+}
+
+/** A camera's pose as plain arrays (structured-clone friendly). */
+export function cameraPose(camera: CameraPose): CameraPose {
+  return { R: Array.from(camera.R), t: Array.from(camera.t), fx: camera.fx, fy: camera.fy };
+}
+
 export class Camera {
   readonly width: number;
   readonly height: number;

@@ -45,7 +45,7 @@ export function validateMesh(m: Mesh, what = 'mesh'): void {
 }
 
 /** Axis-aligned bounds and the length of their diagonal (the unit of every reported distance). */
-export function boundingBox(positions: Float64Array): { min: [number, number, number]; max: [number, number, number]; center: [number, number, number]; diagonal: number } {
+export function boundingBox(positions: Float64Array | Float32Array): { min: [number, number, number]; max: [number, number, number]; center: [number, number, number]; diagonal: number } {
   if (positions.length < 3) throw new ArgumentError('boundingBox: positions is empty; pass at least one point.');
   const min: [number, number, number] = [Infinity, Infinity, Infinity];
   const max: [number, number, number] = [-Infinity, -Infinity, -Infinity];

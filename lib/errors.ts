@@ -55,6 +55,21 @@ export class GradcheckError extends SplatgradError {
   }
 }
 
+/**
+ * A worker of the thread pool failed: its kernel threw (the worker's error name, message and
+ * stack are kept) or the worker died while running a task.
+ */
+export class WorkerError extends SplatgradError {
+  /** The worker's own error: name and stack as seen inside the worker (empty when it died). */
+  readonly workerName: string;
+  readonly workerStack: string;
+  constructor(message: string, workerName = '', workerStack = '') {
+    super('E_WORKER', message);
+    this.workerName = workerName;
+    this.workerStack = workerStack;
+  }
+}
+
 /** Index of the first NaN or infinity in `a`, or -1 when all values are finite. */
 export function firstNonFinite(a: ArrayLike<number>): number {
   // fast pass without branches: x * 0 is NaN exactly when x is NaN or infinite

@@ -17,7 +17,8 @@
 //   otherwise:            g D / ((|D| + r)|D| + eps) + g D / ((|D| - r)|D| + eps)
 // with r the distance from the centre to the ellipse edge along D, eps = 0.01 [0070].
 
-import type { Camera } from '../../geometry/camera.js';
+import type { CameraPose } from '../../geometry/camera.js';
+import { float64, uint8 } from '../../parallel/sharedMemory.js';
 import type { FloatArray } from '../../lib/dtype.js';
 import type { ResolvedSplatOptions } from './options.js';
 import type { ScreenSplats } from './screenSplats.js';
@@ -29,15 +30,25 @@ type ArtificialOptions = Pick<ResolvedSplatOptions, 'window' | 'cutoff' | 'merge
 
 /**
  * Per pixel: the sum S of visible rho, the front depth, and G = sum_c dL/dI_c I_c, so that for a
- * new value I' the loss change is sum_c dL/dI_c I'_c - G.
+ * new value I' the loss change is sum_c dL/dI_c I'_c - G. Only pixels with a non-zero dL/dI
+ * (`live`) can ask for a move.
  */
-function pixelSums(cache: SplatCache, image: FloatArray, gImage: FloatArray, channels: number): { S: Float64Array; front: Float64Array; G: Float64Array; live: Uint8Array } {
+export interface PixelSums {
+  S: Float64Array;
+  front: Float64Array;
+  G: Float64Array;
+  live: Uint8Array;
+}
+
+export function emptyPixelSums(pixels: number, shared: boolean): PixelSums {
+  return { S: float64(pixels, shared), front: float64(pixels, shared), G: float64(pixels, shared), live: uint8(pixels, shared) };
+}
+
+/** Fills `out` for pixels p0..p1-1. */
+export function pixelSums(cache: SplatCache, image: FloatArray, gImage: FloatArray, channels: number, out: PixelSums, p0 = 0, p1 = cache.visible.length): void {
   const { frontCount: A, index, rho, pointDepth, visible } = cache;
-  const P = visible.length;
-  const S = new Float64Array(P), front = new Float64Array(P), G = new Float64Array(P);
-  // only pixels with a non-zero dL/dI can ask for a move
-  const live = new Uint8Array(P);
-  for (let p = 0; p < P; p++) {
+  const { S, front, G, live } = out;
+  for (let p = p0; p < p1; p++) {
     for (let c = 0; c < channels; c++) if (gImage[p * channels + c] !== 0) live[p] = 1;
     if (!live[p]) continue;
     let s = 0;
@@ -48,12 +59,12 @@ function pixelSums(cache: SplatCache, image: FloatArray, gImage: FloatArray, cha
     for (let c = 0; c < channels; c++) g += gImage[p * channels + c] * image[p * channels + c];
     G[p] = g;
   }
-  return { S, front, G, live };
 }
 
 /**
- * Adds the artificial gradient of every active splat into `gScreen` (per splat: dL/dx, dL/dy in
- * pixels, dL/dz_px) and returns how many pixel-splat pairs contributed.
+ * Adds the artificial gradient of the active splats k0..k1-1 into `gScreen` (per splat: dL/dx,
+ * dL/dy in pixels, dL/dz_px) and returns how many pixel-splat pairs contributed. `sums` must be
+ * filled (pixelSums) for the whole image first.
  */
 export function artificialScreenGradient(
   cache: SplatCache,
@@ -64,14 +75,17 @@ export function artificialScreenGradient(
   gImage: FloatArray,
   focal: number,
   o: ArtificialOptions,
+  sums: PixelSums,
   gScreen: Float64Array,
+  k0 = 0,
+  k1 = screen.count,
 ): number {
-  const { width, height, frontCount: A, index, rho, visible } = cache;
-  const { S, front, G, live } = pixelSums(cache, image, gImage, channels);
+  const { width, height, frontCount: A, index, visible } = cache;
+  const { S, front, G, live } = sums;
   const half = o.window / 2;
   const eps = ARTIFICIAL_EPS;
   let pairs = 0;
-  for (let k = 0; k < screen.count; k++) {
+  for (let k = k0; k < k1; k++) {
     if (!screen.active[k]) continue;
     const X = screen.px[k], Y = screen.py[k], zk = screen.depth[k];
     const ia = screen.ia[k], ib = screen.ib[k], ic = screen.ic[k], wk = screen.scale[k];
@@ -171,9 +185,9 @@ function restValue(cache: SplatCache, p: number, k: number, T: number, gImage: F
 }
 
 /** Screen-space gradients (pixels, depth in pixels) -> dL/dp through the projection. */
-export function chainScreenGradient(gScreen: Float64Array, positions: FloatArray, camera: Camera, focal: number, gP: FloatArray): void {
+export function chainScreenGradient(gScreen: Float64Array, positions: FloatArray, camera: CameraPose, focal: number, gP: FloatArray, k0 = 0, k1 = gScreen.length / 3): void {
   const R = camera.R, t = camera.t, fx = camera.fx, fy = camera.fy;
-  for (let k = 0; k < gScreen.length / 3; k++) {
+  for (let k = k0; k < k1; k++) {
     const gx = gScreen[3 * k], gy = gScreen[3 * k + 1], gzPx = gScreen[3 * k + 2];
     if (gx === 0 && gy === 0 && gzPx === 0) continue;
     const p0 = positions[3 * k], p1 = positions[3 * k + 1], p2 = positions[3 * k + 2];

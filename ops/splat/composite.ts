@@ -17,12 +17,12 @@ export interface CompositeImages {
   alpha: FloatArray;
 }
 
-export function composite(cache: SplatCache, attributes: FloatArray, channels: number, normals: FloatArray, background: readonly number[], out: CompositeImages): void {
-  const { width, height, frontCount: A, index, rho, pointDepth, visible } = cache;
+/** Composites pixels p0..p1-1 (default: all). */
+export function composite(cache: SplatCache, attributes: FloatArray, channels: number, normals: FloatArray, background: readonly number[], out: CompositeImages, p0 = 0, p1 = cache.width * cache.height): void {
+  const { frontCount: A, index, rho, pointDepth, visible } = cache;
   const { image, depth, normal, alpha } = out;
-  const P = width * height;
   const acc = new Float64Array(channels); // accumulate in float64, store once
-  for (let p = 0; p < P; p++) {
+  for (let p = p0; p < p1; p++) {
     const v = visible[p];
     const px = p * channels;
     if (v === 0) {

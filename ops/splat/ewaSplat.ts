@@ -10,14 +10,19 @@ import type { Camera } from '../../geometry/camera.js';
 import { customOp } from '../../lib/customOp.js';
 import { ArgumentError, NonFiniteError, ShapeError, firstNonFinite } from '../../lib/errors.js';
 import { Tensor } from '../../lib/tensor.js';
+import { allocate, type DType } from '../../lib/dtype.js';
+import { cameraPose } from '../../geometry/camera.js';
+import { runTasks } from '../../parallel/workerPool.js';
+import { float64, shareable } from '../../parallel/sharedMemory.js';
 import { composite } from './composite.js';
 import { ewaSplatReference } from './ewaSplatReference.js';
 import { type ResolvedSplatOptions, type SplatOptions, resolveSplatOptions } from './options.js';
-import { type RasterStats, rasterizeSplats } from './rasterizeSplats.js';
+import { type RasterStats, binSplats } from './rasterizeSplats.js';
 import { type CullCounts, type ScreenSplats, screenSplats } from './screenSplats.js';
-import { type SplatCache, refreshWeights } from './splatCache.js';
-import { accumulateSmooth, chainSplat, emptySums } from './smoothBackward.js';
-import { artificialScreenGradient, chainScreenGradient } from './artificialGradient.js';
+import { type SplatCache, emptyCache, refreshWeights } from './splatCache.js';
+import { emptySums, entryStride, packSplats, reduceSmooth } from './smoothBackward.js';
+import { emptyPixelSums } from './artificialGradient.js';
+import { backwardBands, backwardPoints, forwardBands } from './splatKernels.js';
 import { splatBackwardReference } from './splatBackwardReference.js';
 import { cloudScale } from './cloudScale.js';
 
@@ -79,8 +84,15 @@ interface SplatView {
   options: ResolvedSplatOptions;
   implementation: 'fast' | 'reference';
   visibility?: SplatCache;
+  /** Threads of this call (set by the forward; the backward uses as many). */
+  threads?: number;
   /** Filled by the forward. */
   result?: { cache: SplatCache; culled: CullCounts; stats: RasterStats };
+}
+
+/** Output tensor storage: shared when the pool's workers write it. */
+function output(dtype: DType, shape: number[], shared: boolean): Tensor {
+  return new Tensor(allocate(dtype, shape.reduce((a, b) => a * b, 1), shared), shape);
 }
 
 const splatOp = customOp({
@@ -88,6 +100,12 @@ const splatOp = customOp({
   forward(ctx, positions: Tensor, normals: Tensor, attributes: Tensor, view: SplatView) {
     const { camera, options: o } = view;
     const channels = attributes.shape[1];
+    const H = camera.height, W = camera.width;
+    // the frozen-visibility and reference paths are for checking, and run on this thread
+    const threads = (view.threads = view.visibility || view.implementation === 'reference' ? 1 : o.threads);
+    const shared = threads > 1;
+    const out = { image: output(ctx.dtype, [H, W, channels], shared), depth: output(ctx.dtype, [H, W], shared), normal: output(ctx.dtype, [H, W, 3], shared), alpha: output(ctx.dtype, [H, W], shared) };
+    const images = { image: out.image.data, depth: out.depth.data, normal: out.normal.data, alpha: out.alpha.data };
     let cache: SplatCache, culled: CullCounts, stats: RasterStats;
     let screen: ScreenSplats;
     if (view.visibility) {
@@ -95,51 +113,76 @@ const splatOp = customOp({
       ({ splats: screen, culled } = screenSplats(positions.data, normals.data, camera, { ...o, backfaceCulling: false, behindCamera: 'cull' }));
       cache = refreshWeights(view.visibility, screen);
       stats = { evaluations: 0 };
+      composite(cache, attributes.data, channels, normals.data, o.background, images);
     } else if (view.implementation === 'reference') {
       ({ splats: screen, culled } = screenSplats(positions.data, normals.data, camera, o));
       cache = ewaSplatReference(positions.data, normals.data, camera, o);
-      stats = { evaluations: positions.shape[0] * camera.width * camera.height };
+      cache.bins = binSplats(screen, H);
+      stats = { evaluations: positions.shape[0] * W * H };
+      composite(cache, attributes.data, channels, normals.data, o.background, images);
     } else {
-      ({ splats: screen, culled } = screenSplats(positions.data, normals.data, camera, o));
-      ({ cache, stats } = rasterizeSplats(screen, camera.width, camera.height, o.frontCount, o.cutoff, o.mergeThreshold));
+      ({ splats: screen, culled } = screenSplats(positions.data, normals.data, camera, o, shared));
+      const bins = binSplats(screen, H, shared);
+      cache = emptyCache(W, H, o.frontCount, screen.depth, ctx.dtype, shared, false); // forwardBands clears its band
+      const evaluations = float64(bins.bands, shared);
+      runTasks(forwardBands, {
+        screen, bins, cache, cutoff: o.cutoff, mergeThreshold: o.mergeThreshold,
+        attributes: shareable(attributes.data, shared), channels, normals: shareable(normals.data, shared), background: o.background,
+        out: images, evaluations,
+      }, bins.bands, threads);
+      cache.bins = bins;
+      stats = { evaluations: evaluations.reduce((a, b) => a + b, 0) };
     }
-    const H = camera.height, W = camera.width;
-    const image = ctx.output([H, W, channels]);
-    const depth = ctx.output([H, W]);
-    const normal = ctx.output([H, W, 3]);
-    const alpha = ctx.output([H, W]);
-    composite(cache, attributes.data, channels, normals.data, o.background, { image: image.data, depth: depth.data, normal: normal.data, alpha: alpha.data });
-    ctx.markNonDifferentiable(depth, normal, alpha);
+    ctx.markNonDifferentiable(out.depth, out.normal, out.alpha);
     view.result = { cache, culled, stats };
-    ctx.save(positions, normals, attributes, view, screen, cache, image);
-    return [image, depth, normal, alpha];
+    ctx.save(positions, normals, attributes, view, screen, cache, out.image);
+    return [out.image, out.depth, out.normal, out.alpha];
   },
   backward(ctx, gImage) {
     const [positions, normals, attributes, view, screen, cache, image] = ctx.saved as [Tensor, Tensor, Tensor, SplatView, ScreenSplats, SplatCache, Tensor];
     const [needP, needN, needW] = ctx.needsInputGrad;
-    const n = positions.shape[0];
-    const gP = needP ? ctx.zeros(3 * n) : null;
-    const gN = needN ? ctx.zeros(3 * n) : null;
+    const n = positions.shape[0], channels = attributes.shape[1];
+    const threads = view.threads!, shared = threads > 1;
+    const gP = needP ? allocate(ctx.dtype, 3 * n, shared) : null;
+    const gN = needN ? allocate(ctx.dtype, 3 * n, shared) : null;
     const gW = needW ? ctx.zeros(attributes.size) : null;
     if (!gImage) return [gP, gN, gW];
     if (view.implementation === 'reference' && !view.visibility) {
-      const ref = splatBackwardReference(cache, screen, positions.data, normals.data, attributes.data, attributes.shape[1], view.camera, view.options, gImage);
+      const ref = splatBackwardReference(cache, screen, positions.data, normals.data, attributes.data, channels, view.camera, view.options, gImage);
       gP?.set(ref.gP);
       gN?.set(ref.gN);
       gW?.set(ref.gW);
       return [gP, gN, gW];
     }
-    // the smooth part, exact (eq. 11 without the visibility term)
-    const sums = emptySums(n);
-    accumulateSmooth(cache, screen, attributes.data, attributes.shape[1], image.data, gImage, gW, sums);
-    if (gP || gN) for (let k = 0; k < n; k++) chainSplat(k, sums, positions.data, normals.data, view.camera, view.options.sigma, gP, gN);
-    // the visibility part of dI/dp: the artificial gradient (eq. 11a-14); dh/dn = 0 (eq. 10)
-    if (gP && view.options.window > 0 && !view.visibility) {
-      const gScreen = new Float64Array(3 * n);
-      const focal = 0.5 * (view.camera.fx + view.camera.fy);
-      artificialScreenGradient(cache, screen, attributes.data, attributes.shape[1], image.data, gImage, focal, view.options, gScreen);
-      chainScreenGradient(gScreen, positions.data, view.camera, focal, gP);
-    }
+    const bins = cache.bins!;
+    const artificialOn = gP !== null && view.options.window > 0 && !view.visibility;
+    const inputs = {
+      cache,
+      attributes: shareable(attributes.data, shared),
+      image: image.data,
+      gImage: shareable(gImage, shared),
+    };
+    // the exact part (eq. 11 without the visibility term), per band into per-entry partial sums
+    const bandArgs = {
+      ...inputs, bins, channels, packed: packSplats(screen, shared),
+      partial: float64(bins.splats.length * entryStride(channels), shared),
+      pixelSums: artificialOn ? emptyPixelSums(cache.width * cache.height, shared) : null,
+    };
+    runTasks(backwardBands, bandArgs, bins.bands, threads);
+    const sums = emptySums(n, shared);
+    reduceSmooth(bins, bandArgs.partial, channels, sums, gW);
+    // per point: the chain to p and n, and the artificial gradient in place of the visibility
+    // part of dI/dp (eq. 11a-14); dh/dn = 0 (eq. 10)
+    const chunk = Math.max(64, Math.ceil(n / 64));
+    runTasks(backwardPoints, {
+      count: n, chunk, sums, positions: shareable(positions.data, shared), normals: shareable(normals.data, shared),
+      pose: cameraPose(view.camera), sigma: view.options.sigma, gP, gN,
+      artificial: artificialOn ? {
+        ...inputs, screen, channels, focal: 0.5 * (view.camera.fx + view.camera.fy),
+        options: { window: view.options.window, cutoff: view.options.cutoff, mergeThreshold: view.options.mergeThreshold, background: view.options.background },
+        pixelSums: bandArgs.pixelSums!, gScreen: float64(3 * n, shared),
+      } : null,
+    }, Math.ceil(n / chunk), threads);
     return [gP, gN, gW];
   },
 });

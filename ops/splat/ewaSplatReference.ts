@@ -85,7 +85,7 @@ export function ewaSplatReference(positions: ArrayLike<number>, normals: ArrayLi
 
   const pointDepth = new Float64Array(n);
   splats.forEach((s, k) => (pointDepth[k] = s ? s.z : 0));
-  const cache = emptyCache(width, height, o.frontCount, pointDepth);
+  const cache = emptyCache(width, height, o.frontCount, pointDepth, 'float64');
   const A = o.frontCount;
   for (let j = 0; j < height; j++) {
     for (let i = 0; i < width; i++) {

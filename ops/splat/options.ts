@@ -2,6 +2,7 @@
 // that renders of the demo objects are hole-free; spec/ops/splat/holeFree.spec.ts holds them to it.
 
 import { ArgumentError } from '../../lib/errors.js';
+import { resolveThreads } from '../../parallel/threads.js';
 
 export interface SplatOptions {
   /** Object-space std of every splat (scene units). Default: `sigmaScale` x mean 6-NN spacing of the points. */
@@ -24,6 +25,8 @@ export interface SplatOptions {
   behindCamera?: 'error' | 'cull';
   /** Side of the pixel window the artificial gradient scans around each splat (default 16; 0 turns it off). */
   window?: number;
+  /** Threads for the forward and backward (default: every core; results are identical for any count). */
+  threads?: number;
 }
 
 export interface ResolvedSplatOptions {
@@ -36,6 +39,7 @@ export interface ResolvedSplatOptions {
   cullThreshold: number;
   behindCamera: 'error' | 'cull';
   window: number;
+  threads: number;
 }
 
 /** Default side of the square pixel window the artificial gradient scans around each splat. */
@@ -74,5 +78,6 @@ export function resolveSplatOptions(options: SplatOptions, channels: number, mea
   if (behindCamera !== 'error' && behindCamera !== 'cull') throw new ArgumentError(`options.behindCamera must be 'error' or 'cull', got ${JSON.stringify(behindCamera)}.`);
   const window = options.window ?? DEFAULT_WINDOW;
   if (!Number.isFinite(window) || window < 0) throw new ArgumentError(`options.window must be a non-negative number of pixels (0 turns the artificial gradient off), got ${window}.`);
-  return { sigma, cutoff, frontCount, mergeThreshold, background, backfaceCulling: options.backfaceCulling ?? true, cullThreshold, behindCamera, window };
+  const threads = resolveThreads(options.threads);
+  return { sigma, cutoff, frontCount, mergeThreshold, background, backfaceCulling: options.backfaceCulling ?? true, cullThreshold, behindCamera, window, threads };
 }

@@ -3,11 +3,12 @@
 // that cheap: splats go front to back (so a list is filled by appending, and a full list rejects
 // the rest with one comparison), and the image is cut into bands of 16 rows processed one at a
 // time (so the lists being written stay in cache, and no splat row is split; bands are also the
-// unit of parallel work).
+// unit of parallel work, see splatKernels.ts).
 // Its textbook twin is ewaSplatReference.ts; spec/ops/splat/twins.spec.ts holds them equal.
 
+import { int32 } from '../../parallel/sharedMemory.js';
 import type { ScreenSplats } from './screenSplats.js';
-import { type SplatCache, emptyCache, markVisible } from './splatCache.js';
+import type { SplatCache } from './splatCache.js';
 
 export const BAND = 16;
 
@@ -34,17 +35,17 @@ export interface BandBins {
   splats: Int32Array;
 }
 
-export function binSplats(s: ScreenSplats, height: number): BandBins {
+export function binSplats(s: ScreenSplats, height: number, shared = false): BandBins {
   const bands = Math.ceil(height / BAND);
   const order = frontToBack(s);
-  const bandStart = new Int32Array(bands + 1);
+  const bandStart = int32(bands + 1, shared);
   for (let o = 0; o < order.length; o++) {
     const k = order[o];
     for (let b = (s.y0[k] / BAND) | 0; b <= ((s.y1[k] / BAND) | 0); b++) bandStart[b + 1]++;
   }
   for (let b = 0; b < bands; b++) bandStart[b + 1] += bandStart[b];
   const fill = bandStart.slice(0, -1);
-  const splats = new Int32Array(bandStart[bands]);
+  const splats = int32(bandStart[bands], shared);
   // a stable counting sort: each band's list keeps the front-to-back order
   for (let o = 0; o < order.length; o++) {
     const k = order[o];
@@ -133,13 +134,4 @@ export function rasterizeBand(s: ScreenSplats, bins: BandBins, b: number, cache:
     }
   }
   return evaluations;
-}
-
-export function rasterizeSplats(s: ScreenSplats, width: number, height: number, frontCount: number, cutoff: number, mergeThreshold: number): { cache: SplatCache; stats: RasterStats } {
-  const cache = emptyCache(width, height, frontCount, s.depth);
-  const bins = binSplats(s, height);
-  let evaluations = 0;
-  for (let b = 0; b < bins.bands; b++) evaluations += rasterizeBand(s, bins, b, cache, cutoff);
-  markVisible(cache, mergeThreshold);
-  return { cache, stats: { evaluations } };
 }

@@ -11,6 +11,7 @@
 // |dy| <= sqrt(2 C M_yy), the box of pixels a splat visits [0042].
 
 import { ArgumentError } from '../../lib/errors.js';
+import { float64, int32, uint8 } from '../../parallel/sharedMemory.js';
 import type { Camera } from '../../geometry/camera.js';
 import type { ResolvedSplatOptions } from './options.js';
 
@@ -44,22 +45,24 @@ export interface CullCounts {
   offscreen: number;
 }
 
-export function screenSplats(positions: ArrayLike<number>, normals: ArrayLike<number>, camera: Camera, o: ResolvedSplatOptions): { splats: ScreenSplats; culled: CullCounts } {
+/** `shared`: allocate on shared memory, for the thread pool. */
+export function screenSplats(positions: ArrayLike<number>, normals: ArrayLike<number>, camera: Camera, o: ResolvedSplatOptions, shared = false): { splats: ScreenSplats; culled: CullCounts } {
   const n = positions.length / 3;
+  const f64 = () => float64(n, shared), i32 = () => int32(n, shared);
   const s: ScreenSplats = {
     count: n,
-    active: new Uint8Array(n),
-    px: new Float64Array(n),
-    py: new Float64Array(n),
-    depth: new Float64Array(n),
-    ia: new Float64Array(n),
-    ib: new Float64Array(n),
-    ic: new Float64Array(n),
-    scale: new Float64Array(n),
-    x0: new Int32Array(n),
-    x1: new Int32Array(n),
-    y0: new Int32Array(n),
-    y1: new Int32Array(n),
+    active: uint8(n, shared),
+    px: f64(),
+    py: f64(),
+    depth: f64(),
+    ia: f64(),
+    ib: f64(),
+    ic: f64(),
+    scale: f64(),
+    x0: i32(),
+    x1: i32(),
+    y0: i32(),
+    y1: i32(),
   };
   const culled: CullCounts = { backface: 0, behind: 0, offscreen: 0 };
   const R = camera.R, t = camera.t;

@@ -9,9 +9,12 @@
 //   dL/dQ   = sigma^2 dL/dM + 1/2 Q^-1 sum a              (M = sigma^2 Q + I, |det J| = sqrt(det Q))
 // and then, with c = R p + t, Q = P'(c) (I - m m^T) P'(c)^T and m = R n / |n|, back to p and n
 // (chainSplat). The per-splat sums make the cost one pass over the cached pixels plus O(N).
+// The pass runs per band of rows (accumulateSmoothBand), each band into its own partial sums.
 
-import type { Camera } from '../../geometry/camera.js';
+import type { CameraPose } from '../../geometry/camera.js';
 import type { FloatArray } from '../../lib/dtype.js';
+import { float64 } from '../../parallel/sharedMemory.js';
+import { BAND, type BandBins } from './rasterizeSplats.js';
 import type { ScreenSplats } from './screenSplats.js';
 import type { SplatCache } from './splatCache.js';
 
@@ -22,8 +25,8 @@ import type { SplatCache } from './splatCache.js';
 export type SplatSums = Float64Array;
 export const SUMS = 6;
 
-export function emptySums(n: number): SplatSums {
-  return new Float64Array(SUMS * n);
+export function emptySums(n: number, shared = false): SplatSums {
+  return float64(SUMS * n, shared);
 }
 
 /** Adds one pixel's a and u = M^-1 (x - x_k) into splat k's sums. */
@@ -37,15 +40,10 @@ export function addPixel(sums: SplatSums, k: number, a: number, ux: number, uy: 
   sums[o + 5] += a * uy * uy;
 }
 
-/**
- * One pass over the visible cache entries: attribute gradients into `gAttributes` and the
- * per-splat sums. `image` is the forward output (I), `gImage` dL/dI.
- */
-export function accumulateSmooth(cache: SplatCache, screen: ScreenSplats, attributes: FloatArray, channels: number, image: FloatArray, gImage: FloatArray, gAttributes: FloatArray | null, sums: SplatSums): void {
-  const { width, height, frontCount: A, index, rho, visible } = cache;
-  // the splat parameters side by side too: centre and M^-1 at 5k
+/** Centre and M^-1 of every splat side by side at 5k (the band pass reads them per pixel). */
+export function packSplats(screen: ScreenSplats, shared: boolean): Float64Array {
   const n = screen.count;
-  const packed = new Float64Array(5 * n);
+  const packed = float64(5 * n, shared);
   for (let k = 0; k < n; k++) {
     packed[5 * k] = screen.px[k];
     packed[5 * k + 1] = screen.py[k];
@@ -53,7 +51,26 @@ export function accumulateSmooth(cache: SplatCache, screen: ScreenSplats, attrib
     packed[5 * k + 3] = screen.ib[k];
     packed[5 * k + 4] = screen.ic[k];
   }
-  for (let p = 0; p < width * height; p++) {
+  return packed;
+}
+
+/** Values per bin entry in the partial buffer: the six sums, then dL/dw_k per channel. */
+export const entryStride = (channels: number): number => SUMS + channels;
+
+let entryOf = new Int32Array(0); // per thread: splat -> its entry in the band being processed
+
+/**
+ * One band of rows, one pass over its visible cache entries: each (band, splat) bin entry gets
+ * its own partial sums and attribute gradient in `partial`, so bands can run on any thread and
+ * reduceSmooth adds them up in a fixed order. `image` is the forward output (I), `gImage` dL/dI.
+ */
+export function accumulateSmoothBand(cache: SplatCache, bins: BandBins, b: number, packed: Float64Array, attributes: FloatArray, channels: number, image: FloatArray, gImage: FloatArray, partial: Float64Array): void {
+  const { width, height, frontCount: A, index, rho, visible } = cache;
+  const stride = entryStride(channels);
+  if (entryOf.length < packed.length / 5) entryOf = new Int32Array(packed.length / 5);
+  for (let e = bins.bandStart[b]; e < bins.bandStart[b + 1]; e++) entryOf[bins.splats[e]] = e;
+  const p1 = Math.min((b + 1) * BAND, height) * width;
+  for (let p = b * BAND * width; p < p1; p++) {
     const v = visible[p];
     if (v === 0) continue;
     const base = p * A, px = p * channels;
@@ -65,34 +82,51 @@ export function accumulateSmooth(cache: SplatCache, screen: ScreenSplats, attrib
     const gI = channels === 3 ? g0 * image[px] + g1 * image[px + 1] + g2 * image[px + 2] : 0;
     for (let s = 0; s < v; s++) {
       const k = index[base + s], r = rho[base + s];
+      const e = entryOf[k];
+      if (bins.splats[e] !== k) throw new Error(`accumulateSmoothBand: splat ${k} is cached in band ${b} but not binned there`);
+      const o = e * stride;
       const wr = r * invS;
       let dLdrho = 0;
       if (channels === 3) {
         // RGB in registers: dL/drho = g . (w_k - I) / S
         const kc = 3 * k;
         dLdrho = g0 * attributes[kc] + g1 * attributes[kc + 1] + g2 * attributes[kc + 2] - gI;
-        if (gAttributes) {
-          gAttributes[kc] += g0 * wr;
-          gAttributes[kc + 1] += g1 * wr;
-          gAttributes[kc + 2] += g2 * wr;
-        }
+        partial[o + SUMS] += g0 * wr;
+        partial[o + SUMS + 1] += g1 * wr;
+        partial[o + SUMS + 2] += g2 * wr;
       } else {
         for (let c = 0; c < channels; c++) {
           const g = gImage[px + c];
           dLdrho += g * (attributes[k * channels + c] - image[px + c]);
-          if (gAttributes) gAttributes[k * channels + c] += g * wr;
+          partial[o + SUMS + c] += g * wr;
         }
       }
       const a = dLdrho * invS * r;
-      const o = 5 * k;
-      const dx = xc - packed[o], dy = yc - packed[o + 1];
-      addPixel(sums, k, a, packed[o + 2] * dx + packed[o + 3] * dy, packed[o + 3] * dx + packed[o + 4] * dy);
+      const q = 5 * k;
+      const dx = xc - packed[q], dy = yc - packed[q + 1];
+      const ux = packed[q + 2] * dx + packed[q + 3] * dy, uy = packed[q + 3] * dx + packed[q + 4] * dy;
+      partial[o] += a;
+      partial[o + 1] += a * ux;
+      partial[o + 2] += a * uy;
+      partial[o + 3] += a * ux * ux;
+      partial[o + 4] += a * ux * uy;
+      partial[o + 5] += a * uy * uy;
     }
   }
 }
 
+/** Adds the bin entries' partials into per-splat sums and gAttributes, entry by entry (a fixed order). */
+export function reduceSmooth(bins: BandBins, partial: Float64Array, channels: number, sums: SplatSums, gAttributes: FloatArray | null): void {
+  const stride = entryStride(channels);
+  for (let e = 0; e < bins.splats.length; e++) {
+    const k = bins.splats[e], o = e * stride;
+    for (let i = 0; i < SUMS; i++) sums[SUMS * k + i] += partial[o + i];
+    if (gAttributes) for (let c = 0; c < channels; c++) gAttributes[k * channels + c] += partial[o + SUMS + c];
+  }
+}
+
 /** dL/dp_k and dL/dn_k (added into gP, gN) from splat k's sums; see the header for the chain. */
-export function chainSplat(k: number, sums: SplatSums, positions: FloatArray, normals: FloatArray, camera: Camera, sigma: number, gP: FloatArray | null, gN: FloatArray | null): void {
+export function chainSplat(k: number, sums: SplatSums, positions: FloatArray, normals: FloatArray, camera: CameraPose, sigma: number, gP: FloatArray | null, gN: FloatArray | null): void {
   const o = SUMS * k;
   const sa = sums[o], sux = sums[o + 1], suy = sums[o + 2], suxx = sums[o + 3], suxy = sums[o + 4], suyy = sums[o + 5];
   if (sa === 0 && sux === 0 && suy === 0 && suxx === 0 && suxy === 0 && suyy === 0) return;

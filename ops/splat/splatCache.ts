@@ -3,6 +3,10 @@
 // (ties by point index); the first `visible[p]` of them are within the merge threshold T of the
 // front one (eq. 5) and are the ones rendered.
 
+import { type DType, type FloatArray, allocate } from '../../lib/dtype.js';
+import { int32, uint8 } from '../../parallel/sharedMemory.js';
+import type { BandBins } from './rasterizeSplats.js';
+
 export interface SplatCache {
   width: number;
   height: number;
@@ -10,34 +14,42 @@ export interface SplatCache {
   frontCount: number;
   /** Point index per slot, -1 when empty. */
   index: Int32Array;
-  /** rho_bar (the smooth splat weight, before visibility) per slot. */
-  rho: Float64Array;
+  /** rho_bar (the smooth splat weight, before visibility) per slot, in the op's dtype. */
+  rho: FloatArray;
   /** Camera depth of every point (the depth of a slot is pointDepth[index[slot]]). */
   pointDepth: Float64Array;
   /** Cached entries per pixel. */
   count: Uint8Array;
   /** Visible entries per pixel (a prefix of the cached ones). */
   visible: Uint8Array;
+  /** Per band of rows, the splats that may appear in its lists (from the fast forward; the backward's work units). */
+  bins?: BandBins;
 }
 
-export function emptyCache(width: number, height: number, frontCount: number, pointDepth: Float64Array): SplatCache {
+/**
+ * `shared`: on shared memory, for the thread pool. Empty slots hold index -1, unless `clear` is
+ * false: then the caller fills them (the fast forward does it band by band, in parallel).
+ */
+export function emptyCache(width: number, height: number, frontCount: number, pointDepth: Float64Array, dtype: DType, shared = false, clear = true): SplatCache {
   const slots = width * height * frontCount;
+  const index = int32(slots, shared);
+  if (clear) index.fill(-1);
   return {
     width,
     height,
     frontCount,
-    index: new Int32Array(slots).fill(-1),
-    rho: new Float64Array(slots),
+    index,
+    rho: allocate(dtype, slots, shared),
     pointDepth,
-    count: new Uint8Array(width * height),
-    visible: new Uint8Array(width * height),
+    count: uint8(width * height, shared),
+    visible: uint8(width * height, shared),
   };
 }
 
-/** Marks the visible prefix of every pixel: entries no more than T behind the front one (eq. 5). */
-export function markVisible(cache: SplatCache, mergeThreshold: number): void {
+/** Marks the visible prefix of pixels p0..p1-1: entries no more than T behind the front one (eq. 5). */
+export function markVisible(cache: SplatCache, mergeThreshold: number, p0 = 0, p1 = cache.count.length): void {
   const A = cache.frontCount;
-  for (let p = 0; p < cache.count.length; p++) {
+  for (let p = p0; p < p1; p++) {
     const n = cache.count[p];
     if (n === 0) continue;
     const limit = cache.pointDepth[cache.index[p * A]] + mergeThreshold;
@@ -69,7 +81,7 @@ export function countOccluded(cache: SplatCache, counts: Float64Array | Uint32Ar
  */
 export function refreshWeights(frozen: SplatCache, splat: { px: Float64Array; py: Float64Array; ia: Float64Array; ib: Float64Array; ic: Float64Array; scale: Float64Array; depth: Float64Array }): SplatCache {
   const A = frozen.frontCount;
-  const out: SplatCache = { ...frozen, rho: new Float64Array(frozen.rho.length), pointDepth: splat.depth };
+  const out: SplatCache = { ...frozen, rho: new (frozen.rho.constructor as Float64ArrayConstructor)(frozen.rho.length), pointDepth: splat.depth };
   for (let p = 0; p < frozen.count.length; p++) {
     const dx0 = (p % frozen.width) + 0.5, dy0 = ((p / frozen.width) | 0) + 0.5;
     for (let s = 0; s < frozen.count[p]; s++) {

@@ -1,0 +1,114 @@
+// The splat op cut into tasks for the thread pool (parallel/workerPool.ts). Every task writes
+// outputs no other task writes: bands of rows for the forward and for the per-pixel half of the
+// backward (each band into its own partial sums), ranges of points for the per-splat half.
+// With one thread the same tasks run in order on the calling thread, so results are
+// bit-identical whatever the thread count (spec/parallel/determinism.spec.ts).
+
+import type { CameraPose } from '../../geometry/camera.js';
+import type { FloatArray } from '../../lib/dtype.js';
+import type { Kernel } from '../../parallel/job.js';
+import { type PixelSums, artificialScreenGradient, chainScreenGradient, pixelSums } from './artificialGradient.js';
+import { type CompositeImages, composite } from './composite.js';
+import type { ResolvedSplatOptions } from './options.js';
+import { BAND, type BandBins, rasterizeBand } from './rasterizeSplats.js';
+import type { ScreenSplats } from './screenSplats.js';
+import { type SplatSums, accumulateSmoothBand, chainSplat } from './smoothBackward.js';
+import { type SplatCache, markVisible } from './splatCache.js';
+
+/** Pixels p0..p1-1 of band b. */
+function bandPixels(cache: SplatCache, b: number): [number, number] {
+  return [b * BAND * cache.width, Math.min((b + 1) * BAND, cache.height) * cache.width];
+}
+
+export interface ForwardBandArgs {
+  screen: ScreenSplats;
+  bins: BandBins;
+  cache: SplatCache;
+  cutoff: number;
+  mergeThreshold: number;
+  attributes: FloatArray;
+  channels: number;
+  normals: FloatArray;
+  background: number[];
+  out: CompositeImages;
+  /** Splat-pixel evaluations per band. */
+  evaluations: Float64Array;
+}
+
+/** Task b: rasterize band b (eq. 3-4), mark its visible prefixes (eq. 5), composite it (eq. 6). */
+export const forwardBands: Kernel<ForwardBandArgs> = {
+  name: 'splat.forwardBands',
+  run(a, b) {
+    const [p0, p1] = bandPixels(a.cache, b);
+    a.cache.index.fill(-1, p0 * a.cache.frontCount, p1 * a.cache.frontCount); // empty slots read -1
+    a.evaluations[b] = rasterizeBand(a.screen, a.bins, b, a.cache, a.cutoff);
+    markVisible(a.cache, a.mergeThreshold, p0, p1);
+    composite(a.cache, a.attributes, a.channels, a.normals, a.background, a.out, p0, p1);
+  },
+};
+
+export interface BackwardBandArgs {
+  cache: SplatCache;
+  bins: BandBins;
+  packed: Float64Array;
+  attributes: FloatArray;
+  channels: number;
+  image: FloatArray;
+  gImage: FloatArray;
+  /** Per bin entry: the smooth sums and dL/dw (smoothBackward.ts). */
+  partial: Float64Array;
+  /** Filled for the artificial gradient, when it runs. */
+  pixelSums: PixelSums | null;
+}
+
+/** Task b: the exact backward over band b's pixels, and the pixel sums the artificial gradient reads. */
+export const backwardBands: Kernel<BackwardBandArgs> = {
+  name: 'splat.backwardBands',
+  run(a, b) {
+    accumulateSmoothBand(a.cache, a.bins, b, a.packed, a.attributes, a.channels, a.image, a.gImage, a.partial);
+    if (a.pixelSums) {
+      const [p0, p1] = bandPixels(a.cache, b);
+      pixelSums(a.cache, a.image, a.gImage, a.channels, a.pixelSums, p0, p1);
+    }
+  },
+};
+
+export interface BackwardPointArgs {
+  count: number;
+  /** Points per task. */
+  chunk: number;
+  sums: SplatSums;
+  positions: FloatArray;
+  normals: FloatArray;
+  pose: CameraPose;
+  sigma: number;
+  gP: FloatArray | null;
+  gN: FloatArray | null;
+  /** The artificial gradient's inputs (eq. 12-14), or null when it is off. */
+  artificial: {
+    cache: SplatCache;
+    screen: ScreenSplats;
+    attributes: FloatArray;
+    channels: number;
+    image: FloatArray;
+    gImage: FloatArray;
+    focal: number;
+    options: Pick<ResolvedSplatOptions, 'window' | 'cutoff' | 'mergeThreshold' | 'background'>;
+    pixelSums: PixelSums;
+    gScreen: Float64Array;
+  } | null;
+}
+
+/** Task i: points i*chunk ... : the chain to p and n of the smooth sums, and the artificial gradient. */
+export const backwardPoints: Kernel<BackwardPointArgs> = {
+  name: 'splat.backwardPoints',
+  run(a, task) {
+    const k0 = task * a.chunk, k1 = Math.min(a.count, k0 + a.chunk);
+    if (a.gP || a.gN) for (let k = k0; k < k1; k++) chainSplat(k, a.sums, a.positions, a.normals, a.pose, a.sigma, a.gP, a.gN);
+    const art = a.artificial;
+    if (art && a.gP) {
+      artificialScreenGradient(art.cache, art.screen, art.attributes, art.channels, art.image, art.gImage, art.focal, art.options, art.pixelSums, art.gScreen, k0, k1);
+      chainScreenGradient(art.gScreen, a.positions, a.pose, art.focal, a.gP, k0, k1);
+    }
+  },
+};

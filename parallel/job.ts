@@ -1,0 +1,86 @@
+// One parallel call ("job"): tasks 0..count-1 of one kernel, pulled by the calling thread and the
+// pool's workers from a shared counter. The job's control block lives in shared memory, so the
+// calling thread can wait on it synchronously and a worker can report a failure into it.
+// Tasks write disjoint outputs (or their own partial buffers), so which thread ran a task never
+// changes a result: that is what makes the results independent of the thread count.
+
+/** A function the pool can run by name in any thread. Args hold shared typed arrays and plain data. */
+export interface Kernel<A> {
+  readonly name: string;
+  run(args: A, task: number): void;
+}
+
+export interface JobMessage {
+  kernel: string;
+  args: unknown;
+  control: Int32Array;
+  count: number;
+  worker: number;
+}
+
+// control block: Int32 words, then the failing worker's error as UTF-8 JSON
+export const NEXT = 0; // next task to hand out
+export const DONE = 1; // tasks finished
+export const STATUS = 2; // RUNNING, FAILED (a kernel threw), DIED (a worker exited mid-job), CANCELLED
+export const SIGNAL = 3; // bumped after every change above; the caller waits on it
+export const FAILED_TASK = 4;
+export const FAILED_WORKER = 5;
+export const EXIT_CODE = 6;
+export const TEXT_LENGTH = 7;
+const HEADER_WORDS = 8;
+const TEXT_BYTES = 16384;
+
+export const RUNNING = 0, FAILED = 1, DIED = 2, CANCELLED = 3;
+
+export function newControl(): Int32Array {
+  return new Int32Array(new SharedArrayBuffer(HEADER_WORDS * 4 + TEXT_BYTES));
+}
+
+function signal(control: Int32Array): void {
+  Atomics.add(control, SIGNAL, 1);
+  Atomics.notify(control, SIGNAL);
+}
+
+/**
+ * Pulls and runs tasks until none are left or the job has failed. Returns normally on success;
+ * a kernel error propagates to the caller (after it is recorded in the control block).
+ */
+export function workLoop<A>(kernel: Kernel<A>, args: A, control: Int32Array, count: number, worker: number, current: { task: number } = { task: -1 }): void {
+  while (Atomics.load(control, STATUS) === RUNNING) {
+    const task = Atomics.add(control, NEXT, 1);
+    if (task >= count) return;
+    current.task = task;
+    try {
+      kernel.run(args, task);
+    } catch (error) {
+      recordFailure(control, FAILED, worker, task, 0, error);
+      throw error;
+    }
+    current.task = -1;
+    Atomics.add(control, DONE, 1);
+    signal(control);
+  }
+}
+
+/** The first failure wins; it is written with its error text before the caller is woken. */
+export function recordFailure(control: Int32Array, status: number, worker: number, task: number, exitCode: number, error: unknown): void {
+  if (Atomics.compareExchange(control, STATUS, RUNNING, status) !== RUNNING) return;
+  const e = error instanceof Error ? { name: error.name, message: error.message, stack: error.stack ?? '' } : { name: 'Error', message: String(error), stack: '' };
+  const bytes = new TextEncoder().encode(JSON.stringify(e)).subarray(0, TEXT_BYTES);
+  new Uint8Array(control.buffer, HEADER_WORDS * 4, TEXT_BYTES).set(bytes);
+  control[FAILED_TASK] = task;
+  control[FAILED_WORKER] = worker;
+  control[EXIT_CODE] = exitCode;
+  control[TEXT_LENGTH] = bytes.length;
+  signal(control);
+}
+
+export function failureText(control: Int32Array): { name: string; message: string; stack: string } {
+  const bytes = new Uint8Array(control[TEXT_LENGTH]);
+  bytes.set(new Uint8Array(control.buffer, HEADER_WORDS * 4, bytes.length)); // TextDecoder refuses shared views
+  try {
+    return JSON.parse(new TextDecoder().decode(bytes));
+  } catch {
+    return { name: 'Error', message: '(unreadable error text)', stack: '' };
+  }
+}

@@ -1,0 +1,10 @@
+// Every kernel a pool worker can run, by name. A worker imports this module; the calling thread
+// runs the same kernel objects directly.
+
+import type { Kernel } from './job.js';
+import { probe } from './probe.js';
+import { backwardBands, backwardPoints, forwardBands } from '../ops/splat/splatKernels.js';
+
+export const kernels: Record<string, Kernel<never>> = Object.fromEntries(
+  [probe, forwardBands, backwardBands, backwardPoints].map((k) => [k.name, k as Kernel<never>]),
+);

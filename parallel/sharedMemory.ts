@@ -1,0 +1,25 @@
+// Typed arrays the pool's workers can see: on a SharedArrayBuffer when the work is split over
+// threads (so nothing is copied and writes land in place), on an ordinary buffer otherwise.
+
+type Ctor<T> = { new (buffer: ArrayBufferLike, byteOffset?: number, length?: number): T; new (length: number): T; BYTES_PER_ELEMENT: number };
+
+function allocate<T>(C: Ctor<T>, length: number, shared: boolean): T {
+  return shared ? new C(new SharedArrayBuffer(length * C.BYTES_PER_ELEMENT), 0, length) : new C(length);
+}
+
+export const float64 = (length: number, shared: boolean): Float64Array => allocate(Float64Array, length, shared);
+export const float32 = (length: number, shared: boolean): Float32Array => allocate(Float32Array, length, shared);
+export const int32 = (length: number, shared: boolean): Int32Array => allocate(Int32Array, length, shared);
+export const uint8 = (length: number, shared: boolean): Uint8Array => allocate(Uint8Array, length, shared);
+
+export function isShared(a: ArrayBufferView): boolean {
+  return typeof SharedArrayBuffer !== 'undefined' && a.buffer instanceof SharedArrayBuffer;
+}
+
+/** `a` itself when it is already shared (or sharing is off), else a shared copy. */
+export function shareable<T extends Float64Array | Float32Array | Int32Array | Uint8Array>(a: T, shared: boolean): T {
+  if (!shared || isShared(a)) return a;
+  const copy = allocate(a.constructor as unknown as Ctor<T>, a.length, true);
+  (copy as unknown as { set(src: ArrayLike<number>): void }).set(a);
+  return copy;
+}

@@ -1,0 +1,105 @@
+// The thread pool (engine.md, "Parallelism"): long-lived workers started once and reused, fed
+// jobs over shared memory. `runTasks` is synchronous: the calling thread runs tasks too, then
+// waits on the job's control block, so ops keep their synchronous place on the tape.
+// A kernel that throws in a worker, or a worker that dies mid-job, makes `runTasks` throw a
+// WorkerError; the workers are unreferenced, so they never keep a Node process alive.
+
+import { ArgumentError, WorkerError } from '../lib/errors.js';
+import { type JobMessage, type Kernel, CANCELLED, DIED, DONE, EXIT_CODE, FAILED_TASK, FAILED_WORKER, RUNNING, SIGNAL, STATUS, failureText, newControl, workLoop } from './job.js';
+import { canBlock, startWorker, type WorkerHandle } from './platform.js';
+import { isShared } from './sharedMemory.js';
+
+export type { Kernel } from './job.js';
+
+interface PoolWorker {
+  handle: WorkerHandle;
+  alive: boolean;
+}
+
+const workers: PoolWorker[] = [];
+const WORKER_URL = new URL('./poolWorker.js', import.meta.url);
+
+function spawn(): PoolWorker {
+  const w: PoolWorker = { handle: null as unknown as WorkerHandle, alive: true };
+  w.handle = startWorker(
+    WORKER_URL,
+    () => (w.alive = false), // its running job, if any, was failed by the worker's exit hook
+    () => (w.alive = false),
+  );
+  return w;
+}
+
+/** Makes sure `count` live workers exist (replacing dead ones); started once, then reused. */
+function ensureWorkers(count: number): void {
+  for (let i = 0; i < count; i++) {
+    if (i >= workers.length) workers.push(spawn());
+    else if (!workers[i].alive) workers[i] = spawn();
+  }
+}
+
+/** How many workers the pool holds now (for diagnostics and specs). */
+export function poolSize(): number {
+  return workers.filter((w) => w.alive).length;
+}
+
+/** Stops every worker. The next parallel call starts fresh ones. */
+export function closePool(): void {
+  for (const w of workers.splice(0)) {
+    w.alive = false;
+    w.handle.terminate();
+  }
+}
+
+/** Every typed array in the args must be shared, or a worker would write into its own copy. */
+function checkShared(value: unknown, path: string, kernel: string, depth = 0): void {
+  if (ArrayBuffer.isView(value)) {
+    if (!isShared(value)) throw new TypeError(`runTasks('${kernel}'): ${path} is not on a SharedArrayBuffer, so a worker would read and write a copy; allocate it with parallel/sharedMemory.`);
+    return;
+  }
+  if (depth > 4 || value === null || typeof value !== 'object') return;
+  for (const [k, v] of Object.entries(value)) checkShared(v, `${path}.${k}`, kernel, depth + 1);
+}
+
+/**
+ * Runs kernel tasks 0..count-1 over `threads` threads (the caller's included) and returns when
+ * all are done. With one thread they run here, in order, on whatever arrays the args hold.
+ */
+export function runTasks<A>(kernel: Kernel<A>, args: A, count: number, threads: number): void {
+  if (threads <= 1 || count <= 1) {
+    for (let t = 0; t < count; t++) kernel.run(args, t);
+    return;
+  }
+  if (!canBlock()) throw new ArgumentError(`threads = ${threads} needs SharedArrayBuffer and a thread that may wait on it; pass threads: 1 here.`);
+  checkShared(args, 'args', kernel.name);
+  const helpers = Math.min(threads, count) - 1;
+  ensureWorkers(helpers);
+  const control = newControl();
+  for (let i = 0; i < helpers; i++) {
+    const message: JobMessage = { kernel: kernel.name, args, control, count, worker: i + 1 };
+    workers[i].handle.post(message);
+  }
+  try {
+    workLoop(kernel, args, control, count, 0);
+  } catch (error) {
+    Atomics.compareExchange(control, STATUS, RUNNING, CANCELLED); // the others stop pulling tasks
+    throw error;
+  }
+  for (;;) {
+    const seen = Atomics.load(control, SIGNAL);
+    if (Atomics.load(control, DONE) === count) return;
+    if (Atomics.load(control, STATUS) !== RUNNING) throw failure(control, kernel.name, threads);
+    Atomics.wait(control, SIGNAL, seen, 1000);
+  }
+}
+
+function failure(control: Int32Array, kernel: string, threads: number): WorkerError {
+  const status = control[STATUS];
+  const worker = control[FAILED_WORKER];
+  const task = control[FAILED_TASK];
+  const e = failureText(control);
+  if (status === DIED) {
+    if (workers[worker - 1]) workers[worker - 1].alive = false;
+    return new WorkerError(`worker ${worker} of ${threads - 1} died (exit code ${control[EXIT_CODE]}) while running task ${task} of '${kernel}'; the call was abandoned and the worker will be replaced.`, e.name, e.stack);
+  }
+  return new WorkerError(`worker ${worker} failed in task ${task} of '${kernel}': ${e.name}: ${e.message}`, e.name, e.stack);
+}
