@@ -47,7 +47,9 @@ export interface WorkerHandle {
  */
 export function startWorker(url: URL, onError: (error: unknown) => void, onExit: (code: number) => void): WorkerHandle {
   if (nodeThreads) {
-    const w = new nodeThreads.Worker(url);
+    // a worker inherits the process's flags; --input-type (for `node -e`) would stop it loading its file
+    const execArgv = process.execArgv.filter((f) => !f.startsWith('--input-type'));
+    const w = new nodeThreads.Worker(url, { execArgv });
     w.on('error', onError);
     w.on('exit', onExit);
     w.unref();
