@@ -22,6 +22,7 @@ import { silhouetteLoss } from '../ops/losses/silhouetteLoss.js';
 import { maskDistance } from '../geometry/distanceTransform.js';
 import { NeighborhoodSchedule } from '../ops/regularizers/neighborhood.js';
 import { surfaceRegularization } from '../ops/regularizers/surfaceRegularization.js';
+import { resolveThreads } from '../parallel/threads.js';
 import { ewaSplat } from '../ops/splat/ewaSplat.js';
 import { cloudScale } from '../ops/splat/cloudScale.js';
 import type { SplatOptions } from '../ops/splat/options.js';
@@ -104,6 +105,8 @@ export interface FitOptions {
   lossThreshold?: number;
   /** Splat options; sigma defaults to the initial cloud's spacing and is then held fixed. */
   splat?: SplatOptions;
+  /** Threads for the renders and their gradients (default: every core; the fit is the same for any count). */
+  threads?: number;
   seed?: number;
   onStep?: (s: FitStep) => void;
   /** Polled every step: set `aborted` (e.g. on Ctrl-C) to stop early and keep what there is. */
@@ -193,6 +196,7 @@ export function* fitSteps(init: FitInit, views: readonly FitView[], options: Fit
   const normals = tensor(Float32Array.from(init.normals!), { shape: [n, 3], requiresGrad: true, name: 'normals' });
   const scale = cloudScale(positions.data);
   const splat: SplatOptions = { behindCamera: 'cull', ...options.splat };
+  splat.threads = resolveThreads(options.threads ?? splat.threads, 'fitPointCloud: options.threads');
   splat.sigma ??= (splat.sigmaScale ?? 1) * scale.spacing;
   splat.mergeThreshold ??= 0.01 * scale.diagonal;
   const optP = new SGD([positions], { lr: options.lrPositions ?? 0.002, momentum: 0.9, nesterov: true });

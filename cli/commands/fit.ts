@@ -64,6 +64,7 @@ export const fit: Command = {
     `  --loss-threshold L       stop once the step loss is below L [none]`,
     `  --checkpoint-every K     write DIR/checkpoint.ply every K steps (0: never) [${d.checkpointEvery}]`,
     `  --seed K                 [${d.seed}]`,
+    '  --threads T              threads for rendering and gradients; the fit is the same for any T [every core]',
     '',
     'Writes DIR (default out/fit): result.ply, start.png and end.png (target | render per view),',
     'loss-curve.svg, summary.json (chamfer and hausdorff in bbox diagonals, or null). A progress',

@@ -1,6 +1,7 @@
 // `splatgrad render`: sample a surface (or take a point cloud), splat it from V views around it
 // with the DSS default lights, and write colour, depth, normal and alpha PNGs plus a contact sheet.
 
+import { MAX_THREADS, defaultThreads, resolveThreads } from '../../parallel/threads.js';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { tensor } from '../../lib/create.js';
@@ -28,15 +29,16 @@ export function imageOf(t: Tensor): FloatImage {
 export const render: Command = {
   summary: 'splat a shape or point cloud from several views and write PNGs',
   help: [
-    'splatgrad render --input <built-in name | mesh or point-cloud file> [--points N] [--size S] [--views V] --out DIR [--seed K] [--json]',
+    'splatgrad render --input <built-in name | mesh or point-cloud file> [--points N] [--size S] [--views V] --out DIR [--seed K] [--threads T] [--json]',
     '',
     'Built-in names: sphere, cube, torus, grid, teapot, bunny. Meshes are sampled with N points',
     '(default 8000); point clouds (PLY/OBJ without faces) are used as they are and need normals.',
     'Writes per view view-NN-color.png, view-NN-depth.png, view-NN-normal.png, view-NN-alpha.png,',
     'and contact-sheet.png. --json prints a summary (views, size, points, milliseconds).',
+    '--threads T: threads for the renders (default: every core).',
   ].join('\n'),
   async run(args) {
-    rejectUnknown(args, ['input', 'points', 'size', 'views', 'out', 'seed', 'json'], 'render');
+    rejectUnknown(args, ['input', 'points', 'size', 'views', 'out', 'seed', 'threads', 'json'], 'render');
     const input = stringOption(args, 'input');
     if (!input) throw new ArgumentError('--input is required: a built-in name (sphere, cube, torus, grid, teapot, bunny) or a mesh/point-cloud file.');
     const out = stringOption(args, 'out');
@@ -45,6 +47,7 @@ export const render: Command = {
     const size = numberOption(args, 'size', 256, 8, 4096);
     const views = numberOption(args, 'views', 4, 1, 256);
     const seed = numberOption(args, 'seed', 0, 0, 2 ** 31);
+    const threads = args.options.has('threads') ? resolveThreads(numberOption(args, 'threads', 1, 1, MAX_THREADS), '--threads') : defaultThreads();
     const t0 = performance.now();
     const cloud = loadCloud(input, Math.round(points), seed);
     const n = cloud.positions.length / 3;
@@ -53,7 +56,7 @@ export const render: Command = {
     const albedo = cloud.colors ? tensor(cloud.colors, { shape: [n, 3], dtype: 'float32' }) : [0.8, 0.8, 0.8];
     const cameras = fibonacciViews(Math.round(views), { radius: cloud.radius, target: cloud.center, width: Math.round(size), height: Math.round(size) });
     const tRender = performance.now();
-    const renders = noGrad(() => ewaSplatViews(positions, normals, (camera) => shade(normals, albedo, defaultLights(camera, { seed })), cameras));
+    const renders = noGrad(() => ewaSplatViews(positions, normals, (camera) => shade(normals, albedo, defaultLights(camera, { seed })), cameras, { threads }));
     const renderMs = performance.now() - tRender;
     mkdirSync(out, { recursive: true });
     const colours: FloatImage[] = [];
@@ -73,6 +76,7 @@ export const render: Command = {
       size: Math.round(size),
       points: n,
       sigma: renders[0].options.sigma,
+      threads,
       milliseconds: +(performance.now() - t0).toFixed(1),
       renderMilliseconds: +renderMs.toFixed(1),
       out,

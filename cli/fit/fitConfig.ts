@@ -15,6 +15,7 @@
 // - 128 px, 3 views per step, 5,000 points: 0.0088 at 1,500 steps against 0.0094 for 3,000 points
 //   (which plateau there from step ~800 on; a plateau lr schedule did not help them).
 
+import { MAX_THREADS } from '../../parallel/threads.js';
 import { existsSync, readFileSync } from 'node:fs';
 import { ArgumentError } from '../../lib/errors.js';
 import { FIT_LOSSES, type FitLossKind } from '../../optim/fitPointCloud.js';
@@ -62,6 +63,8 @@ export interface FitConfig {
   /** Steps between checkpoint.ply writes (0: none). */
   checkpointEvery: number;
   seed: number;
+  /** Threads for rendering and gradients (null: every core). */
+  threads: number | null;
 }
 
 export const FIT_DEFAULTS: FitConfig = {
@@ -94,6 +97,7 @@ export const FIT_DEFAULTS: FitConfig = {
   lossThreshold: null,
   checkpointEvery: 200,
   seed: 0,
+  threads: null,
 };
 
 type Kind = 'string' | 'number' | 'integer' | 'boolean';
@@ -128,6 +132,7 @@ const FIELDS: Record<keyof FitConfig, { kind: Kind; min?: number; max?: number; 
   lossThreshold: { kind: 'number', min: 0, nullable: true },
   checkpointEvery: { kind: 'integer', min: 0 },
   seed: { kind: 'integer', min: 0, max: 2 ** 31 },
+  threads: { kind: 'integer', min: 1, max: MAX_THREADS, nullable: true },
 };
 
 export const FIT_CONFIG_KEYS = Object.keys(FIELDS) as (keyof FitConfig)[];

@@ -95,6 +95,7 @@ export async function runFit(config: FitConfig, options: RunFitOptions): Promise
     plateau: config.plateauFactor === null ? undefined : { factor: config.plateauFactor, patience: config.plateauPatience },
     lossThreshold: config.lossThreshold ?? undefined,
     seed: config.seed,
+    threads: config.threads ?? undefined,
     signal,
     checkpointEvery: out ? config.checkpointEvery : 0,
     onCheckpoint: (state) => writeCloudPly(join(out!, 'checkpoint.ply'), state),

@@ -48,6 +48,20 @@ describe('splatgrad fit', () => {
   beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'splatgrad-fit-'))));
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
+  it('fits the same cloud, to the bit, on one thread and on two (--threads)', () => {
+    const outs = [1, 2].map((threads) => {
+      const out = join(dir, `t${threads}`);
+      const r = run('fit', 'torus', '--points', '300', '--size', '40', '--views', '4', '--iterations', '30', '--threads', String(threads), '--out', out, '--json');
+      expect(r.status, r.stderr).to.equal(0);
+      expect(JSON.parse(r.stdout).config.threads).to.equal(threads);
+      return readFileSync(join(out, 'result.ply'));
+    });
+    expect(outs[0].equals(outs[1]), 'result.ply differs between 1 and 2 threads').to.equal(true);
+    const bad = run('fit', 'torus', '--threads', '0', '--out', join(dir, 'bad'));
+    expect(bad.status).to.equal(2);
+    expect(bad.stderr).to.match(/--threads/);
+  });
+
   it('moves a small sphere of points onto the bunny and writes every output (short run)', async () => {
     const out = join(dir, 'out');
     const s = await runFit(resolveFitConfig({ target: 'bunny', points: 600, size: 48, views: 6, iterations: 200, checkpointEvery: 100 }), { out });
