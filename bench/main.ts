@@ -1,12 +1,13 @@
 // `npm run bench [-- --json]`: engine figures (median ms after warm-up): tape and ops, the DSS
-// forward and backward, neighbours, regularizers, one fitting step. Thread scaling and the
-// PyTorch peer join this table with the parallelism issue.
+// forward and backward on 1 and 2 threads, the PyTorch peer, neighbours, regularizers, one
+// fitting step, and the goals of the DSS and parallelism issues checked against the figures.
 
 import { randn } from '../lib/create.js';
-import { noGrad } from '../lib/tape.js';
 import { add, matmul, mul, normalize, sum } from '../ops/index.js';
-import { ewaSplat } from '../ops/splat/ewaSplat.js';
-import { dssScene } from './dssScene.js';
+import { closePool } from '../parallel/workerPool.js';
+import { benchDss } from './dssRows.js';
+import { peerTorchRow, torchMissing } from './peerTorch.js';
+import { goals } from './goals.js';
 import { benchRegularizers } from './regularizers.js';
 import { benchFitStep } from './fitStep.js';
 import { loadMesh } from '../geometry/loadMesh.js';
@@ -14,43 +15,26 @@ import { samplePoints } from '../geometry/sampling.js';
 import { knn, radiusNeighbors } from '../geometry/neighbors.js';
 import { chamferDistance } from '../geometry/metrics.js';
 import { Adam } from '../optim/index.js';
-import { machine, measure } from './measure.js';
-
-interface Row {
-  op: string;
-  size: string;
-  threads: number;
-  ms: number;
-  points?: number;
-  note?: string;
-  [extra: string]: unknown;
-}
+import { type Row, type Run, machine, measure } from './measure.js';
 
 const rows: Row[] = [];
+const threadCounts = [1, 2];
 
-function run(op: string, size: string, fn: () => void, note?: string, extra: Record<string, unknown> = {}): Row {
+const run: Run = (op, size, fn, note, extra = {}) => {
   const m = measure(fn);
   const row: Row = { op, size, threads: 1, ms: +m.ms.toFixed(3), ...extra, ...(note ? { note } : {}) };
   rows.push(row);
   return row;
-}
+};
 
-// DSS: forward, smooth backward, full backward (dss.md §2-3) on the sphere scene
-for (const [points, size] of [[8000, 256], [20000, 512]]) {
-  const s = dssScene(points, size);
-  const options = {};
-  let evaluations = 0;
-  const fwd = run('dss-forward', `${size}x${size}`, () => {
-    evaluations = noGrad(() => ewaSplat(s.positions, s.normals, s.colours, s.camera, options)).stats.evaluations;
-  }, 'EWA splats, one view', { points });
-  fwd.splatPixelEvaluations = evaluations;
-  fwd.evaluationsPerSecond = Math.round(evaluations / (fwd.ms / 1000));
-  for (const [op, window] of [['dss-backward-smooth', 0], ['dss-backward', undefined]] as const) {
-    const r = ewaSplat(s.positions, s.normals, s.colours, s.camera, { window });
-    run(op, `${size}x${size}`, () => {
-      for (const t of [s.positions, s.normals, s.colours]) t.grad = null;
-      r.image.backward(s.gradImage, { retainGraph: true });
-    }, window === 0 ? 'exact part only (rho_bar, attributes)' : `with the artificial gradient, window ${r.options.window} px`, { points });
+const scenes = benchDss(run, threadCounts);
+
+// the PyTorch peer on the same scenes and thread counts
+const missing = torchMissing();
+for (const s of scenes) {
+  for (const threads of threadCounts) {
+    if (missing) rows.push({ op: 'peer-torch-ewa', size: `${s.camera.width}x${s.camera.height}`, threads, points: s.positions.shape[0], ms: NaN, skipped: missing, note: `skipped: ${missing}` });
+    else rows.push(peerTorchRow(s, threads));
   }
 }
 
@@ -114,10 +98,12 @@ for (const [points, size] of [[8000, 256], [20000, 512]]) {
 }
 
 benchRegularizers(run);
-benchFitStep(run);
+benchFitStep(run, threadCounts);
+closePool();
+const verdicts = goals(rows);
 
 if (process.argv.includes('--json')) {
-  console.log(JSON.stringify({ machine: machine(), results: rows }, null, 2));
+  console.log(JSON.stringify({ machine: machine(), results: rows, goals: verdicts }, null, 2));
 } else {
   const m = machine();
   console.log(`splatgrad bench on ${m.cpu} (${m.cores} cores), node ${m.node}; median of 15 runs after 3 warm-up runs\n`);
@@ -125,6 +111,8 @@ if (process.argv.includes('--json')) {
   for (const r of rows) {
     const points = r.points ? `${r.points} pts, ` : '';
     const evals = r.splatPixelEvaluations ? `, ${r.splatPixelEvaluations} splat-pixel evaluations (${(Number(r.evaluationsPerSecond) / 1e6).toFixed(1)} M/s)` : '';
-    console.log(`${r.op.padEnd(22)}${r.size.padEnd(15)}${String(r.threads).padEnd(9)}${r.ms.toFixed(3).padStart(10)}  ${points}${r.note ?? ''}${evals}`);
+    console.log(`${r.op.padEnd(22)}${r.size.padEnd(15)}${String(r.threads).padEnd(9)}${(Number.isNaN(r.ms) ? '-' : r.ms.toFixed(3)).padStart(10)}  ${points}${r.note ?? ''}${evals}`);
   }
+  console.log('\ngoals (8,000 points at 256 x 256)');
+  for (const g of verdicts) console.log(`  ${g.met === null ? 'n/a ' : g.met ? 'met ' : 'MISS'}  ${g.goal}: ${g.measured}`);
 }

@@ -2,6 +2,20 @@
 
 import os from 'node:os';
 
+/** One line of the benchmark (also one object of its JSON `results`). */
+export interface Row {
+  op: string;
+  size: string;
+  threads: number;
+  ms: number;
+  points?: number;
+  note?: string;
+  [extra: string]: unknown;
+}
+
+/** Times `fn` and adds a row; `extra` may set `threads` (default 1) and any figures. */
+export type Run = (op: string, size: string, fn: () => void, note?: string, extra?: Record<string, unknown>) => Row;
+
 export interface Measurement {
   ms: number;
   runs: number;

@@ -8,7 +8,7 @@ import { samplePoints } from '../geometry/sampling.js';
 import { buildNeighborhood } from '../ops/regularizers/neighborhood.js';
 import { surfaceRegularization } from '../ops/regularizers/surfaceRegularization.js';
 
-type Run = (op: string, size: string, fn: () => void, note?: string, extra?: Record<string, unknown>) => unknown;
+import type { Run } from './measure.js';
 
 /** Adds the regularizer rows through the bench's `run(op, size, fn, note, extra)`. */
 export function benchRegularizers(run: Run, points = 8000): void {

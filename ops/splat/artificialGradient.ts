@@ -18,7 +18,7 @@
 // with r the distance from the centre to the ellipse edge along D, eps = 0.01 [0070].
 
 import type { CameraPose } from '../../geometry/camera.js';
-import { float64, uint8 } from '../../parallel/sharedMemory.js';
+import { scratch } from '../../parallel/scratch.js';
 import type { FloatArray } from '../../lib/dtype.js';
 import type { ResolvedSplatOptions } from './options.js';
 import type { ScreenSplats } from './screenSplats.js';
@@ -40,8 +40,14 @@ export interface PixelSums {
   live: Uint8Array;
 }
 
+/** Per-pixel sums for `pixels` pixels: call temporaries (pixelSums fills every pixel it is given). */
 export function emptyPixelSums(pixels: number, shared: boolean): PixelSums {
-  return { S: float64(pixels, shared), front: float64(pixels, shared), G: float64(pixels, shared), live: uint8(pixels, shared) };
+  return {
+    S: scratch(Float64Array, 'artificial.S', pixels, shared),
+    front: scratch(Float64Array, 'artificial.front', pixels, shared),
+    G: scratch(Float64Array, 'artificial.G', pixels, shared),
+    live: scratch(Uint8Array, 'artificial.live', pixels, shared),
+  };
 }
 
 /** Fills `out` for pixels p0..p1-1. */

@@ -17,11 +17,15 @@ export interface CompositeImages {
   alpha: FloatArray;
 }
 
-/** Composites pixels p0..p1-1 (default: all). */
-export function composite(cache: SplatCache, attributes: FloatArray, channels: number, normals: FloatArray, background: readonly number[], out: CompositeImages, p0 = 0, p1 = cache.width * cache.height): void {
+/**
+ * Composites pixels p0..p1-1 (default: all). Returns the first pixel with a non-finite value
+ * (which finite inputs cannot give, short of overflow), or -1: the op checks its outputs here.
+ */
+export function composite(cache: SplatCache, attributes: FloatArray, channels: number, normals: FloatArray, background: readonly number[], out: CompositeImages, p0 = 0, p1 = cache.width * cache.height): number {
   const { frontCount: A, index, rho, pointDepth, visible } = cache;
   const { image, depth, normal, alpha } = out;
   const acc = new Float64Array(channels); // accumulate in float64, store once
+  let bad = -1;
   for (let p = p0; p < p1; p++) {
     const v = visible[p];
     const px = p * channels;
@@ -64,5 +68,12 @@ export function composite(cache: SplatCache, attributes: FloatArray, channels: n
     normal[3 * p + 1] = ny / len;
     normal[3 * p + 2] = nz / len;
     alpha[p] = 1;
+    if (bad < 0) {
+      // x * 0 is NaN exactly when x is NaN or infinite
+      let check = depth[p] * 0 + normal[3 * p] * 0 + normal[3 * p + 1] * 0 + normal[3 * p + 2] * 0;
+      for (let c = 0; c < channels; c++) check += image[px + c] * 0;
+      if (check !== 0) bad = p;
+    }
   }
+  return bad;
 }

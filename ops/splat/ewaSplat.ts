@@ -13,14 +13,15 @@ import { Tensor } from '../../lib/tensor.js';
 import { allocate, type DType } from '../../lib/dtype.js';
 import { cameraPose } from '../../geometry/camera.js';
 import { runTasks } from '../../parallel/workerPool.js';
-import { float64, shareable } from '../../parallel/sharedMemory.js';
+import { float64, int32, shareable } from '../../parallel/sharedMemory.js';
+import { scratch, scratchShared } from '../../parallel/scratch.js';
 import { composite } from './composite.js';
 import { ewaSplatReference } from './ewaSplatReference.js';
 import { type ResolvedSplatOptions, type SplatOptions, resolveSplatOptions } from './options.js';
 import { type RasterStats, binSplats } from './rasterizeSplats.js';
 import { type CullCounts, type ScreenSplats, screenSplats } from './screenSplats.js';
 import { type SplatCache, emptyCache, refreshWeights } from './splatCache.js';
-import { emptySums, entryStride, packSplats, reduceSmooth } from './smoothBackward.js';
+import { SUMS, entryStride, packSplats, reduceSmooth } from './smoothBackward.js';
 import { emptyPixelSums } from './artificialGradient.js';
 import { backwardBands, backwardPoints, forwardBands } from './splatKernels.js';
 import { splatBackwardReference } from './splatBackwardReference.js';
@@ -97,6 +98,7 @@ function output(dtype: DType, shape: number[], shared: boolean): Tensor {
 
 const splatOp = customOp({
   name: 'ewaSplat',
+  allowNonFinite: true, // inputs are validated and composite checks every output pixel, in parallel
   forward(ctx, positions: Tensor, normals: Tensor, attributes: Tensor, view: SplatView) {
     const { camera, options: o } = view;
     const channels = attributes.shape[1];
@@ -108,30 +110,36 @@ const splatOp = customOp({
     const images = { image: out.image.data, depth: out.depth.data, normal: out.normal.data, alpha: out.alpha.data };
     let cache: SplatCache, culled: CullCounts, stats: RasterStats;
     let screen: ScreenSplats;
+    let bad = -1; // first pixel with a non-finite output
     if (view.visibility) {
       // h frozen: same lists, fresh smooth weights (no culling: the lists decide)
       ({ splats: screen, culled } = screenSplats(positions.data, normals.data, camera, { ...o, backfaceCulling: false, behindCamera: 'cull' }));
       cache = refreshWeights(view.visibility, screen);
       stats = { evaluations: 0 };
-      composite(cache, attributes.data, channels, normals.data, o.background, images);
+      bad = composite(cache, attributes.data, channels, normals.data, o.background, images);
     } else if (view.implementation === 'reference') {
       ({ splats: screen, culled } = screenSplats(positions.data, normals.data, camera, o));
       cache = ewaSplatReference(positions.data, normals.data, camera, o);
       cache.bins = binSplats(screen, H);
       stats = { evaluations: positions.shape[0] * W * H };
-      composite(cache, attributes.data, channels, normals.data, o.background, images);
+      bad = composite(cache, attributes.data, channels, normals.data, o.background, images);
     } else {
       ({ splats: screen, culled } = screenSplats(positions.data, normals.data, camera, o, shared));
       const bins = binSplats(screen, H, shared);
       cache = emptyCache(W, H, o.frontCount, screen.depth, ctx.dtype, shared, false); // forwardBands clears its band
       const evaluations = float64(bins.bands, shared);
+      const nonFinite = int32(bins.bands, shared);
       runTasks(forwardBands, {
         screen, bins, cache, cutoff: o.cutoff, mergeThreshold: o.mergeThreshold,
         attributes: shareable(attributes.data, shared), channels, normals: shareable(normals.data, shared), background: o.background,
-        out: images, evaluations,
+        out: images, evaluations, nonFinite,
       }, bins.bands, threads);
+      bad = nonFinite.find((p) => p >= 0) ?? -1;
       cache.bins = bins;
       stats = { evaluations: evaluations.reduce((a, b) => a + b, 0) };
+    }
+    if (bad >= 0) {
+      throw new NonFiniteError(`ewaSplat: pixel (${bad % W}, ${Math.floor(bad / W)}) came out non-finite from finite inputs (an overflow: extreme coordinates, or a sigma far from the point spacing); rescale the scene or pass a sigma.`);
     }
     ctx.markNonDifferentiable(out.depth, out.normal, out.alpha);
     view.result = { cache, culled, stats };
@@ -158,29 +166,29 @@ const splatOp = customOp({
     const artificialOn = gP !== null && view.options.window > 0 && !view.visibility;
     const inputs = {
       cache,
-      attributes: shareable(attributes.data, shared),
+      attributes: scratchShared('splat.attributes', attributes.data, shared),
       image: image.data,
-      gImage: shareable(gImage, shared),
+      gImage: scratchShared('splat.gImage', gImage, shared),
     };
     // the exact part (eq. 11 without the visibility term), per band into per-entry partial sums
     const bandArgs = {
-      ...inputs, bins, channels, packed: packSplats(screen, shared),
-      partial: float64(bins.splats.length * entryStride(channels), shared),
+      ...inputs, bins, channels, packed: packSplats(screen, scratch(Float64Array, 'splat.packed', 5 * n, shared)),
+      partial: scratch(Float64Array, 'splat.partial', bins.splats.length * entryStride(channels), shared),
       pixelSums: artificialOn ? emptyPixelSums(cache.width * cache.height, shared) : null,
     };
     runTasks(backwardBands, bandArgs, bins.bands, threads);
-    const sums = emptySums(n, shared);
+    const sums = scratch(Float64Array, 'splat.sums', SUMS * n, shared);
     reduceSmooth(bins, bandArgs.partial, channels, sums, gW);
     // per point: the chain to p and n, and the artificial gradient in place of the visibility
     // part of dI/dp (eq. 11a-14); dh/dn = 0 (eq. 10)
     const chunk = Math.max(64, Math.ceil(n / 64));
     runTasks(backwardPoints, {
-      count: n, chunk, sums, positions: shareable(positions.data, shared), normals: shareable(normals.data, shared),
+      count: n, chunk, sums, positions: scratchShared('splat.positions', positions.data, shared), normals: scratchShared('splat.normals', normals.data, shared),
       pose: cameraPose(view.camera), sigma: view.options.sigma, gP, gN,
       artificial: artificialOn ? {
         ...inputs, screen, channels, focal: 0.5 * (view.camera.fx + view.camera.fy),
         options: { window: view.options.window, cutoff: view.options.cutoff, mergeThreshold: view.options.mergeThreshold, background: view.options.background },
-        pixelSums: bandArgs.pixelSums!, gScreen: float64(3 * n, shared),
+        pixelSums: bandArgs.pixelSums!, gScreen: scratch(Float64Array, 'splat.gScreen', 3 * n, shared),
       } : null,
     }, Math.ceil(n / chunk), threads);
     return [gP, gN, gW];

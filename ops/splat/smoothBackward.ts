@@ -40,10 +40,9 @@ export function addPixel(sums: SplatSums, k: number, a: number, ux: number, uy: 
   sums[o + 5] += a * uy * uy;
 }
 
-/** Centre and M^-1 of every splat side by side at 5k (the band pass reads them per pixel). */
-export function packSplats(screen: ScreenSplats, shared: boolean): Float64Array {
+/** Centre and M^-1 of every splat side by side at 5k, into `packed` (the band pass reads them per pixel). */
+export function packSplats(screen: ScreenSplats, packed: Float64Array): Float64Array {
   const n = screen.count;
-  const packed = float64(5 * n, shared);
   for (let k = 0; k < n; k++) {
     packed[5 * k] = screen.px[k];
     packed[5 * k + 1] = screen.py[k];

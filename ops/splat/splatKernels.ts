@@ -33,6 +33,8 @@ export interface ForwardBandArgs {
   out: CompositeImages;
   /** Splat-pixel evaluations per band. */
   evaluations: Float64Array;
+  /** Per band: the first pixel with a non-finite output, or -1. */
+  nonFinite: Int32Array;
 }
 
 /** Task b: rasterize band b (eq. 3-4), mark its visible prefixes (eq. 5), composite it (eq. 6). */
@@ -43,7 +45,7 @@ export const forwardBands: Kernel<ForwardBandArgs> = {
     a.cache.index.fill(-1, p0 * a.cache.frontCount, p1 * a.cache.frontCount); // empty slots read -1
     a.evaluations[b] = rasterizeBand(a.screen, a.bins, b, a.cache, a.cutoff);
     markVisible(a.cache, a.mergeThreshold, p0, p1);
-    composite(a.cache, a.attributes, a.channels, a.normals, a.background, a.out, p0, p1);
+    a.nonFinite[b] = composite(a.cache, a.attributes, a.channels, a.normals, a.background, a.out, p0, p1);
   },
 };
 
