@@ -241,14 +241,17 @@ export function* fitSteps(init: FitInit, views: readonly FitView[], options: Fit
           break;
         }
         const window = Math.round(window0 + ((window1 - window0) * step) / Math.max(1, iterations - 1));
-        const unit = normalize(normals);
+        // only this phase's parameters get a gradient: a normal step skips the position backward
+        // (the artificial gradient above all) and a position step the normal chain
+        const unit = phase === 'normals' ? normalize(normals) : noGrad(() => normalize(normals));
+        const points = phase === 'positions' ? positions : positions.detach();
         let loss: Tensor | null = null;
         for (const i of nextViews()) {
           const v = views[i];
           const l =
             white !== null
-              ? imageLoss(ewaSplat(positions, unit, white, v.camera, { ...splat, window }).image, maskTargets[i], 'l1')
-              : imageLoss(ewaSplat(positions, unit, shade(unit, albedo, v.lights), v.camera, { ...splat, window }).image, v.target, lossKind as ImageLossKind);
+              ? imageLoss(ewaSplat(points, unit, white, v.camera, { ...splat, window }).image, maskTargets[i], 'l1')
+              : imageLoss(ewaSplat(points, unit, shade(unit, albedo, v.lights), v.camera, { ...splat, window }).image, v.target, lossKind as ImageLossKind);
           loss = loss ? add(loss, l) : l;
         }
         const imageValue = loss!.item() / batch;
