@@ -97,7 +97,7 @@ for (const s of scenes) {
   run('adam-step', '60000', () => opt.step());
 }
 
-benchRegularizers(run);
+benchRegularizers(run, threadCounts);
 benchFitStep(run, threadCounts);
 closePool();
 const verdicts = goals(rows);

@@ -11,7 +11,7 @@ import { surfaceRegularization } from '../ops/regularizers/surfaceRegularization
 import type { Run } from './measure.js';
 
 /** Adds the regularizer rows through the bench's `run(op, size, fn, note, extra)`. */
-export function benchRegularizers(run: Run, points = 8000): void {
+export function benchRegularizers(run: Run, threadCounts: readonly number[], points = 8000): void {
   const cloud = samplePoints(loadMesh('bunny'), points, { seed: 5 });
   const positions = tensor(cloud.positions, { shape: [points, 3], requiresGrad: true });
   const normals = tensor(cloud.normals!, { shape: [points, 3] });
@@ -25,10 +25,12 @@ export function benchRegularizers(run: Run, points = 8000): void {
   const neighborhood = buildNeighborhood(positions, { radius: projectionRadius });
   const repulsionNeighborhood = buildNeighborhood(positions, { radius: repulsionRadius });
   const entries = neighborhood.indices.length + repulsionNeighborhood.indices.length;
-  for (const detachFrame of [false, true]) {
-    run(`regularizer-losses${detachFrame ? '-detached' : ''}`, size, () => {
-      positions.grad = null;
-      surfaceRegularization(positions, normals, { neighborhood, repulsionNeighborhood, detachFrame }).loss.backward();
-    }, `eq. 15-18 forward + backward, ${entries} neighbour entries, PCA frame ${detachFrame ? 'detached' : 'differentiated'}`, { points });
+  for (const threads of threadCounts) {
+    for (const detachFrame of [false, true]) {
+      run(`regularizer-losses${detachFrame ? '-detached' : ''}`, size, () => {
+        positions.grad = null;
+        surfaceRegularization(positions, normals, { neighborhood, repulsionNeighborhood, detachFrame, threads }).loss.backward();
+      }, `eq. 15-18 forward + backward, ${entries} neighbour entries, PCA frame ${detachFrame ? 'detached' : 'differentiated'} (threads: projection and repulsion only)`, { points, threads });
+    }
   }
 }

@@ -264,6 +264,7 @@ export function* fitSteps(init: FitInit, views: readonly FitView[], options: Fit
             projectionWeight: gammaP,
             repulsionWeight: gammaR,
             detachFrame: true,
+            threads: splat.threads,
           });
           loss = add(loss!, reg.loss);
         }

@@ -53,7 +53,7 @@ export function closePool(): void {
 /** Every typed array in the args must be shared, or a worker would write into its own copy. */
 function checkShared(value: unknown, path: string, kernel: string, depth = 0): void {
   if (ArrayBuffer.isView(value)) {
-    if (!isShared(value)) throw new TypeError(`runTasks('${kernel}'): ${path} is not on a SharedArrayBuffer, so a worker would read and write a copy; allocate it with parallel/sharedMemory.`);
+    if (value.byteLength > 0 && !isShared(value)) throw new TypeError(`runTasks('${kernel}'): ${path} is not on a SharedArrayBuffer, so a worker would read and write a copy; allocate it with parallel/sharedMemory.`);
     return;
   }
   if (depth > 4 || value === null || typeof value !== 'object') return;

@@ -8,61 +8,105 @@
 //   dL/dp_i = c n_i = -dL/dp_k,   dL/dn_i = c (p_i - p_k),   dL/dw_ik = g h^2 / N.
 
 import { customOp } from '../../lib/customOp.js';
+import { type FloatArray, allocate } from '../../lib/dtype.js';
+import type { Kernel } from '../../parallel/job.js';
+import { scratch } from '../../parallel/scratch.js';
+import { resolveThreads } from '../../parallel/threads.js';
+import { runTasks } from '../../parallel/workerPool.js';
+import { CHUNKS, chunkRange, reduceChunks } from './pointChunks.js';
+import { pairArgs } from './pairArgs.js';
 import { ArgumentError, ShapeError } from '../../lib/errors.js';
 import { Tensor } from '../../lib/tensor.js';
 import { type NeighborLists, checkNeighbors } from './neighborhood.js';
 import { checkPoints } from './pcaWeights.js';
 
-const projectionOp = customOp({
-  name: 'projectionLoss',
-  forward(ctx, positions: Tensor, normals: Tensor, weights: Tensor, neighbors: NeighborLists) {
-    const P = positions.data, Nn = normals.data, w = weights.data;
-    const { offsets, indices } = neighbors;
+export interface ProjectionArgs {
+  backward: boolean;
+  P: FloatArray;
+  N: FloatArray;
+  w: FloatArray;
+  offsets: Int32Array;
+  indices: Int32Array;
+  /** dL/dL_p / N (backward). */
+  scale: number;
+  /** Forward: the loss sum of each range. */
+  totals: Float64Array;
+  /** Backward: CHUNKS partial buffers of 3N (pairs scatter to both points); null when not needed. */
+  gP: Float64Array | null;
+  /** Backward: written per point i and per entry e, so straight into the gradients. */
+  gN: FloatArray | null;
+  gW: FloatArray | null;
+}
+
+/** Range c of points: its part of eq. 18 (forward) or of its gradient (backward). */
+export const projectionRanges: Kernel<ProjectionArgs> = {
+  name: 'regularizer.projection',
+  run(a, c) {
+    const { P, N: Nn, w, offsets, indices } = a;
     const n = offsets.length - 1;
-    let total = 0;
-    for (let i = 0; i < n; i++) {
-      const nx = Nn[3 * i], ny = Nn[3 * i + 1], nz = Nn[3 * i + 2];
-      const px = P[3 * i], py = P[3 * i + 1], pz = P[3 * i + 2];
-      let row = 0;
-      for (let e = offsets[i]; e < offsets[i + 1]; e++) {
-        const k = indices[e];
-        const h = nx * (px - P[3 * k]) + ny * (py - P[3 * k + 1]) + nz * (pz - P[3 * k + 2]);
-        row += w[e] * h * h;
+    const [i0, i1] = chunkRange(n, c);
+    if (!a.backward) {
+      let total = 0;
+      for (let i = i0; i < i1; i++) {
+        const nx = Nn[3 * i], ny = Nn[3 * i + 1], nz = Nn[3 * i + 2];
+        const px = P[3 * i], py = P[3 * i + 1], pz = P[3 * i + 2];
+        let row = 0;
+        for (let e = offsets[i]; e < offsets[i + 1]; e++) {
+          const k = indices[e];
+          const h = nx * (px - P[3 * k]) + ny * (py - P[3 * k + 1]) + nz * (pz - P[3 * k + 2]);
+          row += w[e] * h * h;
+        }
+        total += row;
       }
-      total += row;
+      a.totals[c] = total;
+      return;
     }
-    const out = ctx.output([]);
-    out.data[0] = total / n;
-    ctx.save(positions, normals, weights, neighbors);
-    return out;
-  },
-  backward(ctx, g) {
-    const [positions, normals, weights, neighbors] = ctx.saved as [Tensor, Tensor, Tensor, NeighborLists];
-    const P = positions.data, Nn = normals.data, w = weights.data;
-    const { offsets, indices } = neighbors;
-    const n = offsets.length - 1;
-    const scale = g![0] / n;
-    const [needP, needN, needW] = ctx.needsInputGrad;
-    const gP = needP ? ctx.zeros(P.length) : null;
-    const gN = needN ? ctx.zeros(Nn.length) : null;
-    const gW = needW ? ctx.zeros(w.length) : null;
-    for (let i = 0; i < n; i++) {
+    const { scale, gN, gW } = a;
+    const gP = a.gP ? a.gP.subarray(c * 3 * n, (c + 1) * 3 * n) : null;
+    for (let i = i0; i < i1; i++) {
       const nx = Nn[3 * i], ny = Nn[3 * i + 1], nz = Nn[3 * i + 2];
       for (let e = offsets[i]; e < offsets[i + 1]; e++) {
         const k = indices[e];
         const dx = P[3 * i] - P[3 * k], dy = P[3 * i + 1] - P[3 * k + 1], dz = P[3 * i + 2] - P[3 * k + 2];
         const h = nx * dx + ny * dy + nz * dz;
         if (gW) gW[e] += scale * h * h;
-        const c = 2 * scale * w[e] * h;
+        const g = 2 * scale * w[e] * h;
         if (gP) {
-          gP[3 * i] += c * nx; gP[3 * i + 1] += c * ny; gP[3 * i + 2] += c * nz;
-          gP[3 * k] -= c * nx; gP[3 * k + 1] -= c * ny; gP[3 * k + 2] -= c * nz;
+          gP[3 * i] += g * nx; gP[3 * i + 1] += g * ny; gP[3 * i + 2] += g * nz;
+          gP[3 * k] -= g * nx; gP[3 * k + 1] -= g * ny; gP[3 * k + 2] -= g * nz;
         }
         if (gN) {
-          gN[3 * i] += c * dx; gN[3 * i + 1] += c * dy; gN[3 * i + 2] += c * dz;
+          gN[3 * i] += g * dx; gN[3 * i + 1] += g * dy; gN[3 * i + 2] += g * dz;
         }
       }
     }
+  },
+};
+
+const projectionOp = customOp({
+  name: 'projectionLoss',
+  forward(ctx, positions: Tensor, normals: Tensor, weights: Tensor, neighbors: NeighborLists, threads: number) {
+    const shared = threads > 1;
+    const args = pairArgs(positions.data, normals.data, weights.data, neighbors, shared);
+    const totals = scratch(Float64Array, 'projection.totals', CHUNKS, shared);
+    runTasks(projectionRanges, { ...args, backward: false, scale: 0, totals, gP: null, gN: null, gW: null }, CHUNKS, threads);
+    const out = ctx.output([]);
+    out.data[0] = totals.reduce((s, t) => s + t, 0) / (neighbors.offsets.length - 1);
+    ctx.save(positions, normals, weights, neighbors, threads);
+    return out;
+  },
+  backward(ctx, g) {
+    const [positions, normals, weights, neighbors, threads] = ctx.saved as [Tensor, Tensor, Tensor, NeighborLists, number];
+    const shared = threads > 1;
+    const n = neighbors.offsets.length - 1;
+    const [needP, needN, needW] = ctx.needsInputGrad;
+    const gP = needP ? ctx.zeros(positions.size) : null;
+    const gN = needN ? allocate(ctx.dtype, normals.size, shared) : null;
+    const gW = needW ? allocate(ctx.dtype, weights.size, shared) : null;
+    const partial = needP ? scratch(Float64Array, 'projection.gP', CHUNKS * 3 * n, shared) : null;
+    const args = pairArgs(positions.data, normals.data, weights.data, neighbors, shared);
+    runTasks(projectionRanges, { ...args, backward: true, scale: g![0] / n, totals: new Float64Array(0), gP: partial, gN, gW }, CHUNKS, threads);
+    if (gP) reduceChunks(partial!, gP);
     return [gP, gN, gW];
   },
 });
@@ -71,10 +115,10 @@ const projectionOp = customOp({
  * eq. 18 for positions [N, 3], per-point normals [N, 3] (the weighted-PCA normals V_n, eq. 16)
  * and weights [E] (one w_ik per neighbour entry, pcaWeights) over the same neighbourhood.
  */
-export function projectionLoss(positions: Tensor, normals: Tensor, weights: Tensor, neighbors: NeighborLists): Tensor {
+export function projectionLoss(positions: Tensor, normals: Tensor, weights: Tensor, neighbors: NeighborLists, options: { threads?: number } = {}): Tensor {
   const n = checkPoints(positions, normals, 'projectionLoss');
   checkNeighbors(neighbors, n, 'projectionLoss');
   if (!(weights instanceof Tensor)) throw new ArgumentError('projectionLoss: weights must be a tensor of one w_ik per neighbour entry (from pcaWeights).');
   if (weights.size !== neighbors.indices.length) throw new ShapeError(`projectionLoss: weights has ${weights.size} values but the neighbourhood has ${neighbors.indices.length} entries; compute them with pcaWeights on the same neighbourhood.`);
-  return projectionOp(positions, normals, weights, neighbors);
+  return projectionOp(positions, normals, weights, neighbors, resolveThreads(options.threads, 'projectionLoss: options.threads'));
 }

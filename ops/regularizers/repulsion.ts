@@ -13,6 +13,13 @@
 
 import type { FloatArray } from '../../lib/dtype.js';
 import { customOp } from '../../lib/customOp.js';
+import { allocate } from '../../lib/dtype.js';
+import type { Kernel } from '../../parallel/job.js';
+import { scratch } from '../../parallel/scratch.js';
+import { resolveThreads } from '../../parallel/threads.js';
+import { runTasks } from '../../parallel/workerPool.js';
+import { CHUNKS, chunkRange, reduceChunks } from './pointChunks.js';
+import { pairArgs } from './pairArgs.js';
 import { ArgumentError, ShapeError } from '../../lib/errors.js';
 import { Tensor } from '../../lib/tensor.js';
 import { type NeighborLists, checkNeighbors } from './neighborhood.js';
@@ -26,41 +33,54 @@ export const REPULSION_EPSILON = 1e-4;
 export interface RepulsionOptions {
   /** The eps of eq. 17a (default 1e-4, the patent's; in squared scene units). */
   epsilon?: number;
+  /** Threads (default: every core; the result is the same for any count). */
+  threads?: number;
 }
 
-const repulsionOp = customOp({
-  name: 'repulsionLoss',
-  forward(ctx, positions: Tensor, normals: Tensor | FloatArray, neighbors: NeighborLists, radius: number, eps: number) {
-    const P = positions.data, Nn = normals instanceof Tensor ? normals.data : normals;
-    const { offsets, indices } = neighbors;
+export interface RepulsionArgs {
+  backward: boolean;
+  P: FloatArray;
+  N: FloatArray;
+  offsets: Int32Array;
+  indices: Int32Array;
+  invD2: number;
+  eps: number;
+  /** dL/dL_r / N (backward). */
+  scale: number;
+  /** Forward: the loss sum of each range. */
+  totals: Float64Array;
+  /** Backward: CHUNKS partial buffers of 3N (pairs scatter to both points); null when not needed. */
+  gP: Float64Array | null;
+  /** Backward: written per point i, so straight into the gradient. */
+  gN: FloatArray | null;
+}
+
+/** Range c of points: its part of eq. 17 (forward) or of its gradient (backward). */
+export const repulsionRanges: Kernel<RepulsionArgs> = {
+  name: 'regularizer.repulsion',
+  run(a, c) {
+    const { P, N: Nn, offsets, indices, invD2, eps } = a;
     const n = offsets.length - 1;
-    const invD2 = 1 / (radius * radius);
-    let total = 0;
-    for (let i = 0; i < n; i++) {
-      const nx = Nn[3 * i], ny = Nn[3 * i + 1], nz = Nn[3 * i + 2];
-      for (let e = offsets[i]; e < offsets[i + 1]; e++) {
-        const k = indices[e];
-        const dx = P[3 * i] - P[3 * k], dy = P[3 * i + 1] - P[3 * k + 1], dz = P[3 * i + 2] - P[3 * k + 2];
-        const h = dx * nx + dy * ny + dz * nz;
-        const tx = dx - h * nx, ty = dy - h * ny, tz = dz - h * nz;
-        const s = tx * tx + ty * ty + tz * tz + eps;
-        total += Math.exp(-(dx * dx + dy * dy + dz * dz) * invD2) / s;
+    const [i0, i1] = chunkRange(n, c);
+    if (!a.backward) {
+      let total = 0;
+      for (let i = i0; i < i1; i++) {
+        const nx = Nn[3 * i], ny = Nn[3 * i + 1], nz = Nn[3 * i + 2];
+        for (let e = offsets[i]; e < offsets[i + 1]; e++) {
+          const k = indices[e];
+          const dx = P[3 * i] - P[3 * k], dy = P[3 * i + 1] - P[3 * k + 1], dz = P[3 * i + 2] - P[3 * k + 2];
+          const h = dx * nx + dy * ny + dz * nz;
+          const tx = dx - h * nx, ty = dy - h * ny, tz = dz - h * nz;
+          const s = tx * tx + ty * ty + tz * tz + eps;
+          total += Math.exp(-(dx * dx + dy * dy + dz * dz) * invD2) / s;
+        }
       }
+      a.totals[c] = total;
+      return;
     }
-    const out = ctx.output([]);
-    out.data[0] = total / n;
-    ctx.save(positions, Nn, neighbors, invD2, eps);
-    return out;
-  },
-  backward(ctx, g) {
-    const [positions, Nn, neighbors, invD2, eps] = ctx.saved as [Tensor, FloatArray, NeighborLists, number, number];
-    const P = positions.data;
-    const { offsets, indices } = neighbors;
-    const n = offsets.length - 1;
-    const gP = ctx.needsInputGrad[0] ? ctx.zeros(P.length) : null;
-    const gN = ctx.needsInputGrad[1] ? ctx.zeros(Nn.length) : null;
-    const scale = g![0] / n;
-    for (let i = 0; i < n; i++) {
+    const { scale, gN } = a;
+    const gP = a.gP ? a.gP.subarray(c * 3 * n, (c + 1) * 3 * n) : null;
+    for (let i = i0; i < i1; i++) {
       const nx = Nn[3 * i], ny = Nn[3 * i + 1], nz = Nn[3 * i + 2];
       for (let e = offsets[i]; e < offsets[i + 1]; e++) {
         const k = indices[e];
@@ -86,6 +106,35 @@ const repulsionOp = customOp({
         }
       }
     }
+  },
+};
+
+const NO_WEIGHTS = new Float64Array(0);
+
+const repulsionOp = customOp({
+  name: 'repulsionLoss',
+  forward(ctx, positions: Tensor, normals: Tensor | FloatArray, neighbors: NeighborLists, radius: number, eps: number, threads: number) {
+    const Nn = normals instanceof Tensor ? normals.data : normals;
+    const shared = threads > 1;
+    const invD2 = 1 / (radius * radius);
+    const { P, N, offsets, indices } = pairArgs(positions.data, Nn, NO_WEIGHTS, neighbors, shared);
+    const totals = scratch(Float64Array, 'repulsion.totals', CHUNKS, shared);
+    runTasks(repulsionRanges, { backward: false, P, N, offsets, indices, invD2, eps, scale: 0, totals, gP: null, gN: null }, CHUNKS, threads);
+    const out = ctx.output([]);
+    out.data[0] = totals.reduce((s, t) => s + t, 0) / (offsets.length - 1);
+    ctx.save(positions, Nn, neighbors, invD2, eps, threads);
+    return out;
+  },
+  backward(ctx, g) {
+    const [positions, Nn, neighbors, invD2, eps, threads] = ctx.saved as [Tensor, FloatArray, NeighborLists, number, number, number];
+    const shared = threads > 1;
+    const n = neighbors.offsets.length - 1;
+    const gP = ctx.needsInputGrad[0] ? ctx.zeros(positions.size) : null;
+    const gN = ctx.needsInputGrad[1] ? allocate(ctx.dtype, Nn.length, shared) : null;
+    const partial = gP ? scratch(Float64Array, 'repulsion.gP', CHUNKS * 3 * n, shared) : null;
+    const { P, N, offsets, indices } = pairArgs(positions.data, Nn, NO_WEIGHTS, neighbors, shared);
+    runTasks(repulsionRanges, { backward: true, P, N, offsets, indices, invD2, eps, scale: g![0] / n, totals: NO_WEIGHTS, gP: partial, gN }, CHUNKS, threads);
+    if (gP) reduceChunks(partial!, gP);
     return [gP, gN];
   },
 });
@@ -108,5 +157,5 @@ export function repulsionLoss(positions: Tensor, normals: Tensor | Float64Array 
   if (!(radius > 0) || !Number.isFinite(radius)) throw new ArgumentError(`repulsionLoss: radius must be a positive number (the D of eq. 15a), got ${radius}.`);
   const eps = options.epsilon ?? REPULSION_EPSILON;
   if (!(eps > 0) || !Number.isFinite(eps)) throw new ArgumentError(`repulsionLoss: options.epsilon must be a positive number (the 1e-4 of eq. 17a), got ${eps}.`);
-  return repulsionOp(positions, normalTensor ?? normalData, neighbors, radius, eps);
+  return repulsionOp(positions, normalTensor ?? normalData, neighbors, radius, eps, resolveThreads(options.threads, 'repulsionLoss: options.threads'));
 }

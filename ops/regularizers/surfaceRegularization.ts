@@ -34,6 +34,8 @@ export interface SurfaceRegularizationOptions {
   detachFrame?: boolean;
   /** eps of eq. 17a (default 1e-4). */
   repulsionEpsilon?: number;
+  /** Threads for the projection and repulsion losses (default: every core; same result for any count). */
+  threads?: number;
 }
 
 export interface SurfaceRegularization {
@@ -61,9 +63,9 @@ export function surfaceRegularization(positions: Tensor, normals: Tensor | null,
   }
   const weights = pcaWeights(positions, normals, neighborhood, neighborhood.radius, { occlusion: options.occlusion, normalAngle: options.normalAngle });
   const frame = weightedPca(positions, weights, neighborhood, { detach: options.detachFrame });
-  const projection = projectionLoss(positions, frame.normals, weights, neighborhood);
+  const projection = projectionLoss(positions, frame.normals, weights, neighborhood, { threads: options.threads });
   const rn = options.repulsionNeighborhood ?? neighborhood;
-  const repulsion = repulsionLoss(positions, frame.normals, rn, rn.radius, { epsilon: options.repulsionEpsilon });
+  const repulsion = repulsionLoss(positions, frame.normals, rn, rn.radius, { epsilon: options.repulsionEpsilon, threads: options.threads });
   const loss = add(mul(projection, gammaP), mul(repulsion, gammaR));
   return { loss, projection, repulsion, frame, weights };
 }

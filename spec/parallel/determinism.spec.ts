@@ -9,6 +9,8 @@ import { fibonacciViews } from '../../geometry/views.js';
 import { loadMesh } from '../../geometry/loadMesh.js';
 import { samplePoints } from '../../geometry/sampling.js';
 import { closePool } from '../../parallel/workerPool.js';
+import { buildNeighborhood } from '../../ops/regularizers/neighborhood.js';
+import { surfaceRegularization } from '../../ops/regularizers/surfaceRegularization.js';
 
 function bytes(a: ArrayBufferView | null): Buffer {
   return a ? Buffer.from(new Uint8Array(a.buffer, a.byteOffset, a.byteLength)) : Buffer.alloc(0);
@@ -47,4 +49,28 @@ describe('results independent of the thread count', () => {
       }
     });
   }
+});
+
+describe('regularizers independent of the thread count', () => {
+  after(() => closePool());
+
+  function regularize(threads: number) {
+    const cloud = samplePoints(loadMesh('bunny'), 2000, { seed: 8 });
+    const positions = tensor(cloud.positions, { shape: [2000, 3], dtype: 'float64', requiresGrad: true });
+    const normals = tensor(cloud.normals!, { shape: [2000, 3], dtype: 'float64' });
+    const neighborhood = buildNeighborhood(positions, { radius: 0.06 });
+    const reg = surfaceRegularization(positions, normals, { neighborhood, repulsionNeighborhood: buildNeighborhood(positions, { radius: 0.03 }), threads });
+    reg.loss.backward();
+    return { loss: reg.loss.data, gP: positions.grad!.data };
+  }
+
+  it('gives bit-identical projection + repulsion losses and gradients on 1, 2 and 4 threads', () => {
+    const one = regularize(1);
+    expect(Array.from(one.gP).some((v) => v !== 0)).to.equal(true);
+    for (const threads of [2, 4]) {
+      const many = regularize(threads);
+      expect(bytes(many.loss).equals(bytes(one.loss)), `loss with ${threads} threads`).to.equal(true);
+      expect(bytes(many.gP).equals(bytes(one.gP)), `gradient with ${threads} threads`).to.equal(true);
+    }
+  });
 });
