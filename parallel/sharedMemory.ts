@@ -8,7 +8,6 @@ function allocate<T>(C: Ctor<T>, length: number, shared: boolean): T {
 }
 
 export const float64 = (length: number, shared: boolean): Float64Array => allocate(Float64Array, length, shared);
-export const float32 = (length: number, shared: boolean): Float32Array => allocate(Float32Array, length, shared);
 export const int32 = (length: number, shared: boolean): Int32Array => allocate(Int32Array, length, shared);
 export const uint8 = (length: number, shared: boolean): Uint8Array => allocate(Uint8Array, length, shared);
 
