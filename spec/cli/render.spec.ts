@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readPng } from '../../geometry/png.js';
@@ -24,6 +24,20 @@ describe('splatgrad render', () => {
     const covered = Array.from(alpha.data).filter((a) => a > 0.5).length;
     expect(covered, 'the sphere is visible').to.be.greaterThan(0.15 * 64 * 64);
     expect(readPng(join(dir, 'contact-sheet.png')).width).to.be.greaterThan(64);
+  });
+
+  it('honours --threads: the same PNG bytes on one thread and on two', () => {
+    const bytes = [1, 2].map((threads) => {
+      const out = join(dir, `t${threads}`);
+      const r = run('render', '--input', 'bunny', '--points', '2000', '--size', '48', '--views', '2', '--threads', String(threads), '--out', out, '--json');
+      expect(r.status, r.stderr).to.equal(0);
+      expect(JSON.parse(r.stdout).threads).to.equal(threads);
+      return readFileSync(join(out, 'view-01-color.png'));
+    });
+    expect(bytes[0].equals(bytes[1])).to.equal(true);
+    const bad = run('render', '--input', 'sphere', '--out', dir, '--threads', '1.5');
+    expect(bad.status).to.equal(2);
+    expect(bad.stderr).to.match(/--threads must be an integer/);
   });
 
   it('renders a point-cloud file with normals as it is', () => {
