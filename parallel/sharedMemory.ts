@@ -14,11 +14,3 @@ export const uint8 = (length: number, shared: boolean): Uint8Array => allocate(U
 export function isShared(a: ArrayBufferView): boolean {
   return typeof SharedArrayBuffer !== 'undefined' && a.buffer instanceof SharedArrayBuffer;
 }
-
-/** `a` itself when it is already shared (or sharing is off), else a shared copy. */
-export function shareable<T extends Float64Array | Float32Array | Int32Array | Uint8Array>(a: T, shared: boolean): T {
-  if (!shared || isShared(a)) return a;
-  const copy = allocate(a.constructor as unknown as Ctor<T>, a.length, true);
-  (copy as unknown as { set(src: ArrayLike<number>): void }).set(a);
-  return copy;
-}

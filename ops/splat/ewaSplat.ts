@@ -13,17 +13,17 @@ import { Tensor } from '../../lib/tensor.js';
 import { allocate, type DType } from '../../lib/dtype.js';
 import { cameraPose } from '../../geometry/camera.js';
 import { runTasks } from '../../parallel/workerPool.js';
-import { float64, int32, shareable } from '../../parallel/sharedMemory.js';
+import { float64, int32 } from '../../parallel/sharedMemory.js';
 import { scratch, scratchShared } from '../../parallel/scratch.js';
 import { composite } from './composite.js';
 import { ewaSplatReference } from './ewaSplatReference.js';
 import { type ResolvedSplatOptions, type SplatOptions, resolveSplatOptions } from './options.js';
 import { type RasterStats, binSplats } from './rasterizeSplats.js';
-import { type CullCounts, type ScreenSplats, screenSplats } from './screenSplats.js';
+import { type CullCounts, type ScreenSplats, behindCameraError, countsOf, emptyScreenSplats, screenCamera, screenSplats } from './screenSplats.js';
 import { type SplatCache, emptyCache, refreshWeights } from './splatCache.js';
 import { SUMS, entryStride, packSplats, reduceSmooth } from './smoothBackward.js';
 import { emptyPixelSums } from './artificialGradient.js';
-import { backwardBands, backwardPoints, forwardBands } from './splatKernels.js';
+import { backwardBands, backwardPoints, forwardBands, screenPoints } from './splatKernels.js';
 import { splatBackwardReference } from './splatBackwardReference.js';
 import { cloudScale } from './cloudScale.js';
 
@@ -124,14 +124,26 @@ const splatOp = customOp({
       stats = { evaluations: positions.shape[0] * W * H };
       bad = composite(cache, attributes.data, channels, normals.data, o.background, images);
     } else {
-      ({ splats: screen, culled } = screenSplats(positions.data, normals.data, camera, o, shared));
+      const n = positions.shape[0];
+      const P = scratchShared('splat.forward.positions', positions.data, shared);
+      const N = scratchShared('splat.forward.normals', normals.data, shared);
+      screen = emptyScreenSplats(n, shared);
+      const chunk = Math.max(256, Math.ceil(n / 32)), tasks = Math.ceil(n / chunk);
+      const cam = screenCamera(camera);
+      const culledBy = int32(3 * tasks, shared), behind = int32(tasks, shared);
+      runTasks(screenPoints, { positions: P, normals: N, camera: cam, options: o, screen, count: n, chunk, culled: culledBy, behind }, tasks, threads);
+      const first = behind.find((k) => k >= 0);
+      if (first !== undefined) throw behindCameraError(positions.data, first, cam);
+      const sum = [0, 0, 0];
+      culledBy.forEach((c, i) => (sum[i % 3] += c));
+      culled = countsOf(sum);
       const bins = binSplats(screen, H, shared);
       cache = emptyCache(W, H, o.frontCount, screen.depth, ctx.dtype, shared, false); // forwardBands clears its band
       const evaluations = float64(bins.bands, shared);
       const nonFinite = int32(bins.bands, shared);
       runTasks(forwardBands, {
         screen, bins, cache, cutoff: o.cutoff, mergeThreshold: o.mergeThreshold,
-        attributes: shareable(attributes.data, shared), channels, normals: shareable(normals.data, shared), background: o.background,
+        attributes: scratchShared('splat.forward.attributes', attributes.data, shared), channels, normals: N, background: o.background,
         out: images, evaluations, nonFinite,
       }, bins.bands, threads);
       bad = nonFinite.find((p) => p >= 0) ?? -1;

@@ -45,40 +45,49 @@ export interface CullCounts {
   offscreen: number;
 }
 
-/** `shared`: allocate on shared memory, for the thread pool. */
-export function screenSplats(positions: ArrayLike<number>, normals: ArrayLike<number>, camera: Camera, o: ResolvedSplatOptions, shared = false): { splats: ScreenSplats; culled: CullCounts } {
-  const n = positions.length / 3;
+/** What screenSplats reads of a camera, as plain data (a worker receives it). */
+export interface ScreenCamera {
+  R: ArrayLike<number>;
+  t: ArrayLike<number>;
+  fx: number;
+  fy: number;
+  cx: number;
+  cy: number;
+  width: number;
+  height: number;
+  near: number;
+}
+
+export function screenCamera(c: Camera): ScreenCamera {
+  return { R: Array.from(c.R), t: Array.from(c.t), fx: c.fx, fy: c.fy, cx: c.cx, cy: c.cy, width: c.width, height: c.height, near: c.near };
+}
+
+type ScreenOptions = Pick<ResolvedSplatOptions, 'sigma' | 'cutoff' | 'backfaceCulling' | 'cullThreshold' | 'behindCamera'>;
+
+/** Per-splat arrays for n points, all inactive (`shared`: on shared memory, for the thread pool). */
+export function emptyScreenSplats(n: number, shared = false): ScreenSplats {
   const f64 = () => float64(n, shared), i32 = () => int32(n, shared);
-  const s: ScreenSplats = {
-    count: n,
-    active: uint8(n, shared),
-    px: f64(),
-    py: f64(),
-    depth: f64(),
-    ia: f64(),
-    ib: f64(),
-    ic: f64(),
-    scale: f64(),
-    x0: i32(),
-    x1: i32(),
-    y0: i32(),
-    y1: i32(),
-  };
-  const culled: CullCounts = { backface: 0, behind: 0, offscreen: 0 };
+  return { count: n, active: uint8(n, shared), px: f64(), py: f64(), depth: f64(), ia: f64(), ib: f64(), ic: f64(), scale: f64(), x0: i32(), x1: i32(), y0: i32(), y1: i32() };
+}
+
+/**
+ * Points k0..k1-1 into `s`; culled points are counted into `culled` ([backface, behind,
+ * offscreen]). With behindCamera 'error' it stops at the first point at or behind the near plane
+ * and returns its index (the caller throws); otherwise it returns -1.
+ */
+export function screenSplatRange(positions: ArrayLike<number>, normals: ArrayLike<number>, camera: ScreenCamera, o: ScreenOptions, s: ScreenSplats, culled: Int32Array | number[], k0: number, k1: number): number {
   const R = camera.R, t = camera.t;
   const { fx, fy, cx, cy, width, height, near } = camera;
   const s2 = o.sigma * o.sigma;
   const twoC = 2 * o.cutoff;
-  for (let k = 0; k < n; k++) {
+  for (let k = k0; k < k1; k++) {
     const p0 = positions[3 * k], p1 = positions[3 * k + 1], p2 = positions[3 * k + 2];
     const x = R[0] * p0 + R[1] * p1 + R[2] * p2 + t[0];
     const y = R[3] * p0 + R[4] * p1 + R[5] * p2 + t[1];
     const z = R[6] * p0 + R[7] * p1 + R[8] * p2 + t[2];
     if (!(z > near)) {
-      if (o.behindCamera === 'error') {
-        throw new ArgumentError(`positions[${k}] is at depth ${z} from the camera, at or behind its near plane ${near}; move the camera back, or pass behindCamera: 'cull' to skip such points.`);
-      }
-      culled.behind++;
+      if (o.behindCamera === 'error') return k;
+      culled[1]++;
       continue;
     }
     const m0 = normals[3 * k], m1 = normals[3 * k + 1], m2 = normals[3 * k + 2];
@@ -89,7 +98,7 @@ export function screenSplats(positions: ArrayLike<number>, normals: ArrayLike<nu
     // n . view, view = unit vector from the point to the eye = -c / |c|
     const facing = -(nx * x + ny * y + nz * z) / Math.sqrt(x * x + y * y + z * z);
     if (o.backfaceCulling && facing < o.cullThreshold) {
-      culled.backface++;
+      culled[0]++;
       continue;
     }
     // P' rows: a = (fx/z, 0, -fx x/z^2), b = (0, fy/z, -fy y/z^2); Q = P' (I - n n^T) P'^T
@@ -111,7 +120,7 @@ export function screenSplats(positions: ArrayLike<number>, normals: ArrayLike<nu
     const x0 = Math.max(0, Math.ceil(X - rx - 0.5)), x1 = Math.min(width - 1, Math.floor(X + rx - 0.5));
     const y0 = Math.max(0, Math.ceil(Y - ry - 0.5)), y1 = Math.min(height - 1, Math.floor(Y + ry - 0.5));
     if (x0 > x1 || y0 > y1) {
-      culled.offscreen++;
+      culled[2]++;
       continue;
     }
     s.active[k] = 1;
@@ -127,5 +136,27 @@ export function screenSplats(positions: ArrayLike<number>, normals: ArrayLike<nu
     s.y0[k] = y0;
     s.y1[k] = y1;
   }
-  return { splats: s, culled };
+  return -1;
+}
+
+/** The error for point k at or behind the near plane. */
+export function behindCameraError(positions: ArrayLike<number>, k: number, camera: ScreenCamera): ArgumentError {
+  const R = camera.R, t = camera.t;
+  const z = R[6] * positions[3 * k] + R[7] * positions[3 * k + 1] + R[8] * positions[3 * k + 2] + t[2];
+  return new ArgumentError(`positions[${k}] is at depth ${z} from the camera, at or behind its near plane ${camera.near}; move the camera back, or pass behindCamera: 'cull' to skip such points.`);
+}
+
+export function countsOf(culled: ArrayLike<number>): CullCounts {
+  return { backface: culled[0], behind: culled[1], offscreen: culled[2] };
+}
+
+/** Every point at once, on this thread. */
+export function screenSplats(positions: ArrayLike<number>, normals: ArrayLike<number>, camera: Camera, o: ResolvedSplatOptions): { splats: ScreenSplats; culled: CullCounts } {
+  const n = positions.length / 3;
+  const s = emptyScreenSplats(n);
+  const culled = [0, 0, 0];
+  const cam = screenCamera(camera);
+  const behind = screenSplatRange(positions, normals, cam, o, s, culled, 0, n);
+  if (behind >= 0) throw behindCameraError(positions, behind, cam);
+  return { splats: s, culled: countsOf(culled) };
 }

@@ -11,9 +11,33 @@ import { type PixelSums, artificialScreenGradient, chainScreenGradient, pixelSum
 import { type CompositeImages, composite } from './composite.js';
 import type { ResolvedSplatOptions } from './options.js';
 import { BAND, type BandBins, rasterizeBand } from './rasterizeSplats.js';
-import type { ScreenSplats } from './screenSplats.js';
+import { type ScreenCamera, type ScreenSplats, screenSplatRange } from './screenSplats.js';
 import { type SplatSums, accumulateSmoothBand, chainSplat } from './smoothBackward.js';
 import { type SplatCache, markVisible } from './splatCache.js';
+
+export interface ScreenArgs {
+  positions: FloatArray;
+  normals: FloatArray;
+  camera: ScreenCamera;
+  options: ResolvedSplatOptions;
+  screen: ScreenSplats;
+  count: number;
+  /** Points per task. */
+  chunk: number;
+  /** [backface, behind, offscreen] per task. */
+  culled: Int32Array;
+  /** Per task: its first point behind the camera (when that is an error), or -1. */
+  behind: Int32Array;
+}
+
+/** Task i: points i*chunk ... as screen-space splats (eq. 1-3). */
+export const screenPoints: Kernel<ScreenArgs> = {
+  name: 'splat.screenPoints',
+  run(a, task) {
+    const k0 = task * a.chunk, k1 = Math.min(a.count, k0 + a.chunk);
+    a.behind[task] = screenSplatRange(a.positions, a.normals, a.camera, a.options, a.screen, a.culled.subarray(3 * task, 3 * task + 3), k0, k1);
+  },
+};
 
 /** Pixels p0..p1-1 of band b. */
 function bandPixels(cache: SplatCache, b: number): [number, number] {
