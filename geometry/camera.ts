@@ -149,9 +149,18 @@ export interface CameraPose {
   readonly fy: number;
 }
 
-/** A camera's pose as plain arrays (structured-clone friendly). */
-export function cameraPose(camera: CameraPose): CameraPose {
-  return { R: Array.from(camera.R), t: Array.from(camera.t), fx: camera.fx, fy: camera.fy };
+/** Everything a Camera holds, as plain data. */
+export interface PlainCamera extends CameraPose {
+  readonly cx: number;
+  readonly cy: number;
+  readonly width: number;
+  readonly height: number;
+  readonly near: number;
+}
+
+/** A camera as plain arrays and numbers (structured-clone friendly, for the thread pool). */
+export function plainCamera(c: PlainCamera): PlainCamera {
+  return { R: Array.from(c.R), t: Array.from(c.t), fx: c.fx, fy: c.fy, cx: c.cx, cy: c.cy, width: c.width, height: c.height, near: c.near };
 }
 
 export class Camera {

@@ -5,6 +5,7 @@ export type FloatArray = Float32Array<ArrayBufferLike> | Float64Array<ArrayBuffe
 export type FloatArrayConstructor = Float32ArrayConstructor | Float64ArrayConstructor;
 
 import { DTypeError } from './errors.js';
+import { typedArray } from '../parallel/sharedMemory.js';
 
 export const DEFAULT_DTYPE: DType = 'float32';
 
@@ -23,8 +24,5 @@ export function checkDType(dtype: unknown, argName: string): DType {
 
 /** A zero-filled array of `dtype` with `n` elements, on a SharedArrayBuffer when `shared`. */
 export function allocate(dtype: DType, n: number, shared = false): FloatArray {
-  const Ctor = arrayConstructor(dtype);
-  if (!shared) return new Ctor(n);
-  const sab = new SharedArrayBuffer(n * Ctor.BYTES_PER_ELEMENT);
-  return dtype === 'float64' ? new Float64Array(sab) : new Float32Array(sab);
+  return dtype === 'float64' ? typedArray(Float64Array, n, shared) : typedArray(Float32Array, n, shared);
 }

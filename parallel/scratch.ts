@@ -4,6 +4,8 @@
 // Each name has one buffer per thread, grown on demand; a caller must be done with a name's
 // array before asking for the same name again (the splat backward is: it runs to completion).
 
+import { isShared } from './sharedMemory.js';
+
 type Kind = Float64Array | Float32Array | Int32Array | Uint8Array;
 type Ctor<T extends Kind> = { new (buffer: ArrayBufferLike, byteOffset: number, length: number): T; BYTES_PER_ELEMENT: number };
 
@@ -28,8 +30,8 @@ export function scratch<T extends Kind>(C: Ctor<T>, name: string, length: number
 }
 
 /** `a` itself when sharing is off or it is already shared, else a shared temporary copy named `name`. */
-export function scratchShared<T extends Float64Array | Float32Array>(name: string, a: T, shared: boolean): T {
-  if (!shared || (typeof SharedArrayBuffer !== 'undefined' && a.buffer instanceof SharedArrayBuffer)) return a;
+export function scratchShared<T extends Kind>(name: string, a: T, shared: boolean): T {
+  if (!shared || isShared(a)) return a;
   const copy = view(a.constructor as unknown as Ctor<T>, name, a.length, true);
   copy.set(a);
   return copy;

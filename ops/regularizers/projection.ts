@@ -10,29 +10,18 @@
 import { customOp } from '../../lib/customOp.js';
 import { type FloatArray, allocate } from '../../lib/dtype.js';
 import type { Kernel } from '../../parallel/job.js';
-import { scratch } from '../../parallel/scratch.js';
+import { scratchShared } from '../../parallel/scratch.js';
 import { resolveThreads } from '../../parallel/threads.js';
-import { runTasks } from '../../parallel/workerPool.js';
-import { CHUNKS, chunkRange, reduceChunks } from './pointChunks.js';
-import { pairArgs } from './pairArgs.js';
+import { type RangeArgs, backwardRanges, chunkRange, forwardRanges } from './pointChunks.js';
 import { ArgumentError, ShapeError } from '../../lib/errors.js';
 import { Tensor } from '../../lib/tensor.js';
 import { type NeighborLists, checkNeighbors } from './neighborhood.js';
 import { checkPoints } from './pcaWeights.js';
 
-export interface ProjectionArgs {
-  backward: boolean;
-  P: FloatArray;
-  N: FloatArray;
+export interface ProjectionArgs extends RangeArgs {
   w: FloatArray;
-  offsets: Int32Array;
-  indices: Int32Array;
   /** dL/dL_p / N (backward). */
   scale: number;
-  /** Forward: the loss sum of each range. */
-  totals: Float64Array;
-  /** Backward: CHUNKS partial buffers of 3N (pairs scatter to both points); null when not needed. */
-  gP: Float64Array | null;
   /** Backward: written per point i and per entry e, so straight into the gradients. */
   gN: FloatArray | null;
   gW: FloatArray | null;
@@ -86,27 +75,21 @@ export const projectionRanges: Kernel<ProjectionArgs> = {
 const projectionOp = customOp({
   name: 'projectionLoss',
   forward(ctx, positions: Tensor, normals: Tensor, weights: Tensor, neighbors: NeighborLists, threads: number) {
-    const shared = threads > 1;
-    const args = pairArgs(positions.data, normals.data, weights.data, neighbors, shared);
-    const totals = scratch(Float64Array, 'projection.totals', CHUNKS, shared);
-    runTasks(projectionRanges, { ...args, backward: false, scale: 0, totals, gP: null, gN: null, gW: null }, CHUNKS, threads);
+    const w = scratchShared('projection.w', weights.data, threads > 1);
     const out = ctx.output([]);
-    out.data[0] = totals.reduce((s, t) => s + t, 0) / (neighbors.offsets.length - 1);
+    out.data[0] = forwardRanges(projectionRanges, positions.data, normals.data, neighbors, { w, scale: 0, gN: null, gW: null }, threads);
     ctx.save(positions, normals, weights, neighbors, threads);
     return out;
   },
   backward(ctx, g) {
     const [positions, normals, weights, neighbors, threads] = ctx.saved as [Tensor, Tensor, Tensor, NeighborLists, number];
     const shared = threads > 1;
-    const n = neighbors.offsets.length - 1;
     const [needP, needN, needW] = ctx.needsInputGrad;
     const gP = needP ? ctx.zeros(positions.size) : null;
     const gN = needN ? allocate(ctx.dtype, normals.size, shared) : null;
     const gW = needW ? allocate(ctx.dtype, weights.size, shared) : null;
-    const partial = needP ? scratch(Float64Array, 'projection.gP', CHUNKS * 3 * n, shared) : null;
-    const args = pairArgs(positions.data, normals.data, weights.data, neighbors, shared);
-    runTasks(projectionRanges, { ...args, backward: true, scale: g![0] / n, totals: new Float64Array(0), gP: partial, gN, gW }, CHUNKS, threads);
-    if (gP) reduceChunks(partial!, gP);
+    const w = scratchShared('projection.w', weights.data, shared);
+    backwardRanges(projectionRanges, positions.data, normals.data, neighbors, { w, scale: g![0] / (neighbors.offsets.length - 1), gN, gW }, gP, threads);
     return [gP, gN, gW];
   },
 });

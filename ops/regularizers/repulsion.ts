@@ -15,11 +15,8 @@ import type { FloatArray } from '../../lib/dtype.js';
 import { customOp } from '../../lib/customOp.js';
 import { allocate } from '../../lib/dtype.js';
 import type { Kernel } from '../../parallel/job.js';
-import { scratch } from '../../parallel/scratch.js';
 import { resolveThreads } from '../../parallel/threads.js';
-import { runTasks } from '../../parallel/workerPool.js';
-import { CHUNKS, chunkRange, reduceChunks } from './pointChunks.js';
-import { pairArgs } from './pairArgs.js';
+import { type RangeArgs, backwardRanges, chunkRange, forwardRanges } from './pointChunks.js';
 import { ArgumentError, ShapeError } from '../../lib/errors.js';
 import { Tensor } from '../../lib/tensor.js';
 import { type NeighborLists, checkNeighbors } from './neighborhood.js';
@@ -37,20 +34,11 @@ export interface RepulsionOptions {
   threads?: number;
 }
 
-export interface RepulsionArgs {
-  backward: boolean;
-  P: FloatArray;
-  N: FloatArray;
-  offsets: Int32Array;
-  indices: Int32Array;
+export interface RepulsionArgs extends RangeArgs {
   invD2: number;
   eps: number;
   /** dL/dL_r / N (backward). */
   scale: number;
-  /** Forward: the loss sum of each range. */
-  totals: Float64Array;
-  /** Backward: CHUNKS partial buffers of 3N (pairs scatter to both points); null when not needed. */
-  gP: Float64Array | null;
   /** Backward: written per point i, so straight into the gradient. */
   gN: FloatArray | null;
 }
@@ -109,32 +97,21 @@ export const repulsionRanges: Kernel<RepulsionArgs> = {
   },
 };
 
-const NO_WEIGHTS = new Float64Array(0);
-
 const repulsionOp = customOp({
   name: 'repulsionLoss',
   forward(ctx, positions: Tensor, normals: Tensor | FloatArray, neighbors: NeighborLists, radius: number, eps: number, threads: number) {
     const Nn = normals instanceof Tensor ? normals.data : normals;
-    const shared = threads > 1;
     const invD2 = 1 / (radius * radius);
-    const { P, N, offsets, indices } = pairArgs(positions.data, Nn, NO_WEIGHTS, neighbors, shared);
-    const totals = scratch(Float64Array, 'repulsion.totals', CHUNKS, shared);
-    runTasks(repulsionRanges, { backward: false, P, N, offsets, indices, invD2, eps, scale: 0, totals, gP: null, gN: null }, CHUNKS, threads);
     const out = ctx.output([]);
-    out.data[0] = totals.reduce((s, t) => s + t, 0) / (offsets.length - 1);
+    out.data[0] = forwardRanges(repulsionRanges, positions.data, Nn, neighbors, { invD2, eps, scale: 0, gN: null }, threads);
     ctx.save(positions, Nn, neighbors, invD2, eps, threads);
     return out;
   },
   backward(ctx, g) {
     const [positions, Nn, neighbors, invD2, eps, threads] = ctx.saved as [Tensor, FloatArray, NeighborLists, number, number, number];
-    const shared = threads > 1;
-    const n = neighbors.offsets.length - 1;
     const gP = ctx.needsInputGrad[0] ? ctx.zeros(positions.size) : null;
-    const gN = ctx.needsInputGrad[1] ? allocate(ctx.dtype, Nn.length, shared) : null;
-    const partial = gP ? scratch(Float64Array, 'repulsion.gP', CHUNKS * 3 * n, shared) : null;
-    const { P, N, offsets, indices } = pairArgs(positions.data, Nn, NO_WEIGHTS, neighbors, shared);
-    runTasks(repulsionRanges, { backward: true, P, N, offsets, indices, invD2, eps, scale: g![0] / n, totals: NO_WEIGHTS, gP: partial, gN }, CHUNKS, threads);
-    if (gP) reduceChunks(partial!, gP);
+    const gN = ctx.needsInputGrad[1] ? allocate(ctx.dtype, Nn.length, threads > 1) : null;
+    backwardRanges(repulsionRanges, positions.data, Nn, neighbors, { invD2, eps, scale: g![0] / (neighbors.offsets.length - 1), gN }, gP, threads);
     return [gP, gN];
   },
 });

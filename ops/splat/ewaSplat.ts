@@ -11,7 +11,7 @@ import { customOp } from '../../lib/customOp.js';
 import { ArgumentError, NonFiniteError, ShapeError, firstNonFinite } from '../../lib/errors.js';
 import { Tensor } from '../../lib/tensor.js';
 import { allocate, type DType } from '../../lib/dtype.js';
-import { cameraPose } from '../../geometry/camera.js';
+import { plainCamera } from '../../geometry/camera.js';
 import { runTasks } from '../../parallel/workerPool.js';
 import { float64, int32 } from '../../parallel/sharedMemory.js';
 import { scratch, scratchShared } from '../../parallel/scratch.js';
@@ -19,7 +19,7 @@ import { composite } from './composite.js';
 import { ewaSplatReference } from './ewaSplatReference.js';
 import { type ResolvedSplatOptions, type SplatOptions, resolveSplatOptions } from './options.js';
 import { type RasterStats, binSplats } from './rasterizeSplats.js';
-import { type CullCounts, type ScreenSplats, behindCameraError, countsOf, emptyScreenSplats, screenCamera, screenSplats } from './screenSplats.js';
+import { type CullCounts, type ScreenSplats, behindCameraError, countsOf, emptyScreenSplats, screenSplats } from './screenSplats.js';
 import { type SplatCache, emptyCache, refreshWeights } from './splatCache.js';
 import { SUMS, entryStride, packSplats, reduceSmooth } from './smoothBackward.js';
 import { emptyPixelSums } from './artificialGradient.js';
@@ -129,7 +129,7 @@ const splatOp = customOp({
       const N = scratchShared('splat.forward.normals', normals.data, shared);
       screen = emptyScreenSplats(n, shared);
       const chunk = Math.max(256, Math.ceil(n / 32)), tasks = Math.ceil(n / chunk);
-      const cam = screenCamera(camera);
+      const cam = plainCamera(camera);
       const culledBy = int32(3 * tasks, shared), behind = int32(tasks, shared);
       runTasks(screenPoints, { positions: P, normals: N, camera: cam, options: o, screen, count: n, chunk, culled: culledBy, behind }, tasks, threads);
       const first = behind.find((k) => k >= 0);
@@ -196,7 +196,7 @@ const splatOp = customOp({
     const chunk = Math.max(64, Math.ceil(n / 64));
     runTasks(backwardPoints, {
       count: n, chunk, sums, positions: scratchShared('splat.positions', positions.data, shared), normals: scratchShared('splat.normals', normals.data, shared),
-      pose: cameraPose(view.camera), sigma: view.options.sigma, gP, gN,
+      pose: plainCamera(view.camera), sigma: view.options.sigma, gP, gN,
       artificial: artificialOn ? {
         ...inputs, screen, channels, focal: 0.5 * (view.camera.fx + view.camera.fy),
         options: { window: view.options.window, cutoff: view.options.cutoff, mergeThreshold: view.options.mergeThreshold, background: view.options.background },

@@ -12,7 +12,7 @@
 
 import { ArgumentError } from '../../lib/errors.js';
 import { float64, int32, uint8 } from '../../parallel/sharedMemory.js';
-import type { Camera } from '../../geometry/camera.js';
+import { type Camera, type PlainCamera, plainCamera } from '../../geometry/camera.js';
 import type { ResolvedSplatOptions } from './options.js';
 
 /** Per-splat screen-space parameters, structure of arrays (index k = point k). */
@@ -45,23 +45,6 @@ export interface CullCounts {
   offscreen: number;
 }
 
-/** What screenSplats reads of a camera, as plain data (a worker receives it). */
-export interface ScreenCamera {
-  R: ArrayLike<number>;
-  t: ArrayLike<number>;
-  fx: number;
-  fy: number;
-  cx: number;
-  cy: number;
-  width: number;
-  height: number;
-  near: number;
-}
-
-export function screenCamera(c: Camera): ScreenCamera {
-  return { R: Array.from(c.R), t: Array.from(c.t), fx: c.fx, fy: c.fy, cx: c.cx, cy: c.cy, width: c.width, height: c.height, near: c.near };
-}
-
 type ScreenOptions = Pick<ResolvedSplatOptions, 'sigma' | 'cutoff' | 'backfaceCulling' | 'cullThreshold' | 'behindCamera'>;
 
 /** Per-splat arrays for n points, all inactive (`shared`: on shared memory, for the thread pool). */
@@ -75,7 +58,7 @@ export function emptyScreenSplats(n: number, shared = false): ScreenSplats {
  * offscreen]). With behindCamera 'error' it stops at the first point at or behind the near plane
  * and returns its index (the caller throws); otherwise it returns -1.
  */
-export function screenSplatRange(positions: ArrayLike<number>, normals: ArrayLike<number>, camera: ScreenCamera, o: ScreenOptions, s: ScreenSplats, culled: Int32Array | number[], k0: number, k1: number): number {
+export function screenSplatRange(positions: ArrayLike<number>, normals: ArrayLike<number>, camera: PlainCamera, o: ScreenOptions, s: ScreenSplats, culled: Int32Array | number[], k0: number, k1: number): number {
   const R = camera.R, t = camera.t;
   const { fx, fy, cx, cy, width, height, near } = camera;
   const s2 = o.sigma * o.sigma;
@@ -140,7 +123,7 @@ export function screenSplatRange(positions: ArrayLike<number>, normals: ArrayLik
 }
 
 /** The error for point k at or behind the near plane. */
-export function behindCameraError(positions: ArrayLike<number>, k: number, camera: ScreenCamera): ArgumentError {
+export function behindCameraError(positions: ArrayLike<number>, k: number, camera: PlainCamera): ArgumentError {
   const R = camera.R, t = camera.t;
   const z = R[6] * positions[3 * k] + R[7] * positions[3 * k + 1] + R[8] * positions[3 * k + 2] + t[2];
   return new ArgumentError(`positions[${k}] is at depth ${z} from the camera, at or behind its near plane ${camera.near}; move the camera back, or pass behindCamera: 'cull' to skip such points.`);
@@ -155,7 +138,7 @@ export function screenSplats(positions: ArrayLike<number>, normals: ArrayLike<nu
   const n = positions.length / 3;
   const s = emptyScreenSplats(n);
   const culled = [0, 0, 0];
-  const cam = screenCamera(camera);
+  const cam = plainCamera(camera);
   const behind = screenSplatRange(positions, normals, cam, o, s, culled, 0, n);
   if (behind >= 0) throw behindCameraError(positions, behind, cam);
   return { splats: s, culled: countsOf(culled) };

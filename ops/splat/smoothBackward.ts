@@ -13,7 +13,6 @@
 
 import type { CameraPose } from '../../geometry/camera.js';
 import type { FloatArray } from '../../lib/dtype.js';
-import { float64 } from '../../parallel/sharedMemory.js';
 import { BAND, type BandBins } from './rasterizeSplats.js';
 import type { ScreenSplats } from './screenSplats.js';
 import type { SplatCache } from './splatCache.js';
@@ -25,13 +24,12 @@ import type { SplatCache } from './splatCache.js';
 export type SplatSums = Float64Array;
 export const SUMS = 6;
 
-export function emptySums(n: number, shared = false): SplatSums {
-  return float64(SUMS * n, shared);
+export function emptySums(n: number): SplatSums {
+  return new Float64Array(SUMS * n);
 }
 
-/** Adds one pixel's a and u = M^-1 (x - x_k) into splat k's sums. */
-export function addPixel(sums: SplatSums, k: number, a: number, ux: number, uy: number): void {
-  const o = SUMS * k;
+/** Adds one pixel's a and u = M^-1 (x - x_k) into the six sums at sums[o..o+5] (splat k's: o = 6k). */
+export function addPixel(sums: Float64Array, o: number, a: number, ux: number, uy: number): void {
   sums[o] += a;
   sums[o + 1] += a * ux;
   sums[o + 2] += a * uy;
@@ -103,13 +101,7 @@ export function accumulateSmoothBand(cache: SplatCache, bins: BandBins, b: numbe
       const a = dLdrho * invS * r;
       const q = 5 * k;
       const dx = xc - packed[q], dy = yc - packed[q + 1];
-      const ux = packed[q + 2] * dx + packed[q + 3] * dy, uy = packed[q + 3] * dx + packed[q + 4] * dy;
-      partial[o] += a;
-      partial[o + 1] += a * ux;
-      partial[o + 2] += a * uy;
-      partial[o + 3] += a * ux * ux;
-      partial[o + 4] += a * ux * uy;
-      partial[o + 5] += a * uy * uy;
+      addPixel(partial, o, a, packed[q + 2] * dx + packed[q + 3] * dy, packed[q + 3] * dx + packed[q + 4] * dy);
     }
   }
 }

@@ -63,7 +63,7 @@ export function splatBackwardReference(
       }
       const dx = (p % width) + 0.5 - screen.px[e.k], dy = Math.floor(p / width) + 0.5 - screen.py[e.k];
       const u = [screen.ia[e.k] * dx + screen.ib[e.k] * dy, screen.ib[e.k] * dx + screen.ic[e.k] * dy];
-      addPixel(pair, e.k, dLdrho * e.rho, u[0], u[1]);
+      addPixel(pair, SUMS * e.k, dLdrho * e.rho, u[0], u[1]);
       chainSplat(e.k, pair, positions, normals, camera, o.sigma, gP, gN);
       pair.fill(0, SUMS * e.k, SUMS * (e.k + 1)); // this pair only
     }

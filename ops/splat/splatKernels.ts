@@ -4,21 +4,21 @@
 // With one thread the same tasks run in order on the calling thread, so results are
 // bit-identical whatever the thread count (spec/parallel/determinism.spec.ts).
 
-import type { CameraPose } from '../../geometry/camera.js';
+import type { CameraPose, PlainCamera } from '../../geometry/camera.js';
 import type { FloatArray } from '../../lib/dtype.js';
 import type { Kernel } from '../../parallel/job.js';
 import { type PixelSums, artificialScreenGradient, chainScreenGradient, pixelSums } from './artificialGradient.js';
 import { type CompositeImages, composite } from './composite.js';
 import type { ResolvedSplatOptions } from './options.js';
 import { BAND, type BandBins, rasterizeBand } from './rasterizeSplats.js';
-import { type ScreenCamera, type ScreenSplats, screenSplatRange } from './screenSplats.js';
+import { type ScreenSplats, screenSplatRange } from './screenSplats.js';
 import { type SplatSums, accumulateSmoothBand, chainSplat } from './smoothBackward.js';
 import { type SplatCache, markVisible } from './splatCache.js';
 
 export interface ScreenArgs {
   positions: FloatArray;
   normals: FloatArray;
-  camera: ScreenCamera;
+  camera: PlainCamera;
   options: ResolvedSplatOptions;
   screen: ScreenSplats;
   count: number;

@@ -32,6 +32,8 @@ describe('splatgrad render', () => {
       const r = run('render', '--input', 'bunny', '--points', '2000', '--size', '48', '--views', '2', '--threads', String(threads), '--out', out, '--json');
       expect(r.status, r.stderr).to.equal(0);
       expect(JSON.parse(r.stdout).threads).to.equal(threads);
+      const covered = Array.from(readPng(join(out, 'view-01-alpha.png')).data).filter((v) => v > 0.5).length;
+      expect(covered, 'the bunny is in the picture').to.be.greaterThan(0.1 * 48 * 48);
       return readFileSync(join(out, 'view-01-color.png'));
     });
     expect(bytes[0].equals(bytes[1])).to.equal(true);
