@@ -29,14 +29,17 @@ export const ARTIFICIAL_EPS = 0.01;
 type ArtificialOptions = Pick<ResolvedSplatOptions, 'window' | 'cutoff' | 'mergeThreshold' | 'background'>;
 
 /**
- * Per pixel: the sum S of visible rho, the front depth, and G = sum_c dL/dI_c I_c, so that for a
- * new value I' the loss change is sum_c dL/dI_c I'_c - G. Only pixels with a non-zero dL/dI
+ * Per pixel: the sum S of visible rho, the front depth, G = sum_c dL/dI_c I_c (so that for a new
+ * value I' the loss change is sum_c dL/dI_c I'_c - G), and D = sum_k rho_k sum_c dL/dI_c w_kc
+ * over the visible splats (= G S, summed exactly: without a visible k behind the front, the
+ * pixel's new value scores (D - rho_k dot_k) / (S - rho_k)). Only pixels with a non-zero dL/dI
  * (`live`) can ask for a move.
  */
 export interface PixelSums {
   S: Float64Array;
   front: Float64Array;
   G: Float64Array;
+  D: Float64Array;
   live: Uint8Array;
 }
 
@@ -46,31 +49,42 @@ export function emptyPixelSums(pixels: number, shared: boolean): PixelSums {
     S: scratch(Float64Array, 'artificial.S', pixels, shared),
     front: scratch(Float64Array, 'artificial.front', pixels, shared),
     G: scratch(Float64Array, 'artificial.G', pixels, shared),
+    D: scratch(Float64Array, 'artificial.D', pixels, shared),
     live: scratch(Uint8Array, 'artificial.live', pixels, shared),
   };
 }
 
 /** Fills `out` for pixels p0..p1-1. */
-export function pixelSums(cache: SplatCache, image: FloatArray, gImage: FloatArray, channels: number, out: PixelSums, p0 = 0, p1 = cache.visible.length): void {
+export function pixelSums(cache: SplatCache, attributes: FloatArray, image: FloatArray, gImage: FloatArray, channels: number, out: PixelSums, p0 = 0, p1 = cache.visible.length): void {
   const { frontCount: A, index, rho, pointDepth, visible } = cache;
-  const { S, front, G, live } = out;
+  const { S, front, G, D, live } = out;
   for (let p = p0; p < p1; p++) {
-    for (let c = 0; c < channels; c++) if (gImage[p * channels + c] !== 0) live[p] = 1;
-    if (!live[p]) continue;
-    let s = 0;
-    for (let i = 0; i < visible[p]; i++) s += rho[p * A + i];
+    const px = p * channels;
+    let any = 0;
+    for (let c = 0; c < channels; c++) if (gImage[px + c] !== 0) any = 1;
+    live[p] = any;
+    if (!any) continue;
+    let s = 0, d = 0;
+    for (let e = p * A, end = p * A + visible[p]; e < end; e++) {
+      const k = index[e];
+      let dot = 0;
+      for (let c = 0; c < channels; c++) dot += gImage[px + c] * attributes[k * channels + c];
+      s += rho[e];
+      d += rho[e] * dot;
+    }
     S[p] = s;
+    D[p] = d;
     front[p] = visible[p] ? pointDepth[index[p * A]] : Infinity;
     let g = 0;
-    for (let c = 0; c < channels; c++) g += gImage[p * channels + c] * image[p * channels + c];
+    for (let c = 0; c < channels; c++) g += gImage[px + c] * image[px + c];
     G[p] = g;
   }
 }
 
 /**
- * Adds the artificial gradient of the active splats k0..k1-1 into `gScreen` (per splat: dL/dx,
- * dL/dy in pixels, dL/dz_px) and returns how many pixel-splat pairs contributed. `sums` must be
- * filled (pixelSums) for the whole image first.
+ * Adds the artificial gradient of the splats order[e0..e1-1] into `gScreen` (per splat: dL/dx,
+ * dL/dy in pixels, dL/dz_px). `order` lists the active splats tile by tile (tileOrder), so that
+ * consecutive windows share cached pixel data. `sums` must be filled (pixelSums) for the whole image first.
  */
 export function artificialScreenGradient(
   cache: SplatCache,
@@ -83,73 +97,85 @@ export function artificialScreenGradient(
   o: ArtificialOptions,
   sums: PixelSums,
   gScreen: Float64Array,
-  k0 = 0,
-  k1 = screen.count,
-): number {
-  const { width, height, frontCount: A, index, visible } = cache;
-  const { S, front, G, live } = sums;
+  order: Int32Array,
+  e0 = 0,
+  e1 = order.length,
+): void {
+  const { width, height, frontCount: A, index, rho, visible } = cache;
+  const { S, front, G, D, live } = sums;
   const half = o.window / 2;
-  const eps = ARTIFICIAL_EPS;
-  let pairs = 0;
-  for (let k = k0; k < k1; k++) {
-    if (!screen.active[k]) continue;
+  const eps = ARTIFICIAL_EPS, T = o.mergeThreshold, C = o.cutoff;
+  // k can only be cached at x inside its truncated ellipse (q <= C); the slack covers the
+  // rasterizer's rounding at the edge, so the list is searched wherever k could be in it
+  const inside = C * (1 + 1e-9);
+  const rgb = channels === 3;
+  for (let e = e0; e < e1; e++) {
+    const k = order[e];
     const X = screen.px[k], Y = screen.py[k], zk = screen.depth[k];
-    const ia = screen.ia[k], ib = screen.ib[k], ic = screen.ic[k], wk = screen.scale[k];
+    const ha = 0.5 * screen.ia[k], ib = screen.ib[k], hc = 0.5 * screen.ic[k], wk = screen.scale[k];
     const toPx = focal / zk; // pixels per unit of depth at the splat
     const w0 = attributes[3 * k], w1 = attributes[3 * k + 1], w2 = attributes[3 * k + 2]; // RGB fast path
     const i0 = Math.max(0, Math.ceil(X - half - 0.5)), i1 = Math.min(width - 1, Math.floor(X + half - 0.5));
     const j0 = Math.max(0, Math.ceil(Y - half - 0.5)), j1 = Math.min(height - 1, Math.floor(Y + half - 0.5));
     let gx = 0, gy = 0, gz = 0;
     for (let j = j0; j <= j1; j++) {
-      const dy = j + 0.5 - Y;
-      for (let i = i0; i <= i1; i++) {
-        const p = j * width + i, px = p * channels;
-        if (!live[p]) continue;
-        const dx = i + 0.5 - X;
-        const v = visible[p];
-        // is k among the visible splats of x? (only possible when it is no further than T behind the front)
+      const dy = j + 0.5 - Y, qb = ib * dy, qc = hc * dy * dy;
+      let dx = i0 + 0.5 - X;
+      for (let p = j * width + i0, pEnd = j * width + i1; p <= pEnd; p++, dx++) {
+        if (live[p] === 0) continue;
+        const q = (ha * dx + qb) * dx + qc; // 1/2 d^T M^-1 d
+        const v = visible[p], fr = front[p];
+        // is k among the visible splats of x? (only inside its ellipse, no further than T behind the front)
         let at = -1;
-        if (v > 0 && zk <= front[p] + o.mergeThreshold) for (let s = 0; s < v; s++) if (index[p * A + s] === k) at = s;
+        if (q <= inside && v > 0 && zk <= fr + T) {
+          for (let s = p * A, end = p * A + v; s < end; s++) {
+            if (index[s] === k) {
+              at = s;
+              break;
+            }
+          }
+        }
         // g = sum_c dL/dI_c Delta I_c for the move that changes x; dot(x, k) = sum_c dL/dI_xc w_kc
+        const px = p * channels;
+        let dot = 0;
+        if (rgb) dot = gImage[px] * w0 + gImage[px + 1] * w1 + gImage[px + 2] * w2;
+        else for (let c = 0; c < channels; c++) dot += gImage[px + c] * attributes[k * channels + c];
         let g: number;
         if (at >= 0) {
-          // (c) without k: the rest of the list, re-thresholded against its new front (eq. 5, 6)
-          g = restValue(cache, p, k, o.mergeThreshold, gImage, attributes, channels, o.background) - G[p];
+          // (c) without k: the rest of the list, re-thresholded against its new front (eq. 5, 6);
+          // the front stays where it is unless k was it
+          const rest = S[p] - rho[at];
+          g = at > p * A && rest > 0 ? (D[p] - rho[at] * dot) / rest - G[p] : restValue(cache, p, k, T, gImage, attributes, channels, o.background) - G[p];
         } else {
           // (a), (b): k joins x with its centre weight wk: I' = (S I + wk w_k) / (S + wk), so
           // Delta I = wk (w_k - I) / (S + wk); alone (I' = w_k) if it ends up more than T in front
-          let dot = 0;
-          if (channels === 3) dot = gImage[px] * w0 + gImage[px + 1] * w1 + gImage[px + 2] * w2;
-          else for (let c = 0; c < channels; c++) dot += gImage[px + c] * attributes[k * channels + c];
           g = dot - G[p];
           if (!(g < 0)) continue; // the factor below is positive: the sign is known already
-          if (v > 0 && zk >= front[p] - o.mergeThreshold) g *= wk / (S[p] + wk); // joins
+          if (v > 0 && zk >= fr - T) g *= wk / (S[p] + wk); // joins
         }
         if (!(g < 0)) continue; // eq. 12: only moves that lower the loss
-        pairs++;
-        const q = 0.5 * (ia * dx * dx + 2 * ib * dx * dy + ic * dy * dy);
-        const dist = Math.sqrt(dx * dx + dy * dy);
+        const dist2 = dx * dx + dy * dy;
+        const dist = Math.sqrt(dist2);
         // r: centre to ellipse edge along the screen direction of x - x_k
-        const r = dist > 0 ? dist * Math.sqrt(o.cutoff / q) : 0;
+        const r = dist > 0 ? dist * Math.sqrt(C / q) : 0;
         if (at >= 0) {
           // (c) two ways off x along +-(x_k - x): the short one (r - dist) and the long one (r + dist)
           if (dist === 0) continue; // centred exactly: no preferred direction
-          const ux = -dx / dist, uy = -dy / dist;
           const d1 = r - dist, d2 = -(r + dist);
           // G = g D / (|D|^2 + eps): with g < 0 it points against D, so descent moves along D
-          const f = 0.5 * g * (d1 / (d1 * d1 + eps) + d2 / (d2 * d2 + eps));
-          gx += f * ux;
-          gy += f * uy;
+          const f = (0.5 * g * (d1 / (d1 * d1 + eps) + d2 / (d2 * d2 + eps))) / dist;
+          gx -= f * dx;
+          gy -= f * dy;
         } else {
           // forward to the front splat's depth when one is in front (a), none otherwise (b)
-          const dzPx = v > 0 && front[p] < zk ? (front[p] - zk) * toPx : 0;
-          if (q <= o.cutoff) {
+          const dzPx = v > 0 && fr < zk ? (fr - zk) * toPx : 0;
+          if (q <= C) {
             // covers x already, only hidden: the depth step alone
             if (dzPx === 0) continue;
             gz += (g * dzPx) / (dzPx * dzPx + eps);
             continue;
           }
-          const len = Math.sqrt(dist * dist + dzPx * dzPx);
+          const len = Math.sqrt(dist2 + dzPx * dzPx);
           const near = Math.max(len - r, 0);
           const f = g / ((len + r) * len + eps) + g / (near * len + eps);
           gx += f * dx;
@@ -162,7 +188,6 @@ export function artificialScreenGradient(
     gScreen[3 * k + 1] += gy;
     gScreen[3 * k + 2] += gz;
   }
-  return pairs;
 }
 
 /** sum_c dL/dI_c I'_c where I' is pixel p rendered without splat k (eq. 5, 6 over its cached list). */

@@ -19,11 +19,11 @@ import { composite } from './composite.js';
 import { ewaSplatReference } from './ewaSplatReference.js';
 import { type ResolvedSplatOptions, type SplatOptions, resolveSplatOptions } from './options.js';
 import { type RasterStats, binSplats } from './rasterizeSplats.js';
-import { type CullCounts, type ScreenSplats, behindCameraError, countsOf, emptyScreenSplats, screenSplats } from './screenSplats.js';
+import { type CullCounts, type ScreenSplats, behindCameraError, countsOf, emptyScreenSplats, screenSplats, tileOrder } from './screenSplats.js';
 import { type SplatCache, emptyCache, refreshWeights } from './splatCache.js';
 import { SUMS, entryStride, packSplats, reduceSmooth } from './smoothBackward.js';
 import { emptyPixelSums } from './artificialGradient.js';
-import { backwardBands, backwardPoints, forwardBands, screenPoints } from './splatKernels.js';
+import { artificialSplats, backwardBands, chainPoints, forwardBands, screenPoints } from './splatKernels.js';
 import { splatBackwardReference } from './splatBackwardReference.js';
 import { cloudScale } from './cloudScale.js';
 
@@ -175,6 +175,7 @@ const splatOp = customOp({
       return [gP, gN, gW];
     }
     const bins = cache.bins!;
+    const focal = 0.5 * (view.camera.fx + view.camera.fy);
     const artificialOn = gP !== null && view.options.window > 0 && !view.visibility;
     const inputs = {
       cache,
@@ -191,17 +192,24 @@ const splatOp = customOp({
     runTasks(backwardBands, bandArgs, bins.bands, threads);
     const sums = scratch(Float64Array, 'splat.sums', SUMS * n, shared);
     reduceSmooth(bins, bandArgs.partial, channels, sums, gW);
-    // per point: the chain to p and n, and the artificial gradient in place of the visibility
-    // part of dI/dp (eq. 11a-14); dh/dn = 0 (eq. 10)
-    const chunk = Math.max(64, Math.ceil(n / 64));
-    runTasks(backwardPoints, {
-      count: n, chunk, sums, positions: scratchShared('splat.positions', positions.data, shared), normals: scratchShared('splat.normals', normals.data, shared),
-      pose: plainCamera(view.camera), sigma: view.options.sigma, gP, gN,
-      artificial: artificialOn ? {
-        ...inputs, screen, channels, focal: 0.5 * (view.camera.fx + view.camera.fy),
+    const positionsShared = scratchShared('splat.positions', positions.data, shared);
+    // the artificial gradient in place of the visibility part of dI/dp (eq. 11a-14), per splat
+    // in screen space; dh/dn = 0 (eq. 10)
+    let gScreen: Float64Array | null = null;
+    if (artificialOn) {
+      const order = tileOrder(screen, cache.width, cache.height, shared);
+      gScreen = scratch(Float64Array, 'splat.gScreen', 3 * n, shared);
+      const chunk = Math.max(16, Math.ceil(order.length / 64));
+      runTasks(artificialSplats, {
+        ...inputs, screen, channels, focal, order, chunk, gScreen, pixelSums: bandArgs.pixelSums!,
         options: { window: view.options.window, cutoff: view.options.cutoff, mergeThreshold: view.options.mergeThreshold, background: view.options.background },
-        pixelSums: bandArgs.pixelSums!, gScreen: scratch(Float64Array, 'splat.gScreen', 3 * n, shared),
-      } : null,
+      }, Math.ceil(order.length / chunk), threads);
+    }
+    // per point: the chain to p and n of the smooth sums and the screen-space artificial gradient
+    const chunk = Math.max(64, Math.ceil(n / 64));
+    runTasks(chainPoints, {
+      count: n, chunk, sums, positions: positionsShared, normals: scratchShared('splat.normals', normals.data, shared),
+      pose: plainCamera(view.camera), sigma: view.options.sigma, gP, gN, gScreen, focal,
     }, Math.ceil(n / chunk), threads);
     return [gP, gN, gW];
   },

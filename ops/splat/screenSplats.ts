@@ -143,3 +143,31 @@ export function screenSplats(positions: ArrayLike<number>, normals: ArrayLike<nu
   if (behind >= 0) throw behindCameraError(positions, behind, cam);
   return { splats: s, culled: countsOf(culled) };
 }
+
+/** Side of the square tiles tileOrder sorts by. */
+const TILE = 16;
+
+/**
+ * The active splats sorted by the tile of the image their centre falls in (row of tiles by row,
+ * then index): a counting sort, O(N + tiles). Per-splat passes that read the pixels around each
+ * splat go this way so that neighbouring splats find those pixels still in cache.
+ */
+export function tileOrder(s: ScreenSplats, width: number, height: number, shared = false): Int32Array {
+  const tx = Math.ceil(width / TILE), ty = Math.ceil(height / TILE);
+  const tileOf = (k: number) => {
+    const i = Math.min(tx - 1, Math.max(0, Math.floor(s.px[k] / TILE)));
+    const j = Math.min(ty - 1, Math.max(0, Math.floor(s.py[k] / TILE)));
+    return j * tx + i;
+  };
+  const start = new Int32Array(tx * ty + 1);
+  let active = 0;
+  for (let k = 0; k < s.count; k++) {
+    if (!s.active[k]) continue;
+    start[tileOf(k) + 1]++;
+    active++;
+  }
+  for (let t = 0; t < tx * ty; t++) start[t + 1] += start[t];
+  const order = int32(active, shared);
+  for (let k = 0; k < s.count; k++) if (s.active[k]) order[start[tileOf(k)]++] = k;
+  return order;
+}

@@ -94,12 +94,39 @@ export const backwardBands: Kernel<BackwardBandArgs> = {
     accumulateSmoothBand(a.cache, a.bins, b, a.packed, a.attributes, a.channels, a.image, a.gImage, a.partial);
     if (a.pixelSums) {
       const [p0, p1] = bandPixels(a.cache, b);
-      pixelSums(a.cache, a.image, a.gImage, a.channels, a.pixelSums, p0, p1);
+      pixelSums(a.cache, a.attributes, a.image, a.gImage, a.channels, a.pixelSums, p0, p1);
     }
   },
 };
 
-export interface BackwardPointArgs {
+export interface ArtificialArgs {
+  cache: SplatCache;
+  screen: ScreenSplats;
+  attributes: FloatArray;
+  channels: number;
+  image: FloatArray;
+  gImage: FloatArray;
+  focal: number;
+  options: Pick<ResolvedSplatOptions, 'window' | 'cutoff' | 'mergeThreshold' | 'background'>;
+  pixelSums: PixelSums;
+  /** The active splats, tile by tile (tileOrder). */
+  order: Int32Array;
+  /** Splats of `order` per task. */
+  chunk: number;
+  /** Per splat: the artificial gradient in screen space (each splat written by one task). */
+  gScreen: Float64Array;
+}
+
+/** Task i: the artificial gradient (eq. 12-14) of splats order[i*chunk ...]. */
+export const artificialSplats: Kernel<ArtificialArgs> = {
+  name: 'splat.artificialSplats',
+  run(a, task) {
+    const e0 = task * a.chunk, e1 = Math.min(a.order.length, e0 + a.chunk);
+    artificialScreenGradient(a.cache, a.screen, a.attributes, a.channels, a.image, a.gImage, a.focal, a.options, a.pixelSums, a.gScreen, a.order, e0, e1);
+  },
+};
+
+export interface ChainPointArgs {
   count: number;
   /** Points per task. */
   chunk: number;
@@ -110,31 +137,17 @@ export interface BackwardPointArgs {
   sigma: number;
   gP: FloatArray | null;
   gN: FloatArray | null;
-  /** The artificial gradient's inputs (eq. 12-14), or null when it is off. */
-  artificial: {
-    cache: SplatCache;
-    screen: ScreenSplats;
-    attributes: FloatArray;
-    channels: number;
-    image: FloatArray;
-    gImage: FloatArray;
-    focal: number;
-    options: Pick<ResolvedSplatOptions, 'window' | 'cutoff' | 'mergeThreshold' | 'background'>;
-    pixelSums: PixelSums;
-    gScreen: Float64Array;
-  } | null;
+  /** The artificial gradient in screen space (artificialSplats), or null when it is off. */
+  gScreen: Float64Array | null;
+  focal: number;
 }
 
-/** Task i: points i*chunk ... : the chain to p and n of the smooth sums, and the artificial gradient. */
-export const backwardPoints: Kernel<BackwardPointArgs> = {
-  name: 'splat.backwardPoints',
+/** Task i: points i*chunk ... : the chain to p and n of the smooth sums and of the artificial gradient. */
+export const chainPoints: Kernel<ChainPointArgs> = {
+  name: 'splat.chainPoints',
   run(a, task) {
     const k0 = task * a.chunk, k1 = Math.min(a.count, k0 + a.chunk);
-    if (a.gP || a.gN) for (let k = k0; k < k1; k++) chainSplat(k, a.sums, a.positions, a.normals, a.pose, a.sigma, a.gP, a.gN);
-    const art = a.artificial;
-    if (art && a.gP) {
-      artificialScreenGradient(art.cache, art.screen, art.attributes, art.channels, art.image, art.gImage, art.focal, art.options, art.pixelSums, art.gScreen, k0, k1);
-      chainScreenGradient(art.gScreen, a.positions, a.pose, art.focal, a.gP, k0, k1);
-    }
+    for (let k = k0; k < k1; k++) chainSplat(k, a.sums, a.positions, a.normals, a.pose, a.sigma, a.gP, a.gN);
+    if (a.gScreen && a.gP) chainScreenGradient(a.gScreen, a.positions, a.pose, a.focal, a.gP, k0, k1);
   },
 };

@@ -1,6 +1,7 @@
 // The fast renderer and its textbook twin must agree: same front lists, same weights, same images.
 
 import { expect } from 'chai';
+import { tensor } from '../../../lib/create.js';
 import { mul, sub, sum } from '../../../ops/index.js';
 import { ewaSplat } from '../../../ops/splat/ewaSplat.js';
 import { frontCamera, randomScene } from './scenes.js';
@@ -30,14 +31,22 @@ describe('ewaSplat fast path vs reference twin', () => {
 });
 
 describe('splat backward fast path vs reference twin', () => {
-  for (const seed of [5, 6, 7]) {
-    it(`agrees on random scene ${seed} (smooth and artificial parts)`, () => {
+  // seed 8 renders two attribute channels: the paths that do not assume RGB
+  for (const seed of [5, 6, 7, 8]) {
+    it(`agrees on random scene ${seed} (smooth and artificial parts${seed === 8 ? ', two channels' : ''})`, () => {
+      const channels = seed === 8 ? 2 : 3;
+      const scene = (n: number, sd: number) => {
+        const s = randomScene(n, sd);
+        if (channels === 3) return s;
+        const a = s.attributes.data;
+        return { ...s, attributes: tensor(Array.from({ length: n }, (_, k) => [a[3 * k], a[3 * k + 1]]), { dtype: 'float64' }) };
+      };
       const camera = frontCamera(40, 36);
       const options = { sigma: 0.06, mergeThreshold: 0.15, frontCount: 3, window: 12 };
-      const target = randomScene(30, seed + 100);
+      const target = scene(30, seed + 100);
       const targetImage = ewaSplat(target.positions, target.normals, target.attributes, camera, options).image;
       const grads = (implementation: 'fast' | 'reference') => {
-        const s = randomScene(30, seed);
+        const s = scene(30, seed);
         for (const t of [s.positions, s.normals, s.attributes]) t.requiresGrad = true;
         const d = sub(ewaSplat(s.positions, s.normals, s.attributes, camera, { ...options, implementation }).image, targetImage);
         sum(mul(d, d)).backward();
