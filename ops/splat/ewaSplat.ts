@@ -21,7 +21,7 @@ import { type ResolvedSplatOptions, type SplatOptions, resolveSplatOptions } fro
 import { type RasterStats, binSplats } from './rasterizeSplats.js';
 import { type CullCounts, type ScreenSplats, behindCameraError, countsOf, emptyScreenSplats, screenSplats, tileOrder } from './screenSplats.js';
 import { type SplatCache, emptyCache, refreshWeights } from './splatCache.js';
-import { SUMS, entryStride, packSplats, reduceSmooth } from './smoothBackward.js';
+import { PACK, SUMS, entryStride, packSplats, reduceSmooth } from './smoothBackward.js';
 import { emptyPixelSums } from './artificialGradient.js';
 import { artificialSplats, backwardBands, chainPoints, forwardBands, screenPoints } from './splatKernels.js';
 import { splatBackwardReference } from './splatBackwardReference.js';
@@ -185,13 +185,13 @@ const splatOp = customOp({
     };
     // the exact part (eq. 11 without the visibility term), per band into per-entry partial sums
     const bandArgs = {
-      ...inputs, bins, channels, packed: packSplats(screen, scratch(Float64Array, 'splat.packed', 5 * n, shared)),
+      ...inputs, bins, channels, packed: packSplats(screen, attributes.data, channels, scratch(Float64Array, 'splat.packed', PACK * n, shared)),
       partial: scratch(Float64Array, 'splat.partial', bins.splats.length * entryStride(channels), shared),
       pixelSums: artificialOn ? emptyPixelSums(cache.width * cache.height, shared) : null,
     };
     runTasks(backwardBands, bandArgs, bins.bands, threads);
     const sums = scratch(Float64Array, 'splat.sums', SUMS * n, shared);
-    reduceSmooth(bins, bandArgs.partial, channels, sums, gW);
+    reduceSmooth(bins, bandArgs.partial, channels, bandArgs.packed, cache.width, sums, gW);
     const positionsShared = scratchShared('splat.positions', positions.data, shared);
     // the artificial gradient in place of the visibility part of dI/dp (eq. 11a-14), per splat
     // in screen space; dh/dn = 0 (eq. 10)

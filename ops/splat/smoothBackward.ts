@@ -10,6 +10,9 @@
 // and then, with c = R p + t, Q = P'(c) (I - m m^T) P'(c)^T and m = R n / |n|, back to p and n
 // (chainSplat). The per-splat sums make the cost one pass over the cached pixels plus O(N).
 // The pass runs per band of rows (accumulateSmoothBand), each band into its own partial sums.
+// Since u is linear in x, the pass needs nothing of the splat but its attributes: it sums the
+// moments of a over pixel coordinates (a, a x, a y, a x^2, a x y, a y^2, about the band's centre),
+// and the reduction turns them into the sums of a u and a u u^T about each splat's centre.
 
 import type { CameraPose } from '../../geometry/camera.js';
 import type { FloatArray } from '../../lib/dtype.js';
@@ -38,81 +41,131 @@ export function addPixel(sums: Float64Array, o: number, a: number, ux: number, u
   sums[o + 5] += a * uy * uy;
 }
 
-/** Centre and M^-1 of every splat side by side at 5k, into `packed` (the band pass reads them per pixel). */
-export function packSplats(screen: ScreenSplats, packed: Float64Array): Float64Array {
+/** Values per splat in `packed`: centre, M^-1 (3), and the RGB attributes when there are 3 channels. */
+export const PACK = 8;
+
+/**
+ * Centre, M^-1 and (for RGB) attributes of every splat side by side at PACK k, into `packed`: the
+ * band pass reads them per cached entry, one cache line per splat.
+ */
+export function packSplats(screen: ScreenSplats, attributes: FloatArray, channels: number, packed: Float64Array): Float64Array {
   const n = screen.count;
   for (let k = 0; k < n; k++) {
-    packed[5 * k] = screen.px[k];
-    packed[5 * k + 1] = screen.py[k];
-    packed[5 * k + 2] = screen.ia[k];
-    packed[5 * k + 3] = screen.ib[k];
-    packed[5 * k + 4] = screen.ic[k];
+    const o = PACK * k;
+    packed[o] = screen.px[k];
+    packed[o + 1] = screen.py[k];
+    packed[o + 2] = screen.ia[k];
+    packed[o + 3] = screen.ib[k];
+    packed[o + 4] = screen.ic[k];
+    if (channels === 3) {
+      packed[o + 5] = attributes[3 * k];
+      packed[o + 6] = attributes[3 * k + 1];
+      packed[o + 7] = attributes[3 * k + 2];
+    }
   }
   return packed;
 }
 
-/** Values per bin entry in the partial buffer: the six sums, then dL/dw_k per channel. */
+/** Values per bin entry in the partial buffer: the six moments, then dL/dw_k per channel. */
 export const entryStride = (channels: number): number => SUMS + channels;
 
 let entryOf = new Int32Array(0); // per thread: splat -> its entry in the band being processed
 
+/** The point the band pass measures pixel coordinates from: the band's centre (small moments, little cancellation). */
+function bandOrigin(b: number, width: number): [number, number] {
+  return [0.5 * width, (b + 0.5) * BAND];
+}
+
 /**
  * One band of rows, one pass over its visible cache entries: each (band, splat) bin entry gets
- * its own partial sums and attribute gradient in `partial`, so bands can run on any thread and
+ * its own partial moments and attribute gradient in `partial`, so bands can run on any thread and
  * reduceSmooth adds them up in a fixed order. `image` is the forward output (I), `gImage` dL/dI.
  */
 export function accumulateSmoothBand(cache: SplatCache, bins: BandBins, b: number, packed: Float64Array, attributes: FloatArray, channels: number, image: FloatArray, gImage: FloatArray, partial: Float64Array): void {
   const { width, height, frontCount: A, index, rho, visible } = cache;
-  const stride = entryStride(channels);
-  if (entryOf.length < packed.length / 5) entryOf = new Int32Array(packed.length / 5);
-  for (let e = bins.bandStart[b]; e < bins.bandStart[b + 1]; e++) entryOf[bins.splats[e]] = e;
-  const p1 = Math.min((b + 1) * BAND, height) * width;
-  for (let p = b * BAND * width; p < p1; p++) {
-    const v = visible[p];
-    if (v === 0) continue;
-    const base = p * A, px = p * channels;
-    let S = 0;
-    for (let s = 0; s < v; s++) S += rho[base + s];
-    const invS = 1 / S;
-    const xc = (p % width) + 0.5, yc = ((p / width) | 0) + 0.5;
-    const g0 = gImage[px], g1 = gImage[px + 1], g2 = gImage[px + 2];
-    const gI = channels === 3 ? g0 * image[px] + g1 * image[px + 1] + g2 * image[px + 2] : 0;
-    for (let s = 0; s < v; s++) {
-      const k = index[base + s], r = rho[base + s];
-      const e = entryOf[k];
-      if (bins.splats[e] !== k) throw new Error(`accumulateSmoothBand: splat ${k} is cached in band ${b} but not binned there`);
-      const o = e * stride;
-      const wr = r * invS;
-      let dLdrho = 0;
-      if (channels === 3) {
-        // RGB in registers: dL/drho = g . (w_k - I) / S
-        const kc = 3 * k;
-        dLdrho = g0 * attributes[kc] + g1 * attributes[kc + 1] + g2 * attributes[kc + 2] - gI;
-        partial[o + SUMS] += g0 * wr;
-        partial[o + SUMS + 1] += g1 * wr;
-        partial[o + SUMS + 2] += g2 * wr;
-      } else {
-        for (let c = 0; c < channels; c++) {
-          const g = gImage[px + c];
-          dLdrho += g * (attributes[k * channels + c] - image[px + c]);
-          partial[o + SUMS + c] += g * wr;
+  const stride = entryStride(channels), rgb = channels === 3;
+  if (entryOf.length < packed.length / PACK) entryOf = new Int32Array(packed.length / PACK);
+  const e0 = bins.bandStart[b], e1 = bins.bandStart[b + 1];
+  for (let e = e0; e < e1; e++) entryOf[bins.splats[e]] = e;
+  const [ox, oy] = bandOrigin(b, width);
+  const j1 = Math.min((b + 1) * BAND, height);
+  for (let j = b * BAND; j < j1; j++) {
+    const y = j + 0.5 - oy;
+    for (let i = 0, p = j * width; i < width; i++, p++) {
+      const v = visible[p];
+      if (v === 0) continue;
+      const base = p * A, px = p * channels;
+      const g0 = gImage[px], g1 = gImage[px + 1], g2 = gImage[px + 2];
+      if (rgb && g0 === 0 && g1 === 0 && g2 === 0) continue; // nothing to pass on
+      let S = 0;
+      for (let s = base; s < base + v; s++) S += rho[s];
+      // per pixel: the moments' factors and dL/dw_k / rho_k, each over S
+      const invS = 1 / S, x = i + 0.5 - ox;
+      const mx = x * invS, my = y * invS, mxx = x * mx, mxy = x * my, myy = y * my;
+      const h0 = g0 * invS, h1 = g1 * invS, h2 = g2 * invS;
+      const gI = rgb ? g0 * image[px] + g1 * image[px + 1] + g2 * image[px + 2] : 0;
+      for (let s = base; s < base + v; s++) {
+        const k = index[s], r = rho[s];
+        const e = entryOf[k];
+        // entryOf may hold another band's entry for a splat not binned here: a bookkeeping bug
+        if (e < e0 || e >= e1 || bins.splats[e] !== k) throw new Error(`accumulateSmoothBand: splat ${k} is cached in band ${b} but not binned there`);
+        const o = e * stride;
+        let ar: number; // a S = dL/drho_k rho_k S, with dL/drho_k S = g . (w_k - I)
+        if (rgb) {
+          const q = PACK * k;
+          ar = (g0 * packed[q + 5] + g1 * packed[q + 6] + g2 * packed[q + 7] - gI) * r;
+          partial[o + SUMS] += h0 * r;
+          partial[o + SUMS + 1] += h1 * r;
+          partial[o + SUMS + 2] += h2 * r;
+        } else {
+          let d = 0;
+          for (let c = 0; c < channels; c++) {
+            const g = gImage[px + c];
+            d += g * (attributes[k * channels + c] - image[px + c]);
+            partial[o + SUMS + c] += g * invS * r;
+          }
+          ar = d * r;
         }
+        partial[o] += ar * invS;
+        partial[o + 1] += ar * mx;
+        partial[o + 2] += ar * my;
+        partial[o + 3] += ar * mxx;
+        partial[o + 4] += ar * mxy;
+        partial[o + 5] += ar * myy;
       }
-      const a = dLdrho * invS * r;
-      const q = 5 * k;
-      const dx = xc - packed[q], dy = yc - packed[q + 1];
-      addPixel(partial, o, a, packed[q + 2] * dx + packed[q + 3] * dy, packed[q + 3] * dx + packed[q + 4] * dy);
     }
   }
 }
 
-/** Adds the bin entries' partials into per-splat sums and gAttributes, entry by entry (a fixed order). */
-export function reduceSmooth(bins: BandBins, partial: Float64Array, channels: number, sums: SplatSums, gAttributes: FloatArray | null): void {
+/**
+ * Adds the bin entries' partials into per-splat sums and gAttributes, entry by entry (a fixed
+ * order), turning each entry's moments about its band's centre into the sums of a u and a u u^T
+ * (u = M^-1 d, d = x - x_k) that chainSplat reads.
+ */
+export function reduceSmooth(bins: BandBins, partial: Float64Array, channels: number, packed: Float64Array, width: number, sums: SplatSums, gAttributes: FloatArray | null): void {
   const stride = entryStride(channels);
-  for (let e = 0; e < bins.splats.length; e++) {
-    const k = bins.splats[e], o = e * stride;
-    for (let i = 0; i < SUMS; i++) sums[SUMS * k + i] += partial[o + i];
-    if (gAttributes) for (let c = 0; c < channels; c++) gAttributes[k * channels + c] += partial[o + SUMS + c];
+  for (let b = 0; b < bins.bands; b++) {
+    const [ox, oy] = bandOrigin(b, width);
+    for (let e = bins.bandStart[b]; e < bins.bandStart[b + 1]; e++) {
+      const k = bins.splats[e], o = e * stride, q = PACK * k;
+      const a = partial[o], ax = partial[o + 1], ay = partial[o + 2], axx = partial[o + 3], axy = partial[o + 4], ayy = partial[o + 5];
+      // moments of d about the splat's centre c: sum a d = sum a x - c sum a, and so on
+      const cx = packed[q] - ox, cy = packed[q + 1] - oy;
+      const dx = ax - cx * a, dy = ay - cy * a;
+      const dxx = axx - 2 * cx * ax + cx * cx * a;
+      const dxy = axy - cx * ay - cy * ax + cx * cy * a;
+      const dyy = ayy - 2 * cy * ay + cy * cy * a;
+      // u = M^-1 d, M^-1 = [[ia, ib], [ib, ic]]
+      const ia = packed[q + 2], ib = packed[q + 3], ic = packed[q + 4];
+      const t = SUMS * k;
+      sums[t] += a;
+      sums[t + 1] += ia * dx + ib * dy;
+      sums[t + 2] += ib * dx + ic * dy;
+      sums[t + 3] += ia * ia * dxx + 2 * ia * ib * dxy + ib * ib * dyy;
+      sums[t + 4] += ia * ib * dxx + (ia * ic + ib * ib) * dxy + ib * ic * dyy;
+      sums[t + 5] += ib * ib * dxx + 2 * ib * ic * dxy + ic * ic * dyy;
+      if (gAttributes) for (let c = 0; c < channels; c++) gAttributes[k * channels + c] += partial[o + SUMS + c];
+    }
   }
 }
 
