@@ -77,3 +77,82 @@ export function composite(cache: SplatCache, attributes: FloatArray, channels: n
   }
   return bad;
 }
+
+const FLOAT32_MAX = 3.4028234663852886e38;
+
+/**
+ * The fast forward's last step, in one pass over each pixel's list: marks the visible prefix
+ * (entries no more than T behind the front one, eq. 5) and composites it (eq. 6), for pixels
+ * p0..p1-1. Returns the first non-finite pixel or -1, like composite.
+ */
+export function markAndComposite(cache: SplatCache, mergeThreshold: number, attributes: FloatArray, channels: number, normals: FloatArray, background: readonly number[], out: CompositeImages, p0: number, p1: number): number {
+  const { frontCount: A, index, rho, pointDepth, count, visible } = cache;
+  const { image, depth, normal, alpha } = out;
+  const rgb = channels === 3;
+  const acc = new Float64Array(channels);
+  const blank = background.every((v) => v === 0); // outputs start zero-filled
+  const narrow = image instanceof Float32Array; // a finite float64 can still overflow a float32
+  let bad = -1;
+  for (let p = p0; p < p1; p++) {
+    const n = count[p];
+    const px = p * channels;
+    if (n === 0) {
+      visible[p] = 0;
+      if (!blank) for (let c = 0; c < channels; c++) image[px + c] = background[c];
+      continue;
+    }
+    const base = p * A;
+    let k = index[base], zk = pointDepth[k], r = rho[base];
+    const limit = zk + mergeThreshold;
+    let wsum = 0, z = 0, nx = 0, ny = 0, nz = 0, a0 = 0, a1 = 0, a2 = 0;
+    if (!rgb) acc.fill(0);
+    let s = base;
+    for (;;) {
+      wsum += r;
+      z += r * zk;
+      const k3 = 3 * k;
+      nx += r * normals[k3];
+      ny += r * normals[k3 + 1];
+      nz += r * normals[k3 + 2];
+      if (rgb) {
+        a0 += r * attributes[k3];
+        a1 += r * attributes[k3 + 1];
+        a2 += r * attributes[k3 + 2];
+      } else {
+        for (let c = 0, kc = k * channels; c < channels; c++) acc[c] += r * attributes[kc + c];
+      }
+      if (++s === base + n) break;
+      k = index[s];
+      zk = pointDepth[k];
+      if (zk > limit) break;
+      r = rho[s];
+    }
+    visible[p] = s - base;
+    const inv = 1 / wsum;
+    let check: number; // x * 0 is NaN exactly when x is NaN or infinite
+    if (rgb) {
+      const i0 = a0 * inv, i1 = a1 * inv, i2 = a2 * inv;
+      image[px] = i0;
+      image[px + 1] = i1;
+      image[px + 2] = i2;
+      check = i0 * 0 + i1 * 0 + i2 * 0;
+    } else {
+      check = 0;
+      for (let c = 0; c < channels; c++) {
+        image[px + c] = acc[c] * inv;
+        check += acc[c] * inv * 0;
+      }
+    }
+    const d = z * inv;
+    depth[p] = d;
+    const len2 = nx * nx + ny * ny + nz * nz;
+    const il = len2 > 0 ? 1 / Math.sqrt(len2) : 1;
+    normal[3 * p] = nx * il;
+    normal[3 * p + 1] = ny * il;
+    normal[3 * p + 2] = nz * il;
+    alpha[p] = 1;
+    // attributes and normals are weighted means of finite inputs; the depth alone could overflow a float32
+    if (bad < 0 && (check + d * 0 + il * 0 !== 0 || (narrow && Math.abs(d) > FLOAT32_MAX))) bad = p;
+  }
+  return bad;
+}

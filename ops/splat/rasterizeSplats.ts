@@ -17,15 +17,38 @@ export interface RasterStats {
   evaluations: number;
 }
 
-/** Indices of the active splats sorted by depth, then index. */
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+
+/**
+ * Indices of the active splats sorted by depth, then index: an LSD radix sort on the 64 bits of
+ * the depths (positive doubles order like their bit patterns), 8 bits a pass. Each pass is
+ * stable and the input is in index order, so ties stay in index order.
+ */
 export function frontToBack(s: ScreenSplats): Int32Array {
   let m = 0;
   for (let k = 0; k < s.count; k++) if (s.active[k]) m++;
-  const order = new Int32Array(m);
+  let order = new Int32Array(m), spare = new Int32Array(m);
   m = 0;
   for (let k = 0; k < s.count; k++) if (s.active[k]) order[m++] = k;
-  const z = s.depth;
-  return order.sort((a, b) => z[a] - z[b] || a - b);
+  const bits = new Uint32Array(s.depth.buffer, s.depth.byteOffset, 2 * s.count);
+  const counts = new Int32Array(256);
+  for (let pass = 0; pass < 8; pass++) {
+    const word = LITTLE_ENDIAN === pass < 4 ? 0 : 1, shift = (pass & 3) * 8;
+    counts.fill(0);
+    for (let o = 0; o < m; o++) counts[(bits[2 * order[o] + word] >>> shift) & 255]++;
+    if (counts.includes(m)) continue; // every key has the same digit here: nothing moves
+    for (let d = 0, total = 0; d < 256; d++) {
+      const c = counts[d];
+      counts[d] = total;
+      total += c;
+    }
+    for (let o = 0; o < m; o++) {
+      const k = order[o];
+      spare[counts[(bits[2 * k + word] >>> shift) & 255]++] = k;
+    }
+    [order, spare] = [spare, order];
+  }
+  return order;
 }
 
 /** Per band of BAND rows, the splats whose box overlaps it, front to back (CSR: bandStart[b]..bandStart[b+1]). */

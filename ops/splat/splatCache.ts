@@ -46,19 +46,6 @@ export function emptyCache(width: number, height: number, frontCount: number, po
   };
 }
 
-/** Marks the visible prefix of pixels p0..p1-1: entries no more than T behind the front one (eq. 5). */
-export function markVisible(cache: SplatCache, mergeThreshold: number, p0 = 0, p1 = cache.count.length): void {
-  const A = cache.frontCount;
-  for (let p = p0; p < p1; p++) {
-    const n = cache.count[p];
-    if (n === 0) continue;
-    const limit = cache.pointDepth[cache.index[p * A]] + mergeThreshold;
-    let v = 1;
-    while (v < n && cache.pointDepth[cache.index[p * A + v]] <= limit) v++;
-    cache.visible[p] = v;
-  }
-}
-
 /** How many views each point is cached but occluded in (o_k of eq. 15c), added into `counts`. */
 export function countOccluded(cache: SplatCache, counts: Float64Array | Uint32Array): void {
   // a point counts once per view: mark it in a per-call set

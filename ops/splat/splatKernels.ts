@@ -8,12 +8,12 @@ import type { CameraPose, PlainCamera } from '../../geometry/camera.js';
 import type { FloatArray } from '../../lib/dtype.js';
 import type { Kernel } from '../../parallel/job.js';
 import { type PixelSums, artificialScreenGradient, chainScreenGradient, pixelSums } from './artificialGradient.js';
-import { type CompositeImages, composite } from './composite.js';
+import { type CompositeImages, markAndComposite } from './composite.js';
 import type { ResolvedSplatOptions } from './options.js';
 import { BAND, type BandBins, rasterizeBand } from './rasterizeSplats.js';
 import { type ScreenSplats, screenSplatRange } from './screenSplats.js';
 import { type SplatSums, accumulateSmoothBand, chainSplat } from './smoothBackward.js';
-import { type SplatCache, markVisible } from './splatCache.js';
+import type { SplatCache } from './splatCache.js';
 
 export interface ScreenArgs {
   positions: FloatArray;
@@ -68,8 +68,7 @@ export const forwardBands: Kernel<ForwardBandArgs> = {
     const [p0, p1] = bandPixels(a.cache, b);
     a.cache.index.fill(-1, p0 * a.cache.frontCount, p1 * a.cache.frontCount); // empty slots read -1
     a.evaluations[b] = rasterizeBand(a.screen, a.bins, b, a.cache, a.cutoff);
-    markVisible(a.cache, a.mergeThreshold, p0, p1);
-    a.nonFinite[b] = composite(a.cache, a.attributes, a.channels, a.normals, a.background, a.out, p0, p1);
+    a.nonFinite[b] = markAndComposite(a.cache, a.mergeThreshold, a.attributes, a.channels, a.normals, a.background, a.out, p0, p1);
   },
 };
 
