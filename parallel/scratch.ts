@@ -29,6 +29,14 @@ export function scratch<T extends Kind>(C: Ctor<T>, name: string, length: number
   return a;
 }
 
+/**
+ * A temporary array named `name` holding whatever its last user left: for callers that write
+ * every element they later read (saves a serial fill of memory the tasks overwrite in parallel).
+ */
+export function scratchUnset<T extends Kind>(C: Ctor<T>, name: string, length: number, shared: boolean): T {
+  return view(C, name, length, shared);
+}
+
 /** `a` itself when sharing is off or it is already shared, else a shared temporary copy named `name`. */
 export function scratchShared<T extends Kind>(name: string, a: T, shared: boolean): T {
   if (!shared || isShared(a)) return a;

@@ -18,7 +18,7 @@
 // with r the distance from the centre to the ellipse edge along D, eps = 0.01 [0070].
 
 import type { CameraPose } from '../../geometry/camera.js';
-import { scratch } from '../../parallel/scratch.js';
+import { scratchUnset } from '../../parallel/scratch.js';
 import type { FloatArray } from '../../lib/dtype.js';
 import type { ResolvedSplatOptions } from './options.js';
 import type { ScreenSplats } from './screenSplats.js';
@@ -43,14 +43,14 @@ export interface PixelSums {
   live: Uint8Array;
 }
 
-/** Per-pixel sums for `pixels` pixels: call temporaries (pixelSums fills every pixel it is given). */
+/** Per-pixel sums for `pixels` pixels: call temporaries, unset (pixelSums sets `live` everywhere, the rest where live). */
 export function emptyPixelSums(pixels: number, shared: boolean): PixelSums {
   return {
-    S: scratch(Float64Array, 'artificial.S', pixels, shared),
-    front: scratch(Float64Array, 'artificial.front', pixels, shared),
-    G: scratch(Float64Array, 'artificial.G', pixels, shared),
-    D: scratch(Float64Array, 'artificial.D', pixels, shared),
-    live: scratch(Uint8Array, 'artificial.live', pixels, shared),
+    S: scratchUnset(Float64Array, 'artificial.S', pixels, shared),
+    front: scratchUnset(Float64Array, 'artificial.front', pixels, shared),
+    G: scratchUnset(Float64Array, 'artificial.G', pixels, shared),
+    D: scratchUnset(Float64Array, 'artificial.D', pixels, shared),
+    live: scratchUnset(Uint8Array, 'artificial.live', pixels, shared),
   };
 }
 

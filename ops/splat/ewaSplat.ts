@@ -14,14 +14,14 @@ import { allocate, type DType } from '../../lib/dtype.js';
 import { plainCamera } from '../../geometry/camera.js';
 import { runTasks } from '../../parallel/workerPool.js';
 import { float64, int32 } from '../../parallel/sharedMemory.js';
-import { scratch, scratchShared } from '../../parallel/scratch.js';
+import { scratch, scratchShared, scratchUnset } from '../../parallel/scratch.js';
 import { composite } from './composite.js';
 import { ewaSplatReference } from './ewaSplatReference.js';
 import { type ResolvedSplatOptions, type SplatOptions, resolveSplatOptions } from './options.js';
 import { type RasterStats, binSplats } from './rasterizeSplats.js';
 import { type CullCounts, type ScreenSplats, behindCameraError, countsOf, emptyScreenSplats, screenSplats, tileOrder } from './screenSplats.js';
 import { type SplatCache, emptyCache, refreshWeights } from './splatCache.js';
-import { PACK, SUMS, entryStride, packSplats, reduceSmooth } from './smoothBackward.js';
+import { PACK, SUMS, entryStride, packSplats } from './smoothBackward.js';
 import { emptyPixelSums } from './artificialGradient.js';
 import { artificialSplats, backwardBands, chainPoints, forwardBands, screenPoints } from './splatKernels.js';
 import { splatBackwardReference } from './splatBackwardReference.js';
@@ -165,7 +165,7 @@ const splatOp = customOp({
     const threads = view.threads!, shared = threads > 1;
     const gP = needP ? allocate(ctx.dtype, 3 * n, shared) : null;
     const gN = needN ? allocate(ctx.dtype, 3 * n, shared) : null;
-    const gW = needW ? ctx.zeros(attributes.size) : null;
+    const gW = needW ? allocate(ctx.dtype, attributes.size, shared) : null;
     if (!gImage) return [gP, gN, gW];
     if (view.implementation === 'reference' && !view.visibility) {
       const ref = splatBackwardReference(cache, screen, positions.data, normals.data, attributes.data, channels, view.camera, view.options, gImage);
@@ -185,13 +185,11 @@ const splatOp = customOp({
     };
     // the exact part (eq. 11 without the visibility term), per band into per-entry partial sums
     const bandArgs = {
-      ...inputs, bins, channels, packed: packSplats(screen, attributes.data, channels, scratch(Float64Array, 'splat.packed', PACK * n, shared)),
-      partial: scratch(Float64Array, 'splat.partial', bins.splats.length * entryStride(channels), shared),
+      ...inputs, bins, channels, packed: packSplats(screen, attributes.data, channels, scratchUnset(Float64Array, 'splat.packed', PACK * n, shared)),
+      partial: scratchUnset(Float64Array, 'splat.partial', bins.splats.length * entryStride(channels), shared),
       pixelSums: artificialOn ? emptyPixelSums(cache.width * cache.height, shared) : null,
     };
     runTasks(backwardBands, bandArgs, bins.bands, threads);
-    const sums = scratch(Float64Array, 'splat.sums', SUMS * n, shared);
-    reduceSmooth(bins, bandArgs.partial, channels, bandArgs.packed, cache.width, sums, gW);
     const positionsShared = scratchShared('splat.positions', positions.data, shared);
     // the artificial gradient in place of the visibility part of dI/dp (eq. 11a-14), per splat
     // in screen space; dh/dn = 0 (eq. 10)
@@ -208,7 +206,8 @@ const splatOp = customOp({
     // per point: the chain to p and n of the smooth sums and the screen-space artificial gradient
     const chunk = Math.max(64, Math.ceil(n / 64));
     runTasks(chainPoints, {
-      count: n, chunk, sums, positions: positionsShared, normals: scratchShared('splat.normals', normals.data, shared),
+      count: n, chunk, bins, partial: bandArgs.partial, packed: bandArgs.packed, channels, width: cache.width,
+      sums: scratchUnset(Float64Array, 'splat.sums', SUMS * n, shared), gW, positions: positionsShared, normals: scratchShared('splat.normals', normals.data, shared),
       pose: plainCamera(view.camera), sigma: view.options.sigma, gP, gN, gScreen, focal,
     }, Math.ceil(n / chunk), threads);
     return [gP, gN, gW];

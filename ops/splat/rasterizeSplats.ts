@@ -51,30 +51,43 @@ export function frontToBack(s: ScreenSplats): Int32Array {
   return order;
 }
 
-/** Per band of BAND rows, the splats whose box overlaps it, front to back (CSR: bandStart[b]..bandStart[b+1]). */
+/**
+ * Per band of BAND rows, the splats whose box overlaps it, front to back (CSR: entries
+ * bandStart[b]..bandStart[b+1]-1 of `splats`); and per splat its entries, band by band (CSR:
+ * splatEntries[splatStart[k]..splatStart[k+1]-1]), for passes that gather a splat's bands.
+ */
 export interface BandBins {
   bands: number;
   bandStart: Int32Array;
   splats: Int32Array;
+  splatStart: Int32Array;
+  splatEntries: Int32Array;
 }
 
 export function binSplats(s: ScreenSplats, height: number, shared = false): BandBins {
   const bands = Math.ceil(height / BAND);
   const order = frontToBack(s);
   const bandStart = int32(bands + 1, shared);
+  const splatStart = int32(s.count + 1, shared);
   for (let o = 0; o < order.length; o++) {
-    const k = order[o];
-    for (let b = (s.y0[k] / BAND) | 0; b <= ((s.y1[k] / BAND) | 0); b++) bandStart[b + 1]++;
+    const k = order[o], b0 = (s.y0[k] / BAND) | 0, b1 = (s.y1[k] / BAND) | 0;
+    for (let b = b0; b <= b1; b++) bandStart[b + 1]++;
+    splatStart[k + 1] = b1 - b0 + 1;
   }
   for (let b = 0; b < bands; b++) bandStart[b + 1] += bandStart[b];
+  for (let k = 0; k < s.count; k++) splatStart[k + 1] += splatStart[k];
   const fill = bandStart.slice(0, -1);
   const splats = int32(bandStart[bands], shared);
+  const splatEntries = int32(bandStart[bands], shared);
   // a stable counting sort: each band's list keeps the front-to-back order
   for (let o = 0; o < order.length; o++) {
-    const k = order[o];
-    for (let b = (s.y0[k] / BAND) | 0; b <= ((s.y1[k] / BAND) | 0); b++) splats[fill[b]++] = k;
+    const k = order[o], b0 = (s.y0[k] / BAND) | 0, b1 = (s.y1[k] / BAND) | 0;
+    for (let b = b0; b <= b1; b++) {
+      splatEntries[splatStart[k] + b - b0] = fill[b];
+      splats[fill[b]++] = k;
+    }
   }
-  return { bands, bandStart, splats };
+  return { bands, bandStart, splats, splatStart, splatEntries };
 }
 
 /**

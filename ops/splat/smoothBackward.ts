@@ -79,7 +79,8 @@ function bandOrigin(b: number, width: number): [number, number] {
 /**
  * One band of rows, one pass over its visible cache entries: each (band, splat) bin entry gets
  * its own partial moments and attribute gradient in `partial`, so bands can run on any thread and
- * reduceSmooth adds them up in a fixed order. `image` is the forward output (I), `gImage` dL/dI.
+ * reduceSmooth adds them up in a fixed order (the band clears its own entries first). `image`
+ * is the forward output (I), `gImage` dL/dI.
  */
 export function accumulateSmoothBand(cache: SplatCache, bins: BandBins, b: number, packed: Float64Array, attributes: FloatArray, channels: number, image: FloatArray, gImage: FloatArray, partial: Float64Array): void {
   const { width, height, frontCount: A, index, rho, visible } = cache;
@@ -87,6 +88,7 @@ export function accumulateSmoothBand(cache: SplatCache, bins: BandBins, b: numbe
   if (entryOf.length < packed.length / PACK) entryOf = new Int32Array(packed.length / PACK);
   const e0 = bins.bandStart[b], e1 = bins.bandStart[b + 1];
   for (let e = e0; e < e1; e++) entryOf[bins.splats[e]] = e;
+  partial.fill(0, e0 * stride, e1 * stride); // this band's entries are this task's alone
   const [ox, oy] = bandOrigin(b, width);
   const j1 = Math.min((b + 1) * BAND, height);
   for (let j = b * BAND; j < j1; j++) {
@@ -138,35 +140,50 @@ export function accumulateSmoothBand(cache: SplatCache, bins: BandBins, b: numbe
 }
 
 /**
- * Adds the bin entries' partials into per-splat sums and gAttributes, entry by entry (a fixed
- * order), turning each entry's moments about its band's centre into the sums of a u and a u u^T
- * (u = M^-1 d, d = x - x_k) that chainSplat reads.
+ * Splat k's sums from its bin entries' partials, band by band (a fixed order): into sums[6k..6k+5]
+ * (set, not added) and gAttributes (added). Each entry's moments about its band's centre become
+ * the sums of a u and a u u^T (u = M^-1 d, d = x - x_k) that chainSplat reads.
  */
-export function reduceSmooth(bins: BandBins, partial: Float64Array, channels: number, packed: Float64Array, width: number, sums: SplatSums, gAttributes: FloatArray | null): void {
-  const stride = entryStride(channels);
-  for (let b = 0; b < bins.bands; b++) {
-    const [ox, oy] = bandOrigin(b, width);
-    for (let e = bins.bandStart[b]; e < bins.bandStart[b + 1]; e++) {
-      const k = bins.splats[e], o = e * stride, q = PACK * k;
-      const a = partial[o], ax = partial[o + 1], ay = partial[o + 2], axx = partial[o + 3], axy = partial[o + 4], ayy = partial[o + 5];
-      // moments of d about the splat's centre c: sum a d = sum a x - c sum a, and so on
-      const cx = packed[q] - ox, cy = packed[q + 1] - oy;
-      const dx = ax - cx * a, dy = ay - cy * a;
-      const dxx = axx - 2 * cx * ax + cx * cx * a;
-      const dxy = axy - cx * ay - cy * ax + cx * cy * a;
-      const dyy = ayy - 2 * cy * ay + cy * cy * a;
-      // u = M^-1 d, M^-1 = [[ia, ib], [ib, ic]]
-      const ia = packed[q + 2], ib = packed[q + 3], ic = packed[q + 4];
-      const t = SUMS * k;
-      sums[t] += a;
-      sums[t + 1] += ia * dx + ib * dy;
-      sums[t + 2] += ib * dx + ic * dy;
-      sums[t + 3] += ia * ia * dxx + 2 * ia * ib * dxy + ib * ib * dyy;
-      sums[t + 4] += ia * ib * dxx + (ia * ic + ib * ib) * dxy + ib * ic * dyy;
-      sums[t + 5] += ib * ib * dxx + 2 * ib * ic * dxy + ic * ic * dyy;
-      if (gAttributes) for (let c = 0; c < channels; c++) gAttributes[k * channels + c] += partial[o + SUMS + c];
-    }
+export function reduceSplat(k: number, bins: BandBins, partial: Float64Array, channels: number, packed: Float64Array, width: number, sums: SplatSums, gAttributes: FloatArray | null): void {
+  const stride = entryStride(channels), q = PACK * k, t = SUMS * k;
+  let s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0;
+  for (let i = bins.splatStart[k]; i < bins.splatStart[k + 1]; i++) {
+    const e = bins.splatEntries[i], o = e * stride;
+    const [ox, oy] = bandOrigin(bandOfEntry(bins, e), width);
+    const a = partial[o], ax = partial[o + 1], ay = partial[o + 2], axx = partial[o + 3], axy = partial[o + 4], ayy = partial[o + 5];
+    // moments of d about the splat's centre c: sum a d = sum a x - c sum a, and so on
+    const cx = packed[q] - ox, cy = packed[q + 1] - oy;
+    const dx = ax - cx * a, dy = ay - cy * a;
+    const dxx = axx - 2 * cx * ax + cx * cx * a;
+    const dxy = axy - cx * ay - cy * ax + cx * cy * a;
+    const dyy = ayy - 2 * cy * ay + cy * cy * a;
+    // u = M^-1 d, M^-1 = [[ia, ib], [ib, ic]]
+    const ia = packed[q + 2], ib = packed[q + 3], ic = packed[q + 4];
+    s0 += a;
+    s1 += ia * dx + ib * dy;
+    s2 += ib * dx + ic * dy;
+    s3 += ia * ia * dxx + 2 * ia * ib * dxy + ib * ib * dyy;
+    s4 += ia * ib * dxx + (ia * ic + ib * ib) * dxy + ib * ic * dyy;
+    s5 += ib * ib * dxx + 2 * ib * ic * dxy + ic * ic * dyy;
+    if (gAttributes) for (let c = 0; c < channels; c++) gAttributes[k * channels + c] += partial[o + SUMS + c];
   }
+  sums[t] = s0;
+  sums[t + 1] = s1;
+  sums[t + 2] = s2;
+  sums[t + 3] = s3;
+  sums[t + 4] = s4;
+  sums[t + 5] = s5;
+}
+
+/** The band a bin entry belongs to (binary search over bandStart). */
+function bandOfEntry(bins: BandBins, e: number): number {
+  let lo = 0, hi = bins.bands - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (bins.bandStart[mid] <= e) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
 }
 
 /** dL/dp_k and dL/dn_k (added into gP, gN) from splat k's sums; see the header for the chain. */

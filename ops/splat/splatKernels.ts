@@ -12,7 +12,7 @@ import { type CompositeImages, markAndComposite } from './composite.js';
 import type { ResolvedSplatOptions } from './options.js';
 import { BAND, type BandBins, rasterizeBand } from './rasterizeSplats.js';
 import { type ScreenSplats, screenSplatRange } from './screenSplats.js';
-import { type SplatSums, accumulateSmoothBand, chainSplat } from './smoothBackward.js';
+import { type SplatSums, accumulateSmoothBand, chainSplat, reduceSplat } from './smoothBackward.js';
 import type { SplatCache } from './splatCache.js';
 
 export interface ScreenArgs {
@@ -129,7 +129,15 @@ export interface ChainPointArgs {
   count: number;
   /** Points per task. */
   chunk: number;
+  /** The band pass's bins, per-entry partials and packed splats, gathered per splat (reduceSplat). */
+  bins: BandBins;
+  partial: Float64Array;
+  packed: Float64Array;
+  channels: number;
+  width: number;
+  /** Per splat: its six sums (each written by the task that owns the splat). */
   sums: SplatSums;
+  gW: FloatArray | null;
   positions: FloatArray;
   normals: FloatArray;
   pose: CameraPose;
@@ -141,12 +149,18 @@ export interface ChainPointArgs {
   focal: number;
 }
 
-/** Task i: points i*chunk ... : the chain to p and n of the smooth sums and of the artificial gradient. */
+/**
+ * Task i: points i*chunk ... : their smooth sums and dL/dw gathered from the bin entries, the
+ * chain of those sums to p and n, and the chain of the artificial gradient.
+ */
 export const chainPoints: Kernel<ChainPointArgs> = {
   name: 'splat.chainPoints',
   run(a, task) {
     const k0 = task * a.chunk, k1 = Math.min(a.count, k0 + a.chunk);
-    for (let k = k0; k < k1; k++) chainSplat(k, a.sums, a.positions, a.normals, a.pose, a.sigma, a.gP, a.gN);
+    for (let k = k0; k < k1; k++) {
+      reduceSplat(k, a.bins, a.partial, a.channels, a.packed, a.width, a.sums, a.gW);
+      chainSplat(k, a.sums, a.positions, a.normals, a.pose, a.sigma, a.gP, a.gN);
+    }
     if (a.gScreen && a.gP) chainScreenGradient(a.gScreen, a.positions, a.pose, a.focal, a.gP, k0, k1);
   },
 };
