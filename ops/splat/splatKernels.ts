@@ -1,6 +1,8 @@
 // The splat op cut into tasks for the thread pool (parallel/workerPool.ts). Every task writes
-// outputs no other task writes: bands of rows for the forward and for the per-pixel half of the
-// backward (each band into its own partial sums), ranges of points for the per-splat half.
+// outputs no other task writes: ranges of points for the screen-space splats; bands of rows for
+// the forward and for the per-pixel half of the backward (each band into its own partial sums);
+// runs of splats in tile order for the artificial gradient (each splat's own screen gradient);
+// ranges of points for the rest of the per-splat half (each splat's sums gathered from its bands).
 // With one thread the same tasks run in order on the calling thread, so results are
 // bit-identical whatever the thread count (spec/parallel/determinism.spec.ts).
 
