@@ -14,6 +14,6 @@ export { ewaSplat, ewaSplatViews, type SplatRender, type SplatCall } from './ops
 export { type SplatOptions, type ResolvedSplatOptions } from './ops/splat/options.js';
 export { type SplatCache, countOccluded } from './ops/splat/splatCache.js';
 
-export { closePool, poolSize } from './parallel/workerPool.js';
+export { closePool, poolSize, startPool } from './parallel/workerPool.js';
 export { releaseScratch } from './parallel/scratch.js';
 export { defaultThreads, resolveThreads } from './parallel/threads.js';

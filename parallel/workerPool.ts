@@ -8,6 +8,8 @@ import { ArgumentError, WorkerError } from '../lib/errors.js';
 import { type JobMessage, type Kernel, CANCELLED, DIED, DONE, EXIT_CODE, FAILED_TASK, FAILED_WORKER, RUNNING, SIGNAL, STATUS, failureText, newControl, workLoop } from './job.js';
 import { canBlock, startWorker, type WorkerHandle } from './platform.js';
 import { isShared } from './sharedMemory.js';
+import { type ProbeArgs, probe } from './probe.js';
+import { resolveThreads } from './threads.js';
 
 export type { Kernel } from './job.js';
 
@@ -40,6 +42,35 @@ function ensureWorkers(count: number): void {
 /** How many workers the pool holds now (for diagnostics and specs). */
 export function poolSize(): number {
   return workers.filter((w) => w.alive).length;
+}
+
+/**
+ * Starts the workers `threads` calls will use (default: every core) and resolves once each has
+ * loaded and answered a job; rejects with a WorkerError if one fails to within `timeoutMs`.
+ * Optional in Node, where a worker loads on its own thread and joins the calls as soon as it
+ * is up. Needed in a browser: there a worker's module loads only while the thread that started
+ * it returns to its event loop, which a synchronous call never does, so without this the first
+ * calls (or all of them, in a loop that never yields) run on the calling thread alone.
+ */
+export async function startPool(threads?: number, timeoutMs = 30_000): Promise<number> {
+  const count = resolveThreads(threads, 'threads');
+  const helpers = count - 1;
+  if (helpers < 1) return 0;
+  ensureWorkers(helpers);
+  const controls = workers.slice(0, helpers).map((w, i) => {
+    const control = newControl();
+    const args: ProbeArgs = { out: new Int32Array(new SharedArrayBuffer(4)), mode: 'ok', checkIn: new Int32Array(new SharedArrayBuffer(4)) };
+    w.handle.post({ kernel: probe.name, args, control, count: 1, worker: i + 1 } satisfies JobMessage);
+    return control;
+  });
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const failed = controls.findIndex((c) => Atomics.load(c, STATUS) !== RUNNING);
+    if (failed >= 0) throw failure(controls[failed], probe.name, count);
+    if (controls.every((c) => Atomics.load(c, DONE) === 1)) return helpers;
+    if (Date.now() > until) throw new WorkerError(`startPool: ${helpers} worker(s) did not start within ${timeoutMs} ms.`);
+    await new Promise((resolve) => setTimeout(resolve, 2)); // let this thread's event loop load them
+  }
 }
 
 /** Stops every worker. The next parallel call starts fresh ones. */

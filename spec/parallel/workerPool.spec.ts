@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { ArgumentError, WorkerError } from '../../lib/errors.js';
-import { closePool, poolSize, runTasks } from '../../parallel/workerPool.js';
+import { closePool, poolSize, runTasks, startPool } from '../../parallel/workerPool.js';
 import { probe, type ProbeArgs } from '../../parallel/probe.js';
 import { int32 } from '../../parallel/sharedMemory.js';
 import { resolveThreads } from '../../parallel/threads.js';
@@ -23,6 +23,17 @@ describe('worker pool', () => {
       expect(poolSize()).to.be.at.least(threads - 1);
     });
   }
+
+  it('starts its workers ahead with startPool, which resolves once each has answered', async () => {
+    closePool();
+    expect(await startPool(3)).to.equal(2);
+    expect(poolSize()).to.equal(2);
+    expect(await startPool(1), 'one thread needs no worker').to.equal(0);
+    let error: unknown;
+    await startPool(0).catch((e) => (error = e));
+    expect(error).to.be.instanceOf(ArgumentError);
+    expect((error as Error).message).to.match(/threads must be an integer/);
+  });
 
   it('runs on the calling thread alone with threads: 1, on ordinary arrays', () => {
     const a = { out: new Int32Array(5), mode: 'ok' as const, checkIn: new Int32Array([1]) };
