@@ -5,6 +5,7 @@
 // NeighborhoodSchedule) and the occlusion counts o_k (summed over a step's views by countOccluded).
 
 import { ArgumentError } from '../../lib/errors.js';
+import { noGrad } from '../../lib/tape.js';
 import type { Tensor } from '../../lib/tensor.js';
 import { add, mul } from '../arithmetic.js';
 import type { Neighborhood } from './neighborhood.js';
@@ -63,9 +64,14 @@ export function surfaceRegularization(positions: Tensor, normals: Tensor | null,
   }
   const weights = pcaWeights(positions, normals, neighborhood, neighborhood.radius, { occlusion: options.occlusion, normalAngle: options.normalAngle });
   const frame = weightedPca(positions, weights, neighborhood, { detach: options.detachFrame });
-  const projection = projectionLoss(positions, frame.normals, weights, neighborhood, { threads: options.threads });
+  // a term weighted 0 is still reported, but off the tape: its backward would only pass zeros
+  const term = (gamma: number, compute: () => Tensor) => (gamma === 0 ? noGrad(compute) : compute());
+  const projection = term(gammaP, () => projectionLoss(positions, frame.normals, weights, neighborhood, { threads: options.threads }));
   const rn = options.repulsionNeighborhood ?? neighborhood;
-  const repulsion = repulsionLoss(positions, frame.normals, rn, rn.radius, { epsilon: options.repulsionEpsilon, threads: options.threads });
-  const loss = add(mul(projection, gammaP), mul(repulsion, gammaR));
+  const repulsion = term(gammaR, () => repulsionLoss(positions, frame.normals, rn, rn.radius, { epsilon: options.repulsionEpsilon, threads: options.threads }));
+  const terms: Tensor[] = [];
+  if (gammaP !== 0) terms.push(mul(projection, gammaP));
+  if (gammaR !== 0) terms.push(mul(repulsion, gammaR));
+  const loss = terms.length === 2 ? add(terms[0], terms[1]) : (terms[0] ?? mul(projection, 0));
   return { loss, projection, repulsion, frame, weights };
 }

@@ -19,6 +19,17 @@ describe('surfaceRegularization (eq. 8: gamma_p L_p + gamma_r L_r)', () => {
     expect(s.loss.item()).to.be.closeTo(2 * s.projection.item(), 1e-12);
   });
 
+  it('reports a term weighted 0 but keeps it off the tape', () => {
+    const s = surfaceRegularization(positions, normals, { neighborhood, repulsionNeighborhood, repulsionWeight: 0 });
+    expect(s.repulsion.item(), 'still reported').to.be.greaterThan(0);
+    expect(s.repulsion.requiresGrad).to.equal(false);
+    expect(s.projection.requiresGrad).to.equal(true);
+    const none = surfaceRegularization(positions, normals, { neighborhood, projectionWeight: 0, repulsionWeight: 0 });
+    expect(none.loss.item()).to.equal(0);
+    expect(none.loss.requiresGrad).to.equal(false);
+    expectGrads((p, n) => surfaceRegularization(p, n, { neighborhood, repulsionNeighborhood, repulsionWeight: 0, projectionWeight: 1 }).loss, [positions, normals]);
+  });
+
   it('matches finite differences through weights, frame and both losses', () => {
     expectGrads((p, n) => surfaceRegularization(p, n, { neighborhood, repulsionNeighborhood, repulsionWeight: 1e-3, projectionWeight: 1 }).loss, [positions, normals]);
   });
