@@ -54,7 +54,8 @@ export function frontToBack(s: ScreenSplats): Int32Array {
 /**
  * Per band of BAND rows, the splats whose box overlaps it, front to back (CSR: entries
  * bandStart[b]..bandStart[b+1]-1 of `splats`); and per splat its entries, band by band (CSR:
- * splatEntries[splatStart[k]..splatStart[k+1]-1]), for passes that gather a splat's bands.
+ * splatEntries[splatStart[k]..splatStart[k+1]-1], in bands firstBand[k], firstBand[k] + 1, ...),
+ * for passes that gather a splat's bands.
  */
 export interface BandBins {
   bands: number;
@@ -62,17 +63,19 @@ export interface BandBins {
   splats: Int32Array;
   splatStart: Int32Array;
   splatEntries: Int32Array;
+  firstBand: Int32Array;
 }
 
 export function binSplats(s: ScreenSplats, height: number, shared = false): BandBins {
   const bands = Math.ceil(height / BAND);
   const order = frontToBack(s);
   const bandStart = int32(bands + 1, shared);
-  const splatStart = int32(s.count + 1, shared);
+  const splatStart = int32(s.count + 1, shared), firstBand = int32(s.count, shared);
   for (let o = 0; o < order.length; o++) {
     const k = order[o], b0 = (s.y0[k] / BAND) | 0, b1 = (s.y1[k] / BAND) | 0;
     for (let b = b0; b <= b1; b++) bandStart[b + 1]++;
     splatStart[k + 1] = b1 - b0 + 1;
+    firstBand[k] = b0;
   }
   for (let b = 0; b < bands; b++) bandStart[b + 1] += bandStart[b];
   for (let k = 0; k < s.count; k++) splatStart[k + 1] += splatStart[k];
@@ -87,7 +90,7 @@ export function binSplats(s: ScreenSplats, height: number, shared = false): Band
       splats[fill[b]++] = k;
     }
   }
-  return { bands, bandStart, splats, splatStart, splatEntries };
+  return { bands, bandStart, splats, splatStart, splatEntries, firstBand };
 }
 
 /**

@@ -147,9 +147,10 @@ export function accumulateSmoothBand(cache: SplatCache, bins: BandBins, b: numbe
 export function reduceSplat(k: number, bins: BandBins, partial: Float64Array, channels: number, packed: Float64Array, width: number, sums: SplatSums, gAttributes: FloatArray | null): void {
   const stride = entryStride(channels), q = PACK * k, t = SUMS * k;
   let s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0;
-  for (let i = bins.splatStart[k]; i < bins.splatStart[k + 1]; i++) {
+  const i0 = bins.splatStart[k], b0 = bins.firstBand[k];
+  for (let i = i0; i < bins.splatStart[k + 1]; i++) {
     const e = bins.splatEntries[i], o = e * stride;
-    const [ox, oy] = bandOrigin(bandOfEntry(bins, e), width);
+    const [ox, oy] = bandOrigin(b0 + i - i0, width);
     const a = partial[o], ax = partial[o + 1], ay = partial[o + 2], axx = partial[o + 3], axy = partial[o + 4], ayy = partial[o + 5];
     // moments of d about the splat's centre c: sum a d = sum a x - c sum a, and so on
     const cx = packed[q] - ox, cy = packed[q + 1] - oy;
@@ -173,17 +174,6 @@ export function reduceSplat(k: number, bins: BandBins, partial: Float64Array, ch
   sums[t + 3] = s3;
   sums[t + 4] = s4;
   sums[t + 5] = s5;
-}
-
-/** The band a bin entry belongs to (binary search over bandStart). */
-function bandOfEntry(bins: BandBins, e: number): number {
-  let lo = 0, hi = bins.bands - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (bins.bandStart[mid] <= e) lo = mid;
-    else hi = mid - 1;
-  }
-  return lo;
 }
 
 /** dL/dp_k and dL/dn_k (added into gP, gN) from splat k's sums; see the header for the chain. */
