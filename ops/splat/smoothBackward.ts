@@ -69,7 +69,9 @@ export function packSplats(screen: ScreenSplats, attributes: FloatArray, channel
 /** Values per bin entry in the partial buffer: the six moments, then dL/dw_k per channel. */
 export const entryStride = (channels: number): number => SUMS + channels;
 
-let entryOf = new Int32Array(0); // per thread: splat -> its entry in the band being processed
+// per thread: splat -> its entry in the band being processed, -1 for splats not binned there
+// (set for a band's splats at its start, cleared at its end)
+let entryOf = new Int32Array(0);
 
 /** The point the band pass measures pixel coordinates from: the band's centre (small moments, little cancellation). */
 function bandOrigin(b: number, width: number): [number, number] {
@@ -79,13 +81,13 @@ function bandOrigin(b: number, width: number): [number, number] {
 /**
  * One band of rows, one pass over its visible cache entries: each (band, splat) bin entry gets
  * its own partial moments and attribute gradient in `partial`, so bands can run on any thread and
- * reduceSmooth adds them up in a fixed order (the band clears its own entries first). `image`
+ * reduceSplat adds them up in a fixed order (the band clears its own entries first). `image`
  * is the forward output (I), `gImage` dL/dI.
  */
 export function accumulateSmoothBand(cache: SplatCache, bins: BandBins, b: number, packed: Float64Array, attributes: FloatArray, channels: number, image: FloatArray, gImage: FloatArray, partial: Float64Array): void {
   const { width, height, frontCount: A, index, rho, visible } = cache;
   const stride = entryStride(channels), rgb = channels === 3;
-  if (entryOf.length < packed.length / PACK) entryOf = new Int32Array(packed.length / PACK);
+  if (entryOf.length < packed.length / PACK) entryOf = new Int32Array(packed.length / PACK).fill(-1);
   const e0 = bins.bandStart[b], e1 = bins.bandStart[b + 1];
   for (let e = e0; e < e1; e++) entryOf[bins.splats[e]] = e;
   partial.fill(0, e0 * stride, e1 * stride); // this band's entries are this task's alone
@@ -109,8 +111,11 @@ export function accumulateSmoothBand(cache: SplatCache, bins: BandBins, b: numbe
       for (let s = base; s < base + v; s++) {
         const k = index[s], r = rho[s];
         const e = entryOf[k];
-        // entryOf may hold another band's entry for a splat not binned here: a bookkeeping bug
-        if (e < e0 || e >= e1 || bins.splats[e] !== k) throw new Error(`accumulateSmoothBand: splat ${k} is cached in band ${b} but not binned there`);
+        if (e < 0) {
+          // a splat cached in this band but not binned there: a bookkeeping bug, not a gradient
+          entryOf.fill(-1);
+          throw new Error(`accumulateSmoothBand: splat ${k} is cached in band ${b} but not binned there`);
+        }
         const o = e * stride;
         let ar: number; // a S = dL/drho_k rho_k S, with dL/drho_k S = g . (w_k - I)
         if (rgb) {
@@ -137,6 +142,7 @@ export function accumulateSmoothBand(cache: SplatCache, bins: BandBins, b: numbe
       }
     }
   }
+  for (let e = e0; e < e1; e++) entryOf[bins.splats[e]] = -1;
 }
 
 /**
