@@ -32,9 +32,13 @@ export function encodePng(image: FloatImage, options: PngWriteOptions = {}): Uin
 /** Decodes PNG bytes to a float image; `fileName` names the source in errors. */
 export function decodePng(bytes: Uint8Array, fileName = 'PNG data'): FloatImage {
   if (!(bytes instanceof Uint8Array)) throw new ArgumentError(`${fileName}: expected the file contents as a Uint8Array.`);
+  // fast-png reads chunks by slicing the view's whole ArrayBuffer, so a view into a larger buffer
+  // (a pooled Node Buffer from readFileSync, a subarray) could read past its own end: a truncated
+  // file would decode, or fail by chance, from whatever follows. Decode an exact copy instead.
+  const exact = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : new Uint8Array(bytes);
   let png;
   try {
-    png = decode(bytes, { checkCrc: true });
+    png = decode(exact, { checkCrc: true });
     if (png.palette) png = { ...png, data: convertIndexedToRgb(png), depth: 8 as const, channels: png.palette[0].length };
   } catch (e) {
     throw unreadable(fileName, bytes, e);
@@ -64,9 +68,18 @@ export function readPng(path: string): FloatImage {
   return decodePng(bytes, path);
 }
 
+const SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
+const IEND = [0, 0, 0, 0, 0x49, 0x45, 0x4e, 0x44, 0xae, 0x42, 0x60, 0x82]; // the empty last chunk, with its CRC
+
+const startsWith = (bytes: Uint8Array, head: number[]) => bytes.length >= head.length && head.every((v, i) => bytes[i] === v);
+const endsWith = (bytes: Uint8Array, tail: number[]) => bytes.length >= tail.length && tail.every((v, i) => bytes[bytes.length - tail.length + i] === v);
+
 function unreadable(fileName: string, bytes: Uint8Array, cause: unknown): SplatgradError {
   if (cause instanceof SplatgradError) return cause;
-  const why = cause instanceof RangeError ? 'the data ends early (truncated file?)' : (cause as Error).message;
+  // a PNG ends with its IEND chunk: one that starts like a PNG but lacks it was cut short,
+  // whichever way the decoder happened to trip over the missing data
+  const truncated = cause instanceof RangeError || (startsWith(bytes, SIGNATURE) && !endsWith(bytes, IEND));
+  const why = truncated ? 'the data ends early (truncated file?)' : (cause as Error).message;
   return new ArgumentError(`${fileName}: not a readable PNG (${bytes.length} bytes; ${why}); re-export or re-download the file.`);
 }
 

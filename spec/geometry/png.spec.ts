@@ -79,6 +79,21 @@ describe('image and png', () => {
       expect(maxDifference(im.data, back.data)).to.be.lessThan(1e-4);
     });
 
+    it('decodes a view into a larger buffer like an exact copy: nothing past the view is read', () => {
+      const bytes = encodePng(randomImage(8, 8, 3, 2));
+      const view = bytes.subarray(0, bytes.length - 30); // the rest of the PNG is still in the buffer
+      const outcome = (b: Uint8Array) => {
+        try {
+          decodePng(b, 'cut.png');
+          return 'decoded';
+        } catch (e) {
+          return (e as Error).message;
+        }
+      };
+      expect(outcome(view)).to.equal(outcome(new Uint8Array(view)));
+      expect(outcome(view)).to.match(/cut.png: not a readable PNG.*truncated/);
+    });
+
     it('corrupt, truncated, foreign and missing files give errors naming the file', () => {
       const bytes = encodePng(randomImage(8, 8, 3, 2));
       const corrupt = bytes.slice();
