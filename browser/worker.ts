@@ -4,8 +4,9 @@
 // Threads). Posts a summary: same bits on both thread counts, and the best of 15 timings.
 
 import { tensor } from '../lib/create.js';
-import { Random } from '../lib/random.js';
 import { fibonacciViews } from '../geometry/views.js';
+import { samplePoints } from '../geometry/sampling.js';
+import { icosphere } from '../geometry/shapes/icosphere.js';
 import { ewaSplat } from '../ops/splat/ewaSplat.js';
 import { canBlock, cores } from '../parallel/platform.js';
 import { closePool, poolSize, startPool } from '../parallel/workerPool.js';
@@ -17,26 +18,12 @@ interface Run {
   outputs: Float32Array[];
 }
 
-function sphere(n: number, seed: number): { positions: Float32Array; normals: Float32Array } {
-  const rng = new Random(seed);
-  const positions = new Float32Array(3 * n), normals = new Float32Array(3 * n);
-  for (let k = 0; k < n; k++) {
-    let x = 0, y = 0, z = 0, l = 0;
-    while (l < 1e-6) {
-      x = rng.normal(); y = rng.normal(); z = rng.normal();
-      l = Math.hypot(x, y, z);
-    }
-    normals.set([x / l, y / l, z / l], 3 * k);
-    positions.set([(0.5 * x) / l, (0.5 * y) / l, (0.5 * z) / l], 3 * k);
-  }
-  return { positions, normals };
-}
-
 function run(threads: number, n: number, size: number): Run {
-  const cloud = sphere(n, 1);
-  const positions = tensor(cloud.positions, { shape: [n, 3], requiresGrad: true });
-  const normals = tensor(cloud.normals, { shape: [n, 3], requiresGrad: true });
-  const colours = tensor(cloud.normals.map((v) => 0.5 + 0.5 * v), { shape: [n, 3], requiresGrad: true });
+  // the benchmark's scene (bench/dssScene.ts): the built-in sphere, sampled, normal colours
+  const cloud = samplePoints(icosphere(), n, { seed: 1 });
+  const positions = tensor(cloud.positions, { shape: [n, 3], dtype: 'float32', requiresGrad: true });
+  const normals = tensor(cloud.normals!, { shape: [n, 3], dtype: 'float32', requiresGrad: true });
+  const colours = tensor(Float32Array.from(cloud.normals!, (v) => 0.5 + 0.5 * v), { shape: [n, 3], requiresGrad: true });
   const camera = fibonacciViews(1, { radius: 0.5, fill: 0.8, width: size, height: size })[0];
   const seed = new Float32Array(size * size * 3).map((_, i) => Math.sin(i));
   let forwardMs = Infinity, backwardMs = Infinity, outputs: Float32Array[] = [];

@@ -73,10 +73,9 @@ export const entryStride = (channels: number): number => SUMS + channels;
 // (set for a band's splats at its start, cleared at its end)
 let entryOf = new Int32Array(0);
 
-/** The point the band pass measures pixel coordinates from: the band's centre (small moments, little cancellation). */
-function bandOrigin(b: number, width: number): [number, number] {
-  return [0.5 * width, (b + 0.5) * BAND];
-}
+// The band pass measures pixel coordinates from the band's centre, (width / 2, bandCentre(b)):
+// small moments, little cancellation when the reduction moves them to each splat's centre.
+const bandCentre = (b: number): number => (b + 0.5) * BAND;
 
 /**
  * One band of rows, one pass over its visible cache entries: each (band, splat) bin entry gets
@@ -91,7 +90,7 @@ export function accumulateSmoothBand(cache: SplatCache, bins: BandBins, b: numbe
   const e0 = bins.bandStart[b], e1 = bins.bandStart[b + 1];
   for (let e = e0; e < e1; e++) entryOf[bins.splats[e]] = e;
   partial.fill(0, e0 * stride, e1 * stride); // this band's entries are this task's alone
-  const [ox, oy] = bandOrigin(b, width);
+  const ox = 0.5 * width, oy = bandCentre(b);
   const j1 = Math.min((b + 1) * BAND, height);
   for (let j = b * BAND; j < j1; j++) {
     const y = j + 0.5 - oy;
@@ -152,11 +151,12 @@ export function accumulateSmoothBand(cache: SplatCache, bins: BandBins, b: numbe
  */
 export function reduceSplat(k: number, bins: BandBins, partial: Float64Array, channels: number, packed: Float64Array, width: number, sums: SplatSums, gAttributes: FloatArray | null): void {
   const stride = entryStride(channels), q = PACK * k, t = SUMS * k;
+  const ox = 0.5 * width;
   let s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0;
   const i0 = bins.splatStart[k], b0 = bins.firstBand[k];
   for (let i = i0; i < bins.splatStart[k + 1]; i++) {
     const e = bins.splatEntries[i], o = e * stride;
-    const [ox, oy] = bandOrigin(b0 + i - i0, width);
+    const oy = bandCentre(b0 + i - i0);
     const a = partial[o], ax = partial[o + 1], ay = partial[o + 2], axx = partial[o + 3], axy = partial[o + 4], ayy = partial[o + 5];
     // moments of d about the splat's centre c: sum a d = sum a x - c sum a, and so on
     const cx = packed[q] - ox, cy = packed[q + 1] - oy;
