@@ -29,62 +29,46 @@ export const ARTIFICIAL_EPS = 0.01;
 type ArtificialOptions = Pick<ResolvedSplatOptions, 'window' | 'cutoff' | 'mergeThreshold' | 'background'>;
 
 /**
- * Per pixel: the sum S of visible rho, the front depth, G = sum_c dL/dI_c I_c (so that for a new
- * value I' the loss change is sum_c dL/dI_c I'_c - G), and D = sum_k rho_k sum_c dL/dI_c w_kc
- * over the visible splats (= G S, summed exactly: without a visible k behind the front, the
- * pixel's new value scores (D - rho_k dot_k) / (S - rho_k)). Only pixels with a non-zero dL/dI
- * (`live`) can ask for a move.
+ * Per pixel, side by side in one record of PIXEL_RECORD + C values (one cache line for RGB, since
+ * a window reads them all): G = sum_c dL/dI_c I_c (for a new value I' the loss changes by
+ * sum_c dL/dI_c I'_c - G); the sum S of visible rho; D = sum_k rho_k sum_c dL/dI_c w_kc over the
+ * visible splats (= G S, summed exactly: without a visible k behind the front, the pixel's new
+ * value scores (D - rho_k dot_k) / (S - rho_k)); the front depth; the depth of the last visible
+ * splat (the lists are in depth order, so only a splat no deeper can be among the visible); then
+ * dL/dI_c. Only pixels with a non-zero dL/dI (`live`) can ask for a move.
  */
 export interface PixelSums {
-  S: Float64Array;
-  front: Float64Array;
-  G: Float64Array;
-  D: Float64Array;
+  record: Float64Array;
   live: Uint8Array;
 }
 
-/** Per-pixel sums for `pixels` pixels: call temporaries, unset (pixelSums sets `live` everywhere, the rest where live). */
-export function emptyPixelSums(pixels: number, shared: boolean): PixelSums {
+const G_ = 0, S_ = 1, D_ = 2, FRONT = 3, BACK = 4;
+/** Values of a pixel record before its dL/dI. */
+export const PIXEL_RECORD = 5;
+
+/** Per-pixel sums for `pixels` pixels: call temporaries, unset (the band pass sets `live` everywhere, the records where live). */
+export function emptyPixelSums(pixels: number, channels: number, shared: boolean): PixelSums {
   return {
-    S: scratchUnset(Float64Array, 'artificial.S', pixels, shared),
-    front: scratchUnset(Float64Array, 'artificial.front', pixels, shared),
-    G: scratchUnset(Float64Array, 'artificial.G', pixels, shared),
-    D: scratchUnset(Float64Array, 'artificial.D', pixels, shared),
+    record: scratchUnset(Float64Array, 'artificial.record', (PIXEL_RECORD + channels) * pixels, shared),
     live: scratchUnset(Uint8Array, 'artificial.live', pixels, shared),
   };
 }
 
-/** Fills `out` for pixels p0..p1-1. */
-export function pixelSums(cache: SplatCache, attributes: FloatArray, image: FloatArray, gImage: FloatArray, channels: number, out: PixelSums, p0 = 0, p1 = cache.visible.length): void {
-  const { frontCount: A, index, rho, pointDepth, visible } = cache;
-  const { S, front, G, D, live } = out;
-  for (let p = p0; p < p1; p++) {
-    const px = p * channels;
-    let any = 0;
-    for (let c = 0; c < channels; c++) if (gImage[px + c] !== 0) any = 1;
-    live[p] = any;
-    if (!any) continue;
-    let s = 0, d = 0;
-    for (let e = p * A, end = p * A + visible[p]; e < end; e++) {
-      const k = index[e];
-      let dot = 0;
-      for (let c = 0; c < channels; c++) dot += gImage[px + c] * attributes[k * channels + c];
-      s += rho[e];
-      d += rho[e] * dot;
-    }
-    S[p] = s;
-    D[p] = d;
-    front[p] = visible[p] ? pointDepth[index[p * A]] : Infinity;
-    let g = 0;
-    for (let c = 0; c < channels; c++) g += gImage[px + c] * image[px + c];
-    G[p] = g;
-  }
+/** Writes pixel p's record (filled by the smooth band pass, accumulateSmoothBand, which sums the same terms). */
+export function setPixelRecord(record: Float64Array, p: number, gImage: FloatArray, px: number, channels: number, G: number, S: number, D: number, front: number, back: number): void {
+  const o = p * (PIXEL_RECORD + channels);
+  record[o + G_] = G;
+  record[o + S_] = S;
+  record[o + D_] = D;
+  record[o + FRONT] = front;
+  record[o + BACK] = back;
+  for (let c = 0; c < channels; c++) record[o + PIXEL_RECORD + c] = gImage[px + c];
 }
 
 /**
  * Adds the artificial gradient of the splats order[e0..e1-1] into `gScreen` (per splat: dL/dx,
  * dL/dy in pixels, dL/dz_px). `order` lists the active splats tile by tile (tileOrder), so that
- * consecutive windows share cached pixel data. `sums` must be filled (pixelSums) for the whole image first.
+ * consecutive windows share cached pixel data. `sums` must be filled (accumulateSmoothBand) for the whole image first.
  */
 export function artificialScreenGradient(
   cache: SplatCache,
@@ -102,7 +86,8 @@ export function artificialScreenGradient(
   e1 = order.length,
 ): void {
   const { width, height, frontCount: A, index, rho, visible } = cache;
-  const { S, front, G, D, live } = sums;
+  const { record, live } = sums;
+  const stride = PIXEL_RECORD + channels;
   const half = o.window / 2;
   const eps = ARTIFICIAL_EPS, T = o.mergeThreshold, C = o.cutoff;
   // k can only be cached at x inside its truncated ellipse (q <= C); the slack covers the
@@ -124,11 +109,11 @@ export function artificialScreenGradient(
       for (let p = j * width + i0, pEnd = j * width + i1; p <= pEnd; p++, dx++) {
         if (live[p] === 0) continue;
         const q = (ha * dx + qb) * dx + qc; // 1/2 d^T M^-1 d
-        const v = visible[p], fr = front[p];
-        // is k among the visible splats of x? (only inside its ellipse, no further than T behind the front)
+        // is k among the visible splats of x? (only inside its ellipse, no deeper than the last visible)
+        const rec = p * stride;
         let at = -1;
-        if (q <= inside && v > 0 && zk <= fr + T) {
-          for (let s = p * A, end = p * A + v; s < end; s++) {
+        if (q <= inside && zk <= record[rec + BACK]) {
+          for (let s = p * A, end = s + visible[p]; s < end; s++) {
             if (index[s] === k) {
               at = s;
               break;
@@ -136,22 +121,24 @@ export function artificialScreenGradient(
           }
         }
         // g = sum_c dL/dI_c Delta I_c for the move that changes x; dot(x, k) = sum_c dL/dI_xc w_kc
-        const px = p * channels;
         let dot = 0;
-        if (rgb) dot = gImage[px] * w0 + gImage[px + 1] * w1 + gImage[px + 2] * w2;
-        else for (let c = 0; c < channels; c++) dot += gImage[px + c] * attributes[k * channels + c];
-        let g: number;
+        if (rgb) dot = record[rec + 5] * w0 + record[rec + 6] * w1 + record[rec + 7] * w2;
+        else for (let c = 0; c < channels; c++) dot += record[rec + PIXEL_RECORD + c] * attributes[k * channels + c];
+        const G = record[rec + G_];
+        let g: number, fr = 0;
         if (at >= 0) {
           // (c) without k: the rest of the list, re-thresholded against its new front (eq. 5, 6);
           // the front stays where it is unless k was it
-          const rest = S[p] - rho[at];
-          g = at > p * A && rest > 0 ? (D[p] - rho[at] * dot) / rest - G[p] : restValue(cache, p, k, T, gImage, attributes, channels, o.background) - G[p];
+          const rest = record[rec + S_] - rho[at];
+          g = at > p * A && rest > 0 ? (record[rec + D_] - rho[at] * dot) / rest - G : restValue(cache, p, k, T, gImage, attributes, channels, o.background) - G;
         } else {
           // (a), (b): k joins x with its centre weight wk: I' = (S I + wk w_k) / (S + wk), so
           // Delta I = wk (w_k - I) / (S + wk); alone (I' = w_k) if it ends up more than T in front
-          g = dot - G[p];
+          // (fr is Infinity where nothing is visible)
+          g = dot - G;
           if (!(g < 0)) continue; // the factor below is positive: the sign is known already
-          if (v > 0 && zk >= fr - T) g *= wk / (S[p] + wk); // joins
+          fr = record[rec + FRONT];
+          if (zk >= fr - T) g *= wk / (record[rec + S_] + wk); // joins
         }
         if (!(g < 0)) continue; // eq. 12: only moves that lower the loss
         const dist2 = dx * dx + dy * dy;
@@ -168,7 +155,7 @@ export function artificialScreenGradient(
           gy -= f * dy;
         } else {
           // forward to the front splat's depth when one is in front (a), none otherwise (b)
-          const dzPx = v > 0 && fr < zk ? (fr - zk) * toPx : 0;
+          const dzPx = fr < zk ? (fr - zk) * toPx : 0;
           if (q <= C) {
             // covers x already, only hidden: the depth step alone
             if (dzPx === 0) continue;

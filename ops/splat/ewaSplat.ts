@@ -187,7 +187,7 @@ const splatOp = customOp({
     const bandArgs = {
       ...inputs, bins, channels, packed: packSplats(screen, attributes.data, channels, scratchUnset(Float64Array, 'splat.packed', PACK * n, shared)),
       partial: scratchUnset(Float64Array, 'splat.partial', bins.splats.length * entryStride(channels), shared),
-      pixelSums: artificialOn ? emptyPixelSums(cache.width * cache.height, shared) : null,
+      pixelSums: artificialOn ? emptyPixelSums(cache.width * cache.height, channels, shared) : null,
     };
     runTasks(backwardBands, bandArgs, bins.bands, threads);
     const positionsShared = scratchShared('splat.positions', positions.data, shared);

@@ -19,6 +19,7 @@ import type { FloatArray } from '../../lib/dtype.js';
 import { BAND, type BandBins } from './rasterizeSplats.js';
 import type { ScreenSplats } from './screenSplats.js';
 import type { SplatCache } from './splatCache.js';
+import { type PixelSums, setPixelRecord } from './artificialGradient.js';
 
 /**
  * Per splat k, six sums side by side at 6k (one cache line per splat, since pixels visit splats
@@ -81,67 +82,76 @@ const bandCentre = (b: number): number => (b + 0.5) * BAND;
  * One band of rows, one pass over its visible cache entries: each (band, splat) bin entry gets
  * its own partial moments and attribute gradient in `partial`, so bands can run on any thread and
  * reduceSplat adds them up in a fixed order (the band clears its own entries first). `image`
- * is the forward output (I), `gImage` dL/dI.
+ * is the forward output (I), `gImage` dL/dI. With `pixels`, the same pass fills the per-pixel
+ * sums the artificial gradient reads (its S, G and dot products are this pass's own).
  */
-export function accumulateSmoothBand(cache: SplatCache, bins: BandBins, b: number, packed: Float64Array, attributes: FloatArray, channels: number, image: FloatArray, gImage: FloatArray, partial: Float64Array): void {
-  const { width, height, frontCount: A, index, rho, visible } = cache;
+export function accumulateSmoothBand(cache: SplatCache, bins: BandBins, b: number, packed: Float64Array, attributes: FloatArray, channels: number, image: FloatArray, gImage: FloatArray, partial: Float64Array, pixels: PixelSums | null = null): void {
+  const { width, height, frontCount: A, index, rho, visible, pointDepth } = cache;
   const stride = entryStride(channels), rgb = channels === 3;
   if (entryOf.length < packed.length / PACK) entryOf = new Int32Array(packed.length / PACK).fill(-1);
+  const at = entryOf; // a local: the module binding is reloaded on every use in the loop
   const e0 = bins.bandStart[b], e1 = bins.bandStart[b + 1];
-  for (let e = e0; e < e1; e++) entryOf[bins.splats[e]] = e;
+  for (let e = e0; e < e1; e++) at[bins.splats[e]] = e;
   partial.fill(0, e0 * stride, e1 * stride); // this band's entries are this task's alone
   const ox = 0.5 * width, oy = bandCentre(b);
   const j1 = Math.min((b + 1) * BAND, height);
   for (let j = b * BAND; j < j1; j++) {
-    const y = j + 0.5 - oy;
+    const y = j + 0.5 - oy, yy = y * y;
     for (let i = 0, p = j * width; i < width; i++, p++) {
       const v = visible[p];
-      if (v === 0) continue;
-      const base = p * A, px = p * channels;
+      if (v === 0 && !pixels) continue;
+      const base = p * A, end = base + v, px = p * channels;
       const g0 = gImage[px], g1 = gImage[px + 1], g2 = gImage[px + 2];
-      if (rgb && g0 === 0 && g1 === 0 && g2 === 0) continue; // nothing to pass on
-      let S = 0;
-      for (let s = base; s < base + v; s++) S += rho[s];
-      // per pixel: the moments' factors and dL/dw_k / rho_k, each over S
-      const invS = 1 / S, x = i + 0.5 - ox;
-      const mx = x * invS, my = y * invS, mxx = x * mx, mxy = x * my, myy = y * my;
-      const h0 = g0 * invS, h1 = g1 * invS, h2 = g2 * invS;
-      const gI = rgb ? g0 * image[px] + g1 * image[px + 1] + g2 * image[px + 2] : 0;
-      for (let s = base; s < base + v; s++) {
-        const k = index[s], r = rho[s];
-        const e = entryOf[k];
+      let live = true;
+      if (rgb) live = g0 !== 0 || g1 !== 0 || g2 !== 0;
+      else for (let c = 0; c < channels && !(live = gImage[px + c] !== 0); c++);
+      if (pixels) pixels.live[p] = live ? 1 : 0;
+      if (!live) continue; // nothing to pass on
+      let gI = 0; // sum_c dL/dI_c I_c
+      if (rgb) gI = g0 * image[px] + g1 * image[px + 1] + g2 * image[px + 2];
+      else for (let c = 0; c < channels; c++) gI += gImage[px + c] * image[px + c];
+      let S = 0, D = 0;
+      for (let s = base; s < end; s++) S += rho[s];
+      const invS = 1 / S, x = i + 0.5 - ox, xx = x * x, xy = x * y;
+      for (let s = base; s < end; s++) {
+        const k = index[s], r = rho[s] * invS; // rho_k / S = dI/dw_k
+        const e = at[k];
         if (e < 0) {
           // a splat cached in this band but not binned there: a bookkeeping bug, not a gradient
-          entryOf.fill(-1);
+          at.fill(-1);
           throw new Error(`accumulateSmoothBand: splat ${k} is cached in band ${b} but not binned there`);
         }
         const o = e * stride;
-        let ar: number; // a S = dL/drho_k rho_k S, with dL/drho_k S = g . (w_k - I)
+        let dot = 0; // sum_c dL/dI_c w_kc
         if (rgb) {
           const q = PACK * k;
-          ar = (g0 * packed[q + 5] + g1 * packed[q + 6] + g2 * packed[q + 7] - gI) * r;
-          partial[o + SUMS] += h0 * r;
-          partial[o + SUMS + 1] += h1 * r;
-          partial[o + SUMS + 2] += h2 * r;
+          dot = g0 * packed[q + 5] + g1 * packed[q + 6] + g2 * packed[q + 7];
+          partial[o + SUMS] += g0 * r;
+          partial[o + SUMS + 1] += g1 * r;
+          partial[o + SUMS + 2] += g2 * r;
         } else {
-          let d = 0;
           for (let c = 0; c < channels; c++) {
             const g = gImage[px + c];
-            d += g * (attributes[k * channels + c] - image[px + c]);
-            partial[o + SUMS + c] += g * invS * r;
+            dot += g * attributes[k * channels + c];
+            partial[o + SUMS + c] += g * r;
           }
-          ar = d * r;
         }
-        partial[o] += ar * invS;
-        partial[o + 1] += ar * mx;
-        partial[o + 2] += ar * my;
-        partial[o + 3] += ar * mxx;
-        partial[o + 4] += ar * mxy;
-        partial[o + 5] += ar * myy;
+        D += rho[s] * dot;
+        const ar = (dot - gI) * r; // a = dL/drho_k rho_k = g . (w_k - I) rho_k / S
+        partial[o] += ar;
+        partial[o + 1] += ar * x;
+        partial[o + 2] += ar * y;
+        partial[o + 3] += ar * xx;
+        partial[o + 4] += ar * xy;
+        partial[o + 5] += ar * yy;
+      }
+      if (pixels) {
+        const front = v ? pointDepth[index[base]] : Infinity, back = v ? pointDepth[index[end - 1]] : -Infinity;
+        setPixelRecord(pixels.record, p, gImage, px, channels, gI, S, D, front, back);
       }
     }
   }
-  for (let e = e0; e < e1; e++) entryOf[bins.splats[e]] = -1;
+  for (let e = e0; e < e1; e++) at[bins.splats[e]] = -1;
 }
 
 /**

@@ -9,7 +9,7 @@
 import type { CameraPose, PlainCamera } from '../../geometry/camera.js';
 import type { FloatArray } from '../../lib/dtype.js';
 import type { Kernel } from '../../parallel/job.js';
-import { type PixelSums, artificialScreenGradient, chainScreenGradient, pixelSums } from './artificialGradient.js';
+import { type PixelSums, artificialScreenGradient, chainScreenGradient } from './artificialGradient.js';
 import { type CompositeImages, markAndComposite } from './composite.js';
 import type { ResolvedSplatOptions } from './options.js';
 import { BAND, type BandBins, rasterizeBand } from './rasterizeSplats.js';
@@ -84,7 +84,7 @@ export interface BackwardBandArgs {
   gImage: FloatArray;
   /** Per bin entry: the smooth sums and dL/dw (smoothBackward.ts). */
   partial: Float64Array;
-  /** Filled for the artificial gradient, when it runs. */
+  /** Filled for the artificial gradient, when it runs (by the same pass). */
   pixelSums: PixelSums | null;
 }
 
@@ -92,11 +92,7 @@ export interface BackwardBandArgs {
 export const backwardBands: Kernel<BackwardBandArgs> = {
   name: 'splat.backwardBands',
   run(a, b) {
-    accumulateSmoothBand(a.cache, a.bins, b, a.packed, a.attributes, a.channels, a.image, a.gImage, a.partial);
-    if (a.pixelSums) {
-      const [p0, p1] = bandPixels(a.cache, b);
-      pixelSums(a.cache, a.attributes, a.image, a.gImage, a.channels, a.pixelSums, p0, p1);
-    }
+    accumulateSmoothBand(a.cache, a.bins, b, a.packed, a.attributes, a.channels, a.image, a.gImage, a.partial, a.pixelSums);
   },
 };
 
