@@ -129,8 +129,8 @@ export function artificialScreenGradient(
         if (at >= 0) {
           // (c) without k: the rest of the list, re-thresholded against its new front (eq. 5, 6);
           // the front stays where it is unless k was it
-          const rest = record[rec + S_] - rho[at];
-          g = at > p * A && rest > 0 ? (record[rec + D_] - rho[at] * dot) / rest - G : restValue(cache, p, k, T, gImage, attributes, channels, o.background) - G;
+          const rest = record[rec + S_] - rho[at], restD = record[rec + D_] - rho[at] * dot;
+          g = at > p * A && rest > 0 ? restD / rest - G : restScore(cache, p, at === p * A, rest, restD, record, rec, attributes, channels, T, o.background) - G;
         } else {
           // (a), (b): k joins x with its centre weight wk: I' = (S I + wk w_k) / (S + wk), so
           // Delta I = wk (w_k - I) / (S + wk); alone (I' = w_k) if it ends up more than T in front
@@ -177,28 +177,28 @@ export function artificialScreenGradient(
   }
 }
 
-/** sum_c dL/dI_c I'_c where I' is pixel p rendered without splat k (eq. 5, 6 over its cached list). */
-function restValue(cache: SplatCache, p: number, k: number, T: number, gImage: FloatArray, attributes: FloatArray, channels: number, background: readonly number[]): number {
-  const { frontCount: A, index, rho, pointDepth, count } = cache;
-  const n = count[p], base = p * A, px = p * channels;
-  let first = 0;
-  while (first < n && index[base + first] === k) first++;
-  let weight = 0, sum = 0;
-  if (first < n) {
-    const limit = pointDepth[index[base + first]] + T;
-    for (let s = first; s < n; s++) {
-      const j = index[base + s];
-      if (j === k) continue;
+/**
+ * sum_c dL/dI_c I'_c where I' is pixel p rendered without one of its visible splats (eq. 5, 6), given
+ * the rest's rho sum (weight) and rho-weighted dot products (sum). When the one left out was the
+ * front, the splats behind the visible ones join if they lie within T of the new front.
+ */
+function restScore(cache: SplatCache, p: number, wasFront: boolean, weight: number, sum: number, record: Float64Array, rec: number, attributes: FloatArray, channels: number, T: number, background: readonly number[]): number {
+  const { frontCount: A, index, rho, pointDepth, visible, count } = cache;
+  const base = p * A, n = count[p];
+  if (wasFront && n > 1) {
+    const limit = pointDepth[index[base + 1]] + T;
+    for (let s = base + visible[p]; s < base + n; s++) {
+      const j = index[s];
       if (pointDepth[j] > limit) break;
       let dot = 0;
-      for (let c = 0; c < channels; c++) dot += gImage[px + c] * attributes[j * channels + c];
-      weight += rho[base + s];
-      sum += rho[base + s] * dot;
+      for (let c = 0; c < channels; c++) dot += record[rec + PIXEL_RECORD + c] * attributes[j * channels + c];
+      weight += rho[s];
+      sum += rho[s] * dot;
     }
   }
   if (weight > 0) return sum / weight;
   let dot = 0;
-  for (let c = 0; c < channels; c++) dot += gImage[px + c] * background[c];
+  for (let c = 0; c < channels; c++) dot += record[rec + PIXEL_RECORD + c] * background[c];
   return dot;
 }
 
