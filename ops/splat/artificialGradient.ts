@@ -35,22 +35,20 @@ type ArtificialOptions = Pick<ResolvedSplatOptions, 'window' | 'cutoff' | 'merge
  * visible splats (= G S, summed exactly: without a visible k behind the front, the pixel's new
  * value scores (D - rho_k dot_k) / (S - rho_k)); the front depth; the depth of the last visible
  * splat (the lists are in depth order, so only a splat no deeper can be among the visible); then
- * dL/dI_c. Only pixels with a non-zero dL/dI (`live`) can ask for a move.
+ * dL/dI_c. Where dL/dI = 0 no move can lower the loss, and the record says so with S = -1.
  */
 export interface PixelSums {
   record: Float64Array;
-  live: Uint8Array;
 }
 
 const G_ = 0, S_ = 1, D_ = 2, FRONT = 3, BACK = 4;
 /** Values of a pixel record before its dL/dI. */
 export const PIXEL_RECORD = 5;
 
-/** Per-pixel sums for `pixels` pixels: call temporaries, unset (the band pass sets `live` everywhere, the records where live). */
+/** Per-pixel records for `pixels` pixels: a call temporary, unset (the band pass sets every record). */
 export function emptyPixelSums(pixels: number, channels: number, shared: boolean): PixelSums {
   return {
     record: scratchUnset(Float64Array, 'artificial.record', (PIXEL_RECORD + channels) * pixels, shared),
-    live: scratchUnset(Uint8Array, 'artificial.live', pixels, shared),
   };
 }
 
@@ -86,7 +84,7 @@ export function artificialScreenGradient(
   e1 = order.length,
 ): void {
   const { width, height, frontCount: A, index, rho, visible } = cache;
-  const { record, live } = sums;
+  const { record } = sums;
   const stride = PIXEL_RECORD + channels;
   const half = o.window / 2;
   const eps = ARTIFICIAL_EPS, T = o.mergeThreshold, C = o.cutoff;
@@ -107,10 +105,10 @@ export function artificialScreenGradient(
       const dy = j + 0.5 - Y, qb = ib * dy, qc = hc * dy * dy;
       let dx = i0 + 0.5 - X;
       for (let p = j * width + i0, pEnd = j * width + i1; p <= pEnd; p++, dx++) {
-        if (live[p] === 0) continue;
+        const rec = p * stride;
+        if (record[rec + S_] < 0) continue; // dL/dI = 0 at x: no move can lower the loss there
         const q = (ha * dx + qb) * dx + qc; // 1/2 d^T M^-1 d
         // is k among the visible splats of x? (only inside its ellipse, no deeper than the last visible)
-        const rec = p * stride;
         let at = -1;
         if (q <= inside && zk <= record[rec + BACK]) {
           for (let s = p * A, end = s + visible[p]; s < end; s++) {

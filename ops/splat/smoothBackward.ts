@@ -105,8 +105,11 @@ export function accumulateSmoothBand(cache: SplatCache, bins: BandBins, b: numbe
       let live = true;
       if (rgb) live = g0 !== 0 || g1 !== 0 || g2 !== 0;
       else for (let c = 0; c < channels && !(live = gImage[px + c] !== 0); c++);
-      if (pixels) pixels.live[p] = live ? 1 : 0;
-      if (!live) continue; // nothing to pass on
+      if (!live) {
+        // nothing to pass on
+        if (pixels) setPixelRecord(pixels.record, p, gImage, px, channels, 0, -1, 0, Infinity, -Infinity); // S < 0: no move helps here
+        continue;
+      }
       let gI = 0; // sum_c dL/dI_c I_c
       if (rgb) gI = g0 * image[px] + g1 * image[px + 1] + g2 * image[px + 2];
       else for (let c = 0; c < channels; c++) gI += gImage[px + c] * image[px + c];
