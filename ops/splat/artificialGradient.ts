@@ -41,26 +41,35 @@ export interface PixelSums {
   record: Float64Array;
 }
 
-const G_ = 0, S_ = 1, D_ = 2, FRONT = 3, BACK = 4;
+/** Offsets in a pixel record (a const enum: inlined as numbers, so the hot loop reads no module bindings). */
+const enum Px {
+  G = 0,
+  S = 1,
+  D = 2,
+  Front = 3,
+  Back = 4,
+  /** dL/dI_c from here on */
+  Grad = 5,
+}
 /** Values of a pixel record before its dL/dI. */
-export const PIXEL_RECORD = 5;
+export const PIXEL_RECORD = Px.Grad;
 
 /** Per-pixel records for `pixels` pixels: a call temporary, unset (the band pass sets every record). */
 export function emptyPixelSums(pixels: number, channels: number, shared: boolean): PixelSums {
   return {
-    record: scratchUnset(Float64Array, 'artificial.record', (PIXEL_RECORD + channels) * pixels, shared),
+    record: scratchUnset(Float64Array, 'artificial.record', (Px.Grad + channels) * pixels, shared),
   };
 }
 
 /** Writes pixel p's record (filled by the smooth band pass, accumulateSmoothBand, which sums the same terms). */
 export function setPixelRecord(record: Float64Array, p: number, gImage: FloatArray, px: number, channels: number, G: number, S: number, D: number, front: number, back: number): void {
-  const o = p * (PIXEL_RECORD + channels);
-  record[o + G_] = G;
-  record[o + S_] = S;
-  record[o + D_] = D;
-  record[o + FRONT] = front;
-  record[o + BACK] = back;
-  for (let c = 0; c < channels; c++) record[o + PIXEL_RECORD + c] = gImage[px + c];
+  const o = p * (Px.Grad + channels);
+  record[o + Px.G] = G;
+  record[o + Px.S] = S;
+  record[o + Px.D] = D;
+  record[o + Px.Front] = front;
+  record[o + Px.Back] = back;
+  for (let c = 0; c < channels; c++) record[o + Px.Grad + c] = gImage[px + c];
 }
 
 /**
@@ -85,7 +94,7 @@ export function artificialScreenGradient(
 ): void {
   const { width, height, frontCount: A, index, rho, visible } = cache;
   const { record } = sums;
-  const stride = PIXEL_RECORD + channels;
+  const stride = Px.Grad + channels;
   const half = o.window / 2;
   const eps = ARTIFICIAL_EPS, T = o.mergeThreshold, C = o.cutoff;
   // k can only be cached at x inside its truncated ellipse (q <= C); the slack covers the
@@ -106,11 +115,11 @@ export function artificialScreenGradient(
       let dx = i0 + 0.5 - X;
       for (let p = j * width + i0, pEnd = j * width + i1; p <= pEnd; p++, dx++) {
         const rec = p * stride;
-        if (record[rec + S_] < 0) continue; // dL/dI = 0 at x: no move can lower the loss there
+        if (record[rec + Px.S] < 0) continue; // dL/dI = 0 at x: no move can lower the loss there
         const q = (ha * dx + qb) * dx + qc; // 1/2 d^T M^-1 d
         // is k among the visible splats of x? (only inside its ellipse, no deeper than the last visible)
         let at = -1;
-        if (q <= inside && zk <= record[rec + BACK]) {
+        if (q <= inside && zk <= record[rec + Px.Back]) {
           for (let s = p * A, end = s + visible[p]; s < end; s++) {
             if (index[s] === k) {
               at = s;
@@ -120,14 +129,14 @@ export function artificialScreenGradient(
         }
         // g = sum_c dL/dI_c Delta I_c for the move that changes x; dot(x, k) = sum_c dL/dI_xc w_kc
         let dot = 0;
-        if (rgb) dot = record[rec + 5] * w0 + record[rec + 6] * w1 + record[rec + 7] * w2;
-        else for (let c = 0; c < channels; c++) dot += record[rec + PIXEL_RECORD + c] * attributes[k * channels + c];
-        const G = record[rec + G_];
+        if (rgb) dot = record[rec + Px.Grad] * w0 + record[rec + Px.Grad + 1] * w1 + record[rec + Px.Grad + 2] * w2;
+        else for (let c = 0; c < channels; c++) dot += record[rec + Px.Grad + c] * attributes[k * channels + c];
+        const G = record[rec + Px.G];
         let g: number, fr = 0;
         if (at >= 0) {
           // (c) without k: the rest of the list, re-thresholded against its new front (eq. 5, 6);
           // the front stays where it is unless k was it
-          const rest = record[rec + S_] - rho[at], restD = record[rec + D_] - rho[at] * dot;
+          const rest = record[rec + Px.S] - rho[at], restD = record[rec + Px.D] - rho[at] * dot;
           g = at > p * A && rest > 0 ? restD / rest - G : restScore(cache, p, at === p * A, rest, restD, record, rec, attributes, channels, T, o.background) - G;
         } else {
           // (a), (b): k joins x with its centre weight wk: I' = (S I + wk w_k) / (S + wk), so
@@ -135,8 +144,8 @@ export function artificialScreenGradient(
           // (fr is Infinity where nothing is visible)
           g = dot - G;
           if (!(g < 0)) continue; // the factor below is positive: the sign is known already
-          fr = record[rec + FRONT];
-          if (zk >= fr - T) g *= wk / (record[rec + S_] + wk); // joins
+          fr = record[rec + Px.Front];
+          if (zk >= fr - T) g *= wk / (record[rec + Px.S] + wk); // joins
         }
         if (!(g < 0)) continue; // eq. 12: only moves that lower the loss
         const dist2 = dx * dx + dy * dy;
@@ -189,14 +198,14 @@ function restScore(cache: SplatCache, p: number, wasFront: boolean, weight: numb
       const j = index[s];
       if (pointDepth[j] > limit) break;
       let dot = 0;
-      for (let c = 0; c < channels; c++) dot += record[rec + PIXEL_RECORD + c] * attributes[j * channels + c];
+      for (let c = 0; c < channels; c++) dot += record[rec + Px.Grad + c] * attributes[j * channels + c];
       weight += rho[s];
       sum += rho[s] * dot;
     }
   }
   if (weight > 0) return sum / weight;
   let dot = 0;
-  for (let c = 0; c < channels; c++) dot += record[rec + PIXEL_RECORD + c] * background[c];
+  for (let c = 0; c < channels; c++) dot += record[rec + Px.Grad + c] * background[c];
   return dot;
 }
 

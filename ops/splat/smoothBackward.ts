@@ -88,6 +88,7 @@ const bandCentre = (b: number): number => (b + 0.5) * BAND;
 export function accumulateSmoothBand(cache: SplatCache, bins: BandBins, b: number, packed: Float64Array, attributes: FloatArray, channels: number, image: FloatArray, gImage: FloatArray, partial: Float64Array, pixels: PixelSums | null = null): void {
   const { width, height, frontCount: A, index, rho, visible, pointDepth } = cache;
   const stride = entryStride(channels), rgb = channels === 3;
+  const pack = PACK, attr = SUMS; // locals: a module constant read in the loop is checked for its temporal dead zone on every read
   if (entryOf.length < packed.length / PACK) entryOf = new Int32Array(packed.length / PACK).fill(-1);
   const at = entryOf; // a local: the module binding is reloaded on every use in the loop
   const e0 = bins.bandStart[b], e1 = bins.bandStart[b + 1];
@@ -127,16 +128,16 @@ export function accumulateSmoothBand(cache: SplatCache, bins: BandBins, b: numbe
         const o = e * stride;
         let dot = 0; // sum_c dL/dI_c w_kc
         if (rgb) {
-          const q = PACK * k;
+          const q = pack * k;
           dot = g0 * packed[q + 5] + g1 * packed[q + 6] + g2 * packed[q + 7];
-          partial[o + SUMS] += g0 * r;
-          partial[o + SUMS + 1] += g1 * r;
-          partial[o + SUMS + 2] += g2 * r;
+          partial[o + attr] += g0 * r;
+          partial[o + attr + 1] += g1 * r;
+          partial[o + attr + 2] += g2 * r;
         } else {
           for (let c = 0; c < channels; c++) {
             const g = gImage[px + c];
             dot += g * attributes[k * channels + c];
-            partial[o + SUMS + c] += g * r;
+            partial[o + attr + c] += g * r;
           }
         }
         D += rho[s] * dot;
