@@ -2,7 +2,8 @@
 // nearest neighbours, dss.md §1) and the bounding-box diagonal (for the merge threshold T).
 // The spacing is estimated on an evenly strided subset of at most 32 points, each against
 // the whole cloud (a uniform grid finds them): within a few percent (192 distances), enough for a
-// default, in O(N).
+// default, in O(N). The last cloud measured is remembered (a copy, compared value by value), so
+// renders of one unchanged cloud, view after view or through a normals-only fit, skip the search.
 
 import { GridIndex } from '../../geometry/gridIndex.js';
 import { boundingBox } from '../../geometry/mesh.js';
@@ -10,9 +11,29 @@ import { boundingBox } from '../../geometry/mesh.js';
 const NEIGHBOURS = 6;
 const SAMPLE = 32;
 
-export function cloudScale(positions: ArrayLike<number>): { spacing: number; diagonal: number } {
-  const n = positions.length / 3;
+export interface CloudScale {
+  spacing: number;
+  diagonal: number;
+}
+
+let last: { points: Float32Array | Float64Array; scale: CloudScale } | null = null;
+
+function sameValues(a: Float32Array | Float64Array, b: Float32Array | Float64Array): boolean {
+  if (a.constructor !== b.constructor || a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+export function cloudScale(positions: ArrayLike<number>): CloudScale {
   const points = positions instanceof Float64Array || positions instanceof Float32Array ? positions : Float64Array.from(positions);
+  if (last && sameValues(last.points, points)) return { ...last.scale };
+  const scale = measure(points);
+  last = { points: points.slice(), scale };
+  return { ...scale };
+}
+
+function measure(points: Float32Array | Float64Array): CloudScale {
+  const n = points.length / 3;
   const diagonal = boundingBox(points).diagonal;
   if (n < 2) return { spacing: diagonal || 1, diagonal: diagonal || 1 };
   const k = Math.min(NEIGHBOURS, n - 1);
