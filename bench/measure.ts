@@ -22,9 +22,14 @@ export interface Measurement {
   minMs: number;
 }
 
-/** Median wall time of `fn` over `runs` after `warmup` untimed calls. */
-export function measure(fn: () => void, runs = 15, warmup = 3): Measurement {
-  for (let i = 0; i < warmup; i++) fn();
+/**
+ * Median wall time of `fn` over `runs` after untimed warm-up calls: at least `warmup` of them and
+ * at least `warmupMs` of calling (at most 100 calls), so the JIT has optimized the hot loops of a
+ * fast op before it is timed (3 calls of a 10 ms op time mostly unoptimized code).
+ */
+export function measure(fn: () => void, runs = 15, warmup = 3, warmupMs = 400): Measurement {
+  const start = performance.now();
+  for (let i = 0; i < 100 && (i < warmup || performance.now() - start < warmupMs); i++) fn();
   const times: number[] = [];
   for (let i = 0; i < runs; i++) {
     const t0 = performance.now();
