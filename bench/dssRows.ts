@@ -4,30 +4,35 @@
 
 import { noGrad } from '../lib/tape.js';
 import { ewaSplat } from '../ops/splat/ewaSplat.js';
+import { DEFAULT_WINDOW } from '../ops/splat/options.js';
 import { dssScene, type DssScene } from './dssScene.js';
-import type { Run } from './measure.js';
+import type { RunThreads } from './measure.js';
 
 export const DSS_SIZES: readonly (readonly [number, number])[] = [[8000, 256], [20000, 512]];
 
-export function benchDss(run: Run, threadCounts: readonly number[]): DssScene[] {
+export function benchDss(runThreads: RunThreads, threadCounts: readonly number[]): DssScene[] {
   const scenes: DssScene[] = [];
   for (const [points, size] of DSS_SIZES) {
     const s = dssScene(points, size);
     scenes.push(s);
-    for (const threads of threadCounts) {
-      let evaluations = 0;
-      const fwd = run('dss-forward', `${size}x${size}`, () => {
-        evaluations = noGrad(() => ewaSplat(s.positions, s.normals, s.colours, s.camera, { threads })).stats.evaluations;
-      }, 'EWA splats, one view', { points, threads });
-      fwd.splatPixelEvaluations = evaluations;
-      fwd.evaluationsPerSecond = Math.round(evaluations / (fwd.ms / 1000));
-      for (const [op, window] of [['dss-backward-smooth', 0], ['dss-backward', undefined]] as const) {
+    const image = `${size}x${size}`;
+    let evaluations = 0;
+    const forward = runThreads('dss-forward', image, threadCounts, (threads) => () => {
+      evaluations = noGrad(() => ewaSplat(s.positions, s.normals, s.colours, s.camera, { threads })).stats.evaluations;
+    }, 'EWA splats, one view', { points });
+    for (const row of forward) {
+      row.splatPixelEvaluations = evaluations;
+      row.evaluationsPerSecond = Math.round(evaluations / (row.ms / 1000));
+    }
+    for (const [op, window] of [['dss-backward-smooth', 0], ['dss-backward', undefined]] as const) {
+      const note = window === 0 ? 'exact part only (rho_bar, attributes)' : `with the artificial gradient, window ${DEFAULT_WINDOW} px`;
+      runThreads(op, image, threadCounts, (threads) => {
         const r = ewaSplat(s.positions, s.normals, s.colours, s.camera, { window, threads });
-        run(op, `${size}x${size}`, () => {
+        return () => {
           for (const t of [s.positions, s.normals, s.colours]) t.grad = null;
           r.image.backward(s.gradImage, { retainGraph: true });
-        }, window === 0 ? 'exact part only (rho_bar, attributes)' : `with the artificial gradient, window ${r.options.window} px`, { points, threads });
-      }
+        };
+      }, note, { points });
     }
   }
   return scenes;

@@ -15,19 +15,21 @@ import { samplePoints } from '../geometry/sampling.js';
 import { knn, radiusNeighbors } from '../geometry/neighbors.js';
 import { chamferDistance } from '../geometry/metrics.js';
 import { Adam } from '../optim/index.js';
-import { type Row, type Run, machine, measure } from './measure.js';
+import { type Row, type Run, type RunThreads, machine, measure, measureInTurns } from './measure.js';
 
 const rows: Row[] = [];
 const threadCounts = [1, 2];
 
-const run: Run = (op, size, fn, note, extra = {}) => {
-  const m = measure(fn);
-  const row: Row = { op, size, threads: 1, ms: +m.ms.toFixed(3), ...extra, ...(note ? { note } : {}) };
+const addRow = (op: string, size: string, ms: number, note: string | undefined, extra: Record<string, unknown>): Row => {
+  const row: Row = { op, size, threads: 1, ms: +ms.toFixed(3), ...extra, ...(note ? { note } : {}) };
   rows.push(row);
   return row;
 };
+const run: Run = (op, size, fn, note, extra = {}) => addRow(op, size, measure(fn).ms, note, extra);
+const runThreads: RunThreads = (op, size, counts, make, note, extra = {}) =>
+  measureInTurns(counts.map(make)).map((m, i) => addRow(op, size, m.ms, note, { ...extra, threads: counts[i] }));
 
-const scenes = benchDss(run, threadCounts);
+const scenes = benchDss(runThreads, threadCounts);
 
 // the PyTorch peer on the same scenes and thread counts
 const missing = torchMissing();

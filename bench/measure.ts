@@ -16,6 +16,9 @@ export interface Row {
 /** Times `fn` and adds a row; `extra` may set `threads` (default 1) and any figures. */
 export type Run = (op: string, size: string, fn: () => void, note?: string, extra?: Record<string, unknown>) => Row;
 
+/** Times one op at each thread count, in turns (measureInTurns), and adds a row per count; `make(threads)` sets it up. */
+export type RunThreads = (op: string, size: string, threadCounts: readonly number[], make: (threads: number) => () => void, note?: string, extra?: Record<string, unknown>) => Row[];
+
 export interface Measurement {
   ms: number;
   runs: number;
@@ -28,16 +31,29 @@ export interface Measurement {
  * fast op before it is timed (3 calls of a 10 ms op time mostly unoptimized code).
  */
 export function measure(fn: () => void, runs = 15, warmup = 3, warmupMs = 400): Measurement {
+  return measureInTurns([fn], runs, warmup, warmupMs)[0];
+}
+
+/**
+ * `measure` for several functions at once, called in turns (a, b, a, b, ...) both in the warm-up
+ * and in the timed runs: a busy minute on a shared host then slows all of them alike, so their
+ * ratios (one thread against two) hold even when the absolute figures drift.
+ */
+export function measureInTurns(fns: readonly (() => void)[], runs = 15, warmup = 3, warmupMs = 400): Measurement[] {
   const start = performance.now();
-  for (let i = 0; i < 100 && (i < warmup || performance.now() - start < warmupMs); i++) fn();
-  const times: number[] = [];
+  for (let i = 0; i < 100 && (i < warmup || performance.now() - start < warmupMs * fns.length); i++) for (const fn of fns) fn();
+  const times = fns.map((): number[] => []);
   for (let i = 0; i < runs; i++) {
-    const t0 = performance.now();
-    fn();
-    times.push(performance.now() - t0);
+    fns.forEach((fn, f) => {
+      const t0 = performance.now();
+      fn();
+      times[f].push(performance.now() - t0);
+    });
   }
-  times.sort((a, b) => a - b);
-  return { ms: times[Math.floor(times.length / 2)], runs, minMs: times[0] };
+  return times.map((t) => {
+    t.sort((a, b) => a - b);
+    return { ms: t[Math.floor(t.length / 2)], runs, minMs: t[0] };
+  });
 }
 
 export function machine(): Record<string, unknown> {

@@ -29,7 +29,7 @@ export const ARTIFICIAL_EPS = 0.01;
 type ArtificialOptions = Pick<ResolvedSplatOptions, 'window' | 'cutoff' | 'mergeThreshold' | 'background'>;
 
 /**
- * Per pixel, side by side in one record of PIXEL_RECORD + C values (one cache line for RGB, since
+ * Per pixel, side by side in one record of 5 + C values (one cache line for RGB, since
  * a window reads them all): G = sum_c dL/dI_c I_c (for a new value I' the loss changes by
  * sum_c dL/dI_c I'_c - G); the sum S of visible rho; D = sum_k rho_k sum_c dL/dI_c w_kc over the
  * visible splats (= G S, summed exactly: without a visible k behind the front, the pixel's new
@@ -37,9 +37,7 @@ type ArtificialOptions = Pick<ResolvedSplatOptions, 'window' | 'cutoff' | 'merge
  * splat (the lists are in depth order, so only a splat no deeper can be among the visible); then
  * dL/dI_c. Where dL/dI = 0 no move can lower the loss, and the record says so with S = -1.
  */
-export interface PixelSums {
-  record: Float64Array;
-}
+export type PixelRecords = Float64Array;
 
 /** Offsets in a pixel record (a const enum: inlined as numbers, so the hot loop reads no module bindings). */
 const enum Px {
@@ -51,14 +49,10 @@ const enum Px {
   /** dL/dI_c from here on */
   Grad = 5,
 }
-/** Values of a pixel record before its dL/dI. */
-export const PIXEL_RECORD = Px.Grad;
 
 /** Per-pixel records for `pixels` pixels: a call temporary, unset (the band pass sets every record). */
-export function emptyPixelSums(pixels: number, channels: number, shared: boolean): PixelSums {
-  return {
-    record: scratchUnset(Float64Array, 'artificial.record', (Px.Grad + channels) * pixels, shared),
-  };
+export function emptyPixelRecords(pixels: number, channels: number, shared: boolean): PixelRecords {
+  return scratchUnset(Float64Array, 'artificial.records', (Px.Grad + channels) * pixels, shared);
 }
 
 /** Writes pixel p's record (filled by the smooth band pass, accumulateSmoothBand, which sums the same terms). */
@@ -75,7 +69,7 @@ export function setPixelRecord(record: Float64Array, p: number, gImage: FloatArr
 /**
  * Adds the artificial gradient of the splats order[e0..e1-1] into `gScreen` (per splat: dL/dx,
  * dL/dy in pixels, dL/dz_px). `order` lists the active splats tile by tile (tileOrder), so that
- * consecutive windows share cached pixel data. `sums` must be filled (accumulateSmoothBand) for the whole image first.
+ * consecutive windows share cached pixel data. `record` must be filled (accumulateSmoothBand) for the whole image first.
  */
 export function artificialScreenGradient(
   cache: SplatCache,
@@ -86,14 +80,13 @@ export function artificialScreenGradient(
   gImage: FloatArray,
   focal: number,
   o: ArtificialOptions,
-  sums: PixelSums,
+  record: PixelRecords,
   gScreen: Float64Array,
   order: Int32Array,
   e0 = 0,
   e1 = order.length,
 ): void {
   const { width, height, frontCount: A, index, rho, visible } = cache;
-  const { record } = sums;
   const stride = Px.Grad + channels;
   const half = o.window / 2;
   const eps = ARTIFICIAL_EPS, T = o.mergeThreshold, C = o.cutoff;

@@ -22,7 +22,7 @@ import { type RasterStats, binSplats } from './rasterizeSplats.js';
 import { type CullCounts, type ScreenSplats, behindCameraError, countsOf, emptyScreenSplats, screenSplats, tileOrder } from './screenSplats.js';
 import { type SplatCache, emptyCache, refreshWeights } from './splatCache.js';
 import { PACK, SUMS, entryStride, packSplats } from './smoothBackward.js';
-import { emptyPixelSums } from './artificialGradient.js';
+import { emptyPixelRecords } from './artificialGradient.js';
 import { artificialSplats, backwardBands, chainPoints, forwardBands, screenPoints } from './splatKernels.js';
 import { splatBackwardReference } from './splatBackwardReference.js';
 import { cloudScale } from './cloudScale.js';
@@ -187,7 +187,7 @@ const splatOp = customOp({
     const bandArgs = {
       ...inputs, bins, channels, packed: packSplats(screen, attributes.data, channels, scratchUnset(Float64Array, 'splat.packed', PACK * n, shared)),
       partial: scratchUnset(Float64Array, 'splat.partial', bins.splats.length * entryStride(channels), shared),
-      pixelSums: artificialOn ? emptyPixelSums(cache.width * cache.height, channels, shared) : null,
+      pixelRecords: artificialOn ? emptyPixelRecords(cache.width * cache.height, channels, shared) : null,
     };
     runTasks(backwardBands, bandArgs, bins.bands, threads);
     const positionsShared = scratchShared('splat.positions', positions.data, shared);
@@ -199,7 +199,7 @@ const splatOp = customOp({
       gScreen = scratch(Float64Array, 'splat.gScreen', 3 * n, shared);
       const chunk = Math.max(16, Math.ceil(order.length / 64));
       runTasks(artificialSplats, {
-        ...inputs, screen, channels, focal, order, chunk, gScreen, pixelSums: bandArgs.pixelSums!,
+        ...inputs, screen, channels, focal, order, chunk, gScreen, pixelRecords: bandArgs.pixelRecords!,
         options: { window: view.options.window, cutoff: view.options.cutoff, mergeThreshold: view.options.mergeThreshold, background: view.options.background },
       }, Math.ceil(order.length / chunk), threads);
     }

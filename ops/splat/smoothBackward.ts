@@ -19,7 +19,7 @@ import type { FloatArray } from '../../lib/dtype.js';
 import { BAND, type BandBins } from './rasterizeSplats.js';
 import type { ScreenSplats } from './screenSplats.js';
 import type { SplatCache } from './splatCache.js';
-import { type PixelSums, setPixelRecord } from './artificialGradient.js';
+import { type PixelRecords, setPixelRecord } from './artificialGradient.js';
 
 /**
  * Per splat k, six sums side by side at 6k (one cache line per splat, since pixels visit splats
@@ -82,10 +82,10 @@ const bandCentre = (b: number): number => (b + 0.5) * BAND;
  * One band of rows, one pass over its visible cache entries: each (band, splat) bin entry gets
  * its own partial moments and attribute gradient in `partial`, so bands can run on any thread and
  * reduceSplat adds them up in a fixed order (the band clears its own entries first). `image`
- * is the forward output (I), `gImage` dL/dI. With `pixels`, the same pass fills the per-pixel
- * sums the artificial gradient reads (its S, G and dot products are this pass's own).
+ * is the forward output (I), `gImage` dL/dI. With `records`, the same pass fills the per-pixel
+ * records the artificial gradient reads (its S, G and dot products are this pass's own).
  */
-export function accumulateSmoothBand(cache: SplatCache, bins: BandBins, b: number, packed: Float64Array, attributes: FloatArray, channels: number, image: FloatArray, gImage: FloatArray, partial: Float64Array, pixels: PixelSums | null = null): void {
+export function accumulateSmoothBand(cache: SplatCache, bins: BandBins, b: number, packed: Float64Array, attributes: FloatArray, channels: number, image: FloatArray, gImage: FloatArray, partial: Float64Array, records: PixelRecords | null = null): void {
   const { width, height, frontCount: A, index, rho, visible, pointDepth } = cache;
   const stride = entryStride(channels), rgb = channels === 3;
   const pack = PACK, attr = SUMS; // locals: a module constant read in the loop is checked for its temporal dead zone on every read
@@ -100,7 +100,7 @@ export function accumulateSmoothBand(cache: SplatCache, bins: BandBins, b: numbe
     const y = j + 0.5 - oy, yy = y * y;
     for (let i = 0, p = j * width; i < width; i++, p++) {
       const v = visible[p];
-      if (v === 0 && !pixels) continue;
+      if (v === 0 && !records) continue;
       const base = p * A, end = base + v, px = p * channels;
       const g0 = gImage[px], g1 = gImage[px + 1], g2 = gImage[px + 2];
       let live = true;
@@ -108,7 +108,7 @@ export function accumulateSmoothBand(cache: SplatCache, bins: BandBins, b: numbe
       else for (let c = 0; c < channels && !(live = gImage[px + c] !== 0); c++);
       if (!live) {
         // nothing to pass on
-        if (pixels) setPixelRecord(pixels.record, p, gImage, px, channels, 0, -1, 0, Infinity, -Infinity); // S < 0: no move helps here
+        if (records) setPixelRecord(records, p, gImage, px, channels, 0, -1, 0, Infinity, -Infinity); // S < 0: no move helps here
         continue;
       }
       let gI = 0; // sum_c dL/dI_c I_c
@@ -149,9 +149,9 @@ export function accumulateSmoothBand(cache: SplatCache, bins: BandBins, b: numbe
         partial[o + 4] += ar * xy;
         partial[o + 5] += ar * yy;
       }
-      if (pixels) {
+      if (records) {
         const front = v ? pointDepth[index[base]] : Infinity, back = v ? pointDepth[index[end - 1]] : -Infinity;
-        setPixelRecord(pixels.record, p, gImage, px, channels, gI, S, D, front, back);
+        setPixelRecord(records, p, gImage, px, channels, gI, S, D, front, back);
       }
     }
   }

@@ -9,7 +9,7 @@
 import type { CameraPose, PlainCamera } from '../../geometry/camera.js';
 import type { FloatArray } from '../../lib/dtype.js';
 import type { Kernel } from '../../parallel/job.js';
-import { type PixelSums, artificialScreenGradient, chainScreenGradient } from './artificialGradient.js';
+import { type PixelRecords, artificialScreenGradient, chainScreenGradient } from './artificialGradient.js';
 import { type CompositeImages, markAndComposite } from './composite.js';
 import type { ResolvedSplatOptions } from './options.js';
 import { BAND, type BandBins, rasterizeBand } from './rasterizeSplats.js';
@@ -85,14 +85,14 @@ export interface BackwardBandArgs {
   /** Per bin entry: the smooth sums and dL/dw (smoothBackward.ts). */
   partial: Float64Array;
   /** Filled for the artificial gradient, when it runs (by the same pass). */
-  pixelSums: PixelSums | null;
+  pixelRecords: PixelRecords | null;
 }
 
 /** Task b: the exact backward over band b's pixels, and the pixel sums the artificial gradient reads. */
 export const backwardBands: Kernel<BackwardBandArgs> = {
   name: 'splat.backwardBands',
   run(a, b) {
-    accumulateSmoothBand(a.cache, a.bins, b, a.packed, a.attributes, a.channels, a.image, a.gImage, a.partial, a.pixelSums);
+    accumulateSmoothBand(a.cache, a.bins, b, a.packed, a.attributes, a.channels, a.image, a.gImage, a.partial, a.pixelRecords);
   },
 };
 
@@ -105,7 +105,7 @@ export interface ArtificialArgs {
   gImage: FloatArray;
   focal: number;
   options: Pick<ResolvedSplatOptions, 'window' | 'cutoff' | 'mergeThreshold' | 'background'>;
-  pixelSums: PixelSums;
+  pixelRecords: PixelRecords;
   /** The active splats, tile by tile (tileOrder). */
   order: Int32Array;
   /** Splats of `order` per task. */
@@ -119,7 +119,7 @@ export const artificialSplats: Kernel<ArtificialArgs> = {
   name: 'splat.artificialSplats',
   run(a, task) {
     const e0 = task * a.chunk, e1 = Math.min(a.order.length, e0 + a.chunk);
-    artificialScreenGradient(a.cache, a.screen, a.attributes, a.channels, a.image, a.gImage, a.focal, a.options, a.pixelSums, a.gScreen, a.order, e0, e1);
+    artificialScreenGradient(a.cache, a.screen, a.attributes, a.channels, a.image, a.gImage, a.focal, a.options, a.pixelRecords, a.gScreen, a.order, e0, e1);
   },
 };
 
