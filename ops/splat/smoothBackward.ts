@@ -81,7 +81,7 @@ const bandCentre = (b: number): number => (b + 0.5) * BAND;
 /**
  * One band of rows, one pass over its visible cache entries: each (band, splat) bin entry gets
  * its own partial moments and attribute gradient in `partial`, so bands can run on any thread and
- * reduceSplat adds them up in a fixed order (the band clears its own entries first). `image`
+ * reduceSplats adds them up in a fixed order (the band clears its own entries first). `image`
  * is the forward output (I), `gImage` dL/dI. With `records`, the same pass fills the per-pixel
  * records the artificial gradient reads (its S, G and dot products are this pass's own).
  */
@@ -159,41 +159,45 @@ export function accumulateSmoothBand(cache: SplatCache, bins: BandBins, b: numbe
 }
 
 /**
- * Splat k's sums from its bin entries' partials, band by band (a fixed order): into sums[6k..6k+5]
- * (set, not added) and gAttributes (added). Each entry's moments about its band's centre become
- * the sums of a u and a u u^T (u = M^-1 d, d = x - x_k) that chainSplat reads.
+ * Splats k0..k1-1: each one's sums from its bin entries' partials, band by band (a fixed order),
+ * into sums[6k..6k+5] (set, not added) and gAttributes (added). Each entry's moments about its
+ * band's centre become the sums of a u and a u u^T (u = M^-1 d, d = x - x_k) that chainSplat reads.
  */
-export function reduceSplat(k: number, bins: BandBins, partial: Float64Array, channels: number, packed: Float64Array, width: number, sums: SplatSums, gAttributes: FloatArray | null): void {
-  const stride = entryStride(channels), q = PACK * k, t = SUMS * k;
+export function reduceSplats(k0: number, k1: number, bins: BandBins, partial: Float64Array, channels: number, packed: Float64Array, width: number, sums: SplatSums, gAttributes: FloatArray | null): void {
+  const { splatStart, splatEntries, firstBand } = bins;
+  const stride = entryStride(channels), pack = PACK, six = SUMS, band = BAND; // locals: no module reads in the loop
   const ox = 0.5 * width;
-  let s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0;
-  const i0 = bins.splatStart[k], b0 = bins.firstBand[k];
-  for (let i = i0; i < bins.splatStart[k + 1]; i++) {
-    const e = bins.splatEntries[i], o = e * stride;
-    const oy = bandCentre(b0 + i - i0);
-    const a = partial[o], ax = partial[o + 1], ay = partial[o + 2], axx = partial[o + 3], axy = partial[o + 4], ayy = partial[o + 5];
-    // moments of d about the splat's centre c: sum a d = sum a x - c sum a, and so on
-    const cx = packed[q] - ox, cy = packed[q + 1] - oy;
-    const dx = ax - cx * a, dy = ay - cy * a;
-    const dxx = axx - 2 * cx * ax + cx * cx * a;
-    const dxy = axy - cx * ay - cy * ax + cx * cy * a;
-    const dyy = ayy - 2 * cy * ay + cy * cy * a;
-    // u = M^-1 d, M^-1 = [[ia, ib], [ib, ic]]
-    const ia = packed[q + 2], ib = packed[q + 3], ic = packed[q + 4];
-    s0 += a;
-    s1 += ia * dx + ib * dy;
-    s2 += ib * dx + ic * dy;
-    s3 += ia * ia * dxx + 2 * ia * ib * dxy + ib * ib * dyy;
-    s4 += ia * ib * dxx + (ia * ic + ib * ib) * dxy + ib * ic * dyy;
-    s5 += ib * ib * dxx + 2 * ib * ic * dxy + ic * ic * dyy;
-    if (gAttributes) for (let c = 0; c < channels; c++) gAttributes[k * channels + c] += partial[o + SUMS + c];
+  for (let k = k0; k < k1; k++) {
+    const q = pack * k, t = six * k;
+    let s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0;
+    const i0 = splatStart[k], i1 = splatStart[k + 1];
+    const cx = packed[q] - ox, y = packed[q + 1], b0 = firstBand[k];
+    const ia = packed[q + 2], ib = packed[q + 3], ic = packed[q + 4]; // M^-1 = [[ia, ib], [ib, ic]]
+    for (let i = i0; i < i1; i++) {
+      const o = splatEntries[i] * stride;
+      const cy = y - (b0 + i - i0 + 0.5) * band; // the centre relative to its band's centre (bandCentre)
+      const a = partial[o], ax = partial[o + 1], ay = partial[o + 2], axx = partial[o + 3], axy = partial[o + 4], ayy = partial[o + 5];
+      // moments of d about the splat's centre c: sum a d = sum a x - c sum a, and so on
+      const dx = ax - cx * a, dy = ay - cy * a;
+      const dxx = axx - 2 * cx * ax + cx * cx * a;
+      const dxy = axy - cx * ay - cy * ax + cx * cy * a;
+      const dyy = ayy - 2 * cy * ay + cy * cy * a;
+      // u = M^-1 d
+      s0 += a;
+      s1 += ia * dx + ib * dy;
+      s2 += ib * dx + ic * dy;
+      s3 += ia * ia * dxx + 2 * ia * ib * dxy + ib * ib * dyy;
+      s4 += ia * ib * dxx + (ia * ic + ib * ib) * dxy + ib * ic * dyy;
+      s5 += ib * ib * dxx + 2 * ib * ic * dxy + ic * ic * dyy;
+      if (gAttributes) for (let c = 0; c < channels; c++) gAttributes[k * channels + c] += partial[o + six + c];
+    }
+    sums[t] = s0;
+    sums[t + 1] = s1;
+    sums[t + 2] = s2;
+    sums[t + 3] = s3;
+    sums[t + 4] = s4;
+    sums[t + 5] = s5;
   }
-  sums[t] = s0;
-  sums[t + 1] = s1;
-  sums[t + 2] = s2;
-  sums[t + 3] = s3;
-  sums[t + 4] = s4;
-  sums[t + 5] = s5;
 }
 
 /** dL/dp_k and dL/dn_k (added into gP, gN) from splat k's sums; see the header for the chain. */

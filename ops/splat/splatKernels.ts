@@ -14,7 +14,7 @@ import { type CompositeImages, markAndComposite } from './composite.js';
 import type { ResolvedSplatOptions } from './options.js';
 import { BAND, type BandBins, rasterizeBand } from './rasterizeSplats.js';
 import { type ScreenSplats, screenSplatRange } from './screenSplats.js';
-import { type SplatSums, accumulateSmoothBand, chainSplat, reduceSplat } from './smoothBackward.js';
+import { type SplatSums, accumulateSmoothBand, chainSplat, reduceSplats } from './smoothBackward.js';
 import type { SplatCache } from './splatCache.js';
 
 export interface ScreenArgs {
@@ -127,7 +127,7 @@ export interface ChainPointArgs {
   count: number;
   /** Points per task. */
   chunk: number;
-  /** The band pass's bins, per-entry partials and packed splats, gathered per splat (reduceSplat). */
+  /** The band pass's bins, per-entry partials and packed splats, gathered per splat (reduceSplats). */
   bins: BandBins;
   partial: Float64Array;
   packed: Float64Array;
@@ -155,10 +155,8 @@ export const chainPoints: Kernel<ChainPointArgs> = {
   name: 'splat.chainPoints',
   run(a, task) {
     const k0 = task * a.chunk, k1 = Math.min(a.count, k0 + a.chunk);
-    for (let k = k0; k < k1; k++) {
-      reduceSplat(k, a.bins, a.partial, a.channels, a.packed, a.width, a.sums, a.gW);
-      chainSplat(k, a.sums, a.positions, a.normals, a.pose, a.sigma, a.gP, a.gN);
-    }
+    reduceSplats(k0, k1, a.bins, a.partial, a.channels, a.packed, a.width, a.sums, a.gW);
+    for (let k = k0; k < k1; k++) chainSplat(k, a.sums, a.positions, a.normals, a.pose, a.sigma, a.gP, a.gN);
     if (a.gScreen && a.gP) chainScreenGradient(a.gScreen, a.positions, a.pose, a.focal, a.gP, k0, k1);
   },
 };
