@@ -76,8 +76,6 @@ export function artificialScreenGradient(
   screen: ScreenSplats,
   attributes: FloatArray,
   channels: number,
-  image: FloatArray,
-  gImage: FloatArray,
   focal: number,
   o: ArtificialOptions,
   record: PixelRecords,

@@ -19,7 +19,7 @@ export interface CloudScale {
 let last: { points: Float32Array | Float64Array; scale: CloudScale } | null = null;
 
 function sameValues(a: Float32Array | Float64Array, b: Float32Array | Float64Array): boolean {
-  if (a.constructor !== b.constructor || a.length !== b.length) return false;
+  if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
 }

@@ -199,7 +199,7 @@ const splatOp = customOp({
       gScreen = scratch(Float64Array, 'splat.gScreen', 3 * n, shared);
       const chunk = Math.max(16, Math.ceil(order.length / 64));
       runTasks(artificialSplats, {
-        ...inputs, screen, channels, focal, order, chunk, gScreen, pixelRecords: bandArgs.pixelRecords!,
+        cache, attributes: inputs.attributes, screen, channels, focal, order, chunk, gScreen, pixelRecords: bandArgs.pixelRecords!,
         options: { window: view.options.window, cutoff: view.options.cutoff, mergeThreshold: view.options.mergeThreshold, background: view.options.background },
       }, Math.ceil(order.length / chunk), threads);
     }

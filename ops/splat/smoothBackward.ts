@@ -103,9 +103,8 @@ export function accumulateSmoothBand(cache: SplatCache, bins: BandBins, b: numbe
       if (v === 0 && !records) continue;
       const base = p * A, end = base + v, px = p * channels;
       const g0 = gImage[px], g1 = gImage[px + 1], g2 = gImage[px + 2];
-      let live = true;
-      if (rgb) live = g0 !== 0 || g1 !== 0 || g2 !== 0;
-      else for (let c = 0; c < channels && !(live = gImage[px + c] !== 0); c++);
+      let live = rgb && (g0 !== 0 || g1 !== 0 || g2 !== 0);
+      if (!rgb) for (let c = 0; c < channels; c++) if (gImage[px + c] !== 0) live = true;
       if (!live) {
         // nothing to pass on
         if (records) setPixelRecord(records, p, gImage, px, channels, 0, -1, 0, Infinity, -Infinity); // S < 0: no move helps here

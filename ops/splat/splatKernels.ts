@@ -101,8 +101,6 @@ export interface ArtificialArgs {
   screen: ScreenSplats;
   attributes: FloatArray;
   channels: number;
-  image: FloatArray;
-  gImage: FloatArray;
   focal: number;
   options: Pick<ResolvedSplatOptions, 'window' | 'cutoff' | 'mergeThreshold' | 'background'>;
   pixelRecords: PixelRecords;
@@ -119,7 +117,7 @@ export const artificialSplats: Kernel<ArtificialArgs> = {
   name: 'splat.artificialSplats',
   run(a, task) {
     const e0 = task * a.chunk, e1 = Math.min(a.order.length, e0 + a.chunk);
-    artificialScreenGradient(a.cache, a.screen, a.attributes, a.channels, a.image, a.gImage, a.focal, a.options, a.pixelRecords, a.gScreen, a.order, e0, e1);
+    artificialScreenGradient(a.cache, a.screen, a.attributes, a.channels, a.focal, a.options, a.pixelRecords, a.gScreen, a.order, e0, e1);
   },
 };
 

@@ -30,10 +30,4 @@ describe('cloudScale', () => {
     points[3 * 7 + 2] += 0.5; // one point lifted off the plane: the box grows
     expect(cloudScale(points).diagonal).to.be.greaterThan(moved.diagonal);
   });
-
-  it('tells a float32 cloud from a float64 one with the same length', () => {
-    const p64 = grid(10, 0.1);
-    const p32 = Float32Array.from(p64, (v) => v * 3);
-    expect(cloudScale(p32).spacing).to.be.closeTo(3 * cloudScale(p64).spacing, 1e-6);
-  });
 });
