@@ -21,7 +21,7 @@ export interface JobMessage {
 // control block: Int32 words, then the failing worker's error as UTF-8 JSON
 export const NEXT = 0; // next task to hand out
 export const DONE = 1; // tasks finished
-export const STATUS = 2; // RUNNING, FAILED (a kernel threw), DIED (a worker exited mid-job), CANCELLED
+export const STATUS = 2; // RUNNING, RECORDING (a failure being written), FAILED (a kernel threw), DIED (a worker exited mid-job), CANCELLED
 export const SIGNAL = 3; // bumped after every change above; the caller waits on it
 export const FAILED_TASK = 4;
 export const FAILED_WORKER = 5;
@@ -30,7 +30,13 @@ export const TEXT_LENGTH = 7;
 const HEADER_WORDS = 8;
 const TEXT_BYTES = 16384;
 
-export const RUNNING = 0, FAILED = 1, DIED = 2, CANCELLED = 3;
+export const RUNNING = 0, FAILED = 1, DIED = 2, CANCELLED = 3, RECORDING = 4;
+
+/** True once a failure is fully recorded (its worker, task and error text readable), or the job was cancelled. */
+export function jobFailed(control: Int32Array): boolean {
+  const status = Atomics.load(control, STATUS);
+  return status !== RUNNING && status !== RECORDING;
+}
 
 export function newControl(): Int32Array {
   return new Int32Array(new SharedArrayBuffer(HEADER_WORDS * 4 + TEXT_BYTES));
@@ -62,9 +68,13 @@ export function workLoop<A>(kernel: Kernel<A>, args: A, control: Int32Array, cou
   }
 }
 
-/** The first failure wins; it is written with its error text before the caller is woken. */
+/**
+ * The first failure wins. The status reads RECORDING (workers stop pulling tasks) while its
+ * worker, task and error text are written, and turns FAILED or DIED only once they are all
+ * there, so a caller that sees the failure never reads it half-written.
+ */
 export function recordFailure(control: Int32Array, status: number, worker: number, task: number, exitCode: number, error: unknown): void {
-  if (Atomics.compareExchange(control, STATUS, RUNNING, status) !== RUNNING) return;
+  if (Atomics.compareExchange(control, STATUS, RUNNING, RECORDING) !== RUNNING) return;
   const e = error instanceof Error ? { name: error.name, message: error.message, stack: error.stack ?? '' } : { name: 'Error', message: String(error), stack: '' };
   const bytes = new TextEncoder().encode(JSON.stringify(e)).subarray(0, TEXT_BYTES);
   new Uint8Array(control.buffer, HEADER_WORDS * 4, TEXT_BYTES).set(bytes);
@@ -72,6 +82,7 @@ export function recordFailure(control: Int32Array, status: number, worker: numbe
   control[FAILED_WORKER] = worker;
   control[EXIT_CODE] = exitCode;
   control[TEXT_LENGTH] = bytes.length;
+  Atomics.store(control, STATUS, status); // publishes the fields above (a sequentially consistent store)
   signal(control);
 }
 

@@ -3,10 +3,11 @@
 
 import type { Kernel } from './job.js';
 import { probe } from './probe.js';
+import { arithmetic } from './arithmetic.js';
 import { artificialSplats, backwardBands, chainPoints, forwardBands, screenPoints } from '../ops/splat/splatKernels.js';
 import { projectionRanges } from '../ops/regularizers/projection.js';
 import { repulsionRanges } from '../ops/regularizers/repulsion.js';
 
 export const kernels: Record<string, Kernel<never>> = Object.fromEntries(
-  [probe, screenPoints, forwardBands, backwardBands, artificialSplats, chainPoints, projectionRanges, repulsionRanges].map((k) => [k.name, k as Kernel<never>]),
+  [probe, arithmetic, screenPoints, forwardBands, backwardBands, artificialSplats, chainPoints, projectionRanges, repulsionRanges].map((k) => [k.name, k as Kernel<never>]),
 );

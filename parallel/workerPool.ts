@@ -5,7 +5,7 @@
 // WorkerError; the workers are unreferenced, so they never keep a Node process alive.
 
 import { ArgumentError, WorkerError } from '../lib/errors.js';
-import { type JobMessage, type Kernel, CANCELLED, DIED, DONE, EXIT_CODE, FAILED_TASK, FAILED_WORKER, RUNNING, SIGNAL, STATUS, failureText, newControl, workLoop } from './job.js';
+import { type JobMessage, type Kernel, CANCELLED, DIED, DONE, EXIT_CODE, FAILED_TASK, FAILED_WORKER, RUNNING, SIGNAL, STATUS, failureText, jobFailed, newControl, workLoop } from './job.js';
 import { canBlock, startWorker, type WorkerHandle } from './platform.js';
 import { isShared } from './sharedMemory.js';
 import { type ProbeArgs, probe } from './probe.js';
@@ -65,7 +65,7 @@ export async function startPool(threads?: number, timeoutMs = 30_000): Promise<n
   });
   const until = Date.now() + timeoutMs;
   for (;;) {
-    const failed = controls.findIndex((c) => Atomics.load(c, STATUS) !== RUNNING);
+    const failed = controls.findIndex(jobFailed);
     if (failed >= 0) throw failure(controls[failed], probe.name, count);
     if (controls.every((c) => Atomics.load(c, DONE) === 1)) return helpers;
     if (Date.now() > until) throw new WorkerError(`startPool: ${helpers} worker(s) did not start within ${timeoutMs} ms.`);
@@ -118,7 +118,7 @@ export function runTasks<A>(kernel: Kernel<A>, args: A, count: number, threads: 
   for (;;) {
     const seen = Atomics.load(control, SIGNAL);
     if (Atomics.load(control, DONE) === count) return;
-    if (Atomics.load(control, STATUS) !== RUNNING) throw failure(control, kernel.name, threads);
+    if (jobFailed(control)) throw failure(control, kernel.name, threads);
     Atomics.wait(control, SIGNAL, seen, 1000);
   }
 }

@@ -4,7 +4,8 @@ import { fileURLToPath } from 'node:url';
 import { ArgumentError, WorkerError } from '../../lib/errors.js';
 import { closePool, poolSize, runTasks, startPool } from '../../parallel/workerPool.js';
 import { probe, type ProbeArgs } from '../../parallel/probe.js';
-import { int32 } from '../../parallel/sharedMemory.js';
+import { float64, int32 } from '../../parallel/sharedMemory.js';
+import { arithmetic } from '../../parallel/arithmetic.js';
 import { resolveThreads } from '../../parallel/threads.js';
 
 function probeArgs(count: number, mode: ProbeArgs['mode']): ProbeArgs {
@@ -57,12 +58,40 @@ describe('worker pool', () => {
     expect(Array.from(a.out)).to.deep.equal([1, 2, 3, 4, 5, 6, 7, 8]);
   });
 
+  it('never reports a failure half-written: 40 jobs in a row, each names its worker and its error', () => {
+    // the caller may look at the job the moment a worker starts recording its failure
+    for (let i = 0; i < 40; i++) {
+      let error: unknown;
+      try {
+        runTasks(probe, probeArgs(8, 'throw'), 8, 2);
+      } catch (e) {
+        error = e;
+      }
+      expect((error as Error).message).to.match(/^worker 1 failed in task \d+ of 'pool\.probe': RangeError: probe task \d+ threw on purpose/);
+    }
+  });
+
   it('reports a worker that dies mid-job instead of waiting for it, and replaces it', () => {
     expect(() => runTasks(probe, probeArgs(8, 'exit'), 8, 2)).to.throw(WorkerError, /died \(exit code 3\)/);
     const a = probeArgs(8, 'ok');
     runTasks(probe, a, 8, 2);
     expect(Array.from(a.out)).to.deep.equal([1, 2, 3, 4, 5, 6, 7, 8]);
     expect(a.checkIn[0], 'the replacement worker took part').to.equal(1);
+  });
+
+  it('runs the arithmetic yardstick of the benchmark to the same sums on 1 and 2 threads', () => {
+    const args = (shared: boolean) => {
+      const table = float64(64, shared);
+      table.forEach((_, i) => (table[i] = 1 + i / 64));
+      return { table, passes: 3, out: float64(6, shared) };
+    };
+    const one = args(false), two = args(true);
+    runTasks(arithmetic, one, 6, 1);
+    runTasks(arithmetic, two, 6, 2);
+    expect(Array.from(two.out)).to.deep.equal(Array.from(one.out));
+    // task t starts its first sum at t: every task's result differs, and none is missing
+    expect(new Set(two.out).size).to.equal(6);
+    expect(two.out.every((v) => v > 0)).to.equal(true);
   });
 
   it('refuses arrays a worker would only see a copy of', () => {
