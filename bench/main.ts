@@ -10,6 +10,7 @@ import { peerTorchRow, torchMissing } from './peerTorch.js';
 import { goals } from './goals.js';
 import { benchRegularizers } from './regularizers.js';
 import { benchFitStep } from './fitStep.js';
+import { benchScaling } from './scaling.js';
 import { loadMesh } from '../geometry/loadMesh.js';
 import { samplePoints } from '../geometry/sampling.js';
 import { knn, radiusNeighbors } from '../geometry/neighbors.js';
@@ -30,6 +31,7 @@ const runThreads: RunThreads = (op, size, counts, make, note, extra = {}) =>
   measureInTurns(counts.map(make)).map((m, i) => addRow(op, size, m.ms, note, { ...extra, threads: counts[i] }));
 
 const scenes = benchDss(runThreads, threadCounts);
+benchScaling(scenes[0], (row) => rows.push(row));
 
 // the PyTorch peer on the same scenes and thread counts
 const missing = torchMissing();
