@@ -94,9 +94,14 @@ function checkShared(value: unknown, path: string, kernel: string, depth = 0): v
 /**
  * Runs kernel tasks 0..count-1 over `threads` threads (the caller's included) and returns when
  * all are done. With one thread they run here, in order, on whatever arrays the args hold.
+ * `meanwhile`: serial work of the caller's that the job does not read (allocating what a later
+ * step writes, say). It runs once the workers have the job and before this thread joins it, so
+ * the workers make a start instead of waiting; with one thread it simply runs first. If it
+ * throws, the job is cancelled like one whose task threw here.
  */
-export function runTasks<A>(kernel: Kernel<A>, args: A, count: number, threads: number): void {
+export function runTasks<A>(kernel: Kernel<A>, args: A, count: number, threads: number, meanwhile?: () => void): void {
   if (threads <= 1 || count <= 1) {
+    meanwhile?.();
     for (let t = 0; t < count; t++) kernel.run(args, t);
     return;
   }
@@ -110,6 +115,7 @@ export function runTasks<A>(kernel: Kernel<A>, args: A, count: number, threads: 
     workers[i].handle.post(message);
   }
   try {
+    meanwhile?.();
     workLoop(kernel, args, control, count, 0);
   } catch (error) {
     Atomics.compareExchange(control, STATUS, RUNNING, CANCELLED); // the others stop pulling tasks

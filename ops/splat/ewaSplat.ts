@@ -106,8 +106,9 @@ const splatOp = customOp({
     // the frozen-visibility and reference paths are for checking, and run on this thread
     const threads = (view.threads = view.visibility || view.implementation === 'reference' ? 1 : o.threads);
     const shared = threads > 1;
-    const out = { image: output(ctx.dtype, [H, W, channels], shared), depth: output(ctx.dtype, [H, W], shared), normal: output(ctx.dtype, [H, W, 3], shared), alpha: output(ctx.dtype, [H, W], shared) };
-    const images = { image: out.image.data, depth: out.depth.data, normal: out.normal.data, alpha: out.alpha.data };
+    const outputs = () => ({ image: output(ctx.dtype, [H, W, channels], shared), depth: output(ctx.dtype, [H, W], shared), normal: output(ctx.dtype, [H, W, 3], shared), alpha: output(ctx.dtype, [H, W], shared) });
+    const imagesOf = (t: ReturnType<typeof outputs>) => ({ image: t.image.data, depth: t.depth.data, normal: t.normal.data, alpha: t.alpha.data });
+    let out: ReturnType<typeof outputs>;
     let cache: SplatCache, culled: CullCounts, stats: RasterStats;
     let screen: ScreenSplats;
     let bad = -1; // first pixel with a non-finite output
@@ -116,13 +117,15 @@ const splatOp = customOp({
       ({ splats: screen, culled } = screenSplats(positions.data, normals.data, camera, { ...o, backfaceCulling: false, behindCamera: 'cull' }));
       cache = refreshWeights(view.visibility, screen);
       stats = { evaluations: 0 };
-      bad = composite(cache, attributes.data, channels, normals.data, o.background, images);
+      out = outputs();
+      bad = composite(cache, attributes.data, channels, normals.data, o.background, imagesOf(out));
     } else if (view.implementation === 'reference') {
       ({ splats: screen, culled } = screenSplats(positions.data, normals.data, camera, o));
       cache = ewaSplatReference(positions.data, normals.data, camera, o);
       cache.bins = binSplats(screen, H);
       stats = { evaluations: positions.shape[0] * W * H };
-      bad = composite(cache, attributes.data, channels, normals.data, o.background, images);
+      out = outputs();
+      bad = composite(cache, attributes.data, channels, normals.data, o.background, imagesOf(out));
     } else {
       const n = positions.shape[0];
       const P = scratchShared('splat.forward.positions', positions.data, shared);
@@ -131,20 +134,24 @@ const splatOp = customOp({
       const chunk = Math.max(256, Math.ceil(n / 32)), tasks = Math.ceil(n / chunk);
       const cam = plainCamera(camera);
       const culledBy = int32(3 * tasks, shared), behind = int32(tasks, shared);
-      runTasks(screenPoints, { positions: P, normals: N, camera: cam, options: o, screen, count: n, chunk, culled: culledBy, behind }, tasks, threads);
+      // zero-filling the outputs and the cache (~5 MB at 256 x 256) overlaps the workers' start
+      let made: { out: ReturnType<typeof outputs>; cache: SplatCache } | undefined;
+      runTasks(screenPoints, { positions: P, normals: N, camera: cam, options: o, screen, count: n, chunk, culled: culledBy, behind }, tasks, threads, () => {
+        made = { out: outputs(), cache: emptyCache(W, H, o.frontCount, screen.depth, ctx.dtype, shared, false) }; // forwardBands clears its band
+      });
+      ({ out, cache } = made!);
       const first = behind.find((k) => k >= 0);
       if (first !== undefined) throw behindCameraError(positions.data, first, cam);
       const sum = [0, 0, 0];
       culledBy.forEach((c, i) => (sum[i % 3] += c));
       culled = countsOf(sum);
       const bins = binSplats(screen, H, shared);
-      cache = emptyCache(W, H, o.frontCount, screen.depth, ctx.dtype, shared, false); // forwardBands clears its band
       const evaluations = float64(bins.bands, shared);
       const nonFinite = int32(bins.bands, shared);
       runTasks(forwardBands, {
         screen, bins, cache, cutoff: o.cutoff, mergeThreshold: o.mergeThreshold,
         attributes: scratchShared('splat.forward.attributes', attributes.data, shared), channels, normals: N, background: o.background,
-        out: images, evaluations, nonFinite,
+        out: imagesOf(out), evaluations, nonFinite,
       }, bins.bands, threads);
       bad = nonFinite.find((p) => p >= 0) ?? -1;
       cache.bins = bins;
@@ -189,14 +196,19 @@ const splatOp = customOp({
       partial: scratchUnset(Float64Array, 'splat.partial', bins.splats.length * entryStride(channels), shared),
       pixelRecords: artificialOn ? emptyPixelRecords(cache.width * cache.height, channels, shared) : null,
     };
-    runTasks(backwardBands, bandArgs, bins.bands, threads);
-    const positionsShared = scratchShared('splat.positions', positions.data, shared);
+    // what the later jobs need, made while the workers start on the bands
+    const prepare = () => ({
+      positions: scratchShared('splat.positions', positions.data, shared),
+      normals: scratchShared('splat.normals', normals.data, shared),
+      order: artificialOn ? tileOrder(screen, cache.width, cache.height, shared) : null,
+      gScreen: artificialOn ? scratch(Float64Array, 'splat.gScreen', 3 * n, shared) : null,
+    });
+    let later: ReturnType<typeof prepare> | undefined;
+    runTasks(backwardBands, bandArgs, bins.bands, threads, () => (later = prepare()));
+    const { order, gScreen, positions: positionsShared, normals: normalsShared } = later!;
     // the artificial gradient in place of the visibility part of dI/dp (eq. 11a-14), per splat
     // in screen space; dh/dn = 0 (eq. 10)
-    let gScreen: Float64Array | null = null;
-    if (artificialOn) {
-      const order = tileOrder(screen, cache.width, cache.height, shared);
-      gScreen = scratch(Float64Array, 'splat.gScreen', 3 * n, shared);
+    if (order && gScreen) {
       const chunk = Math.max(16, Math.ceil(order.length / 64));
       runTasks(artificialSplats, {
         cache, attributes: inputs.attributes, screen, channels, focal, order, chunk, gScreen, pixelRecords: bandArgs.pixelRecords!,
@@ -207,7 +219,7 @@ const splatOp = customOp({
     const chunk = Math.max(64, Math.ceil(n / 64));
     runTasks(chainPoints, {
       count: n, chunk, bins, partial: bandArgs.partial, packed: bandArgs.packed, channels, width: cache.width,
-      sums: scratchUnset(Float64Array, 'splat.sums', SUMS * n, shared), gW, positions: positionsShared, normals: scratchShared('splat.normals', normals.data, shared),
+      sums: scratchUnset(Float64Array, 'splat.sums', SUMS * n, shared), gW, positions: positionsShared, normals: normalsShared,
       pose: plainCamera(view.camera), sigma: view.options.sigma, gP, gN, gScreen, focal,
     }, Math.ceil(n / chunk), threads);
     return [gP, gN, gW];

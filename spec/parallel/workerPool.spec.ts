@@ -94,6 +94,29 @@ describe('worker pool', () => {
     expect(two.out.every((v) => v > 0)).to.equal(true);
   });
 
+  it('runs the caller\'s meanwhile work once per job, first on one thread, beside the workers on two', () => {
+    for (const threads of [1, 2]) {
+      const a = threads === 1 ? { out: new Int32Array(6), mode: 'ok' as const, checkIn: new Int32Array([1]) } : probeArgs(6, 'ok');
+      let calls = 0, doneBefore = -1;
+      runTasks(probe, a, 6, threads, () => {
+        calls++;
+        doneBefore = a.out.filter((v) => v !== 0).length;
+      });
+      expect(calls).to.equal(1);
+      expect(Array.from(a.out)).to.deep.equal([1, 2, 3, 4, 5, 6]);
+      if (threads === 1) expect(doneBefore, 'on one thread it runs before any task').to.equal(0);
+    }
+  });
+
+  it('rethrows an error of the meanwhile work, then keeps working', () => {
+    expect(() => runTasks(probe, probeArgs(6, 'ok'), 6, 2, () => {
+      throw new RangeError('meanwhile failed on purpose');
+    })).to.throw(RangeError, /meanwhile failed on purpose/);
+    const a = probeArgs(6, 'ok');
+    runTasks(probe, a, 6, 2);
+    expect(Array.from(a.out)).to.deep.equal([1, 2, 3, 4, 5, 6]);
+  });
+
   it('refuses arrays a worker would only see a copy of', () => {
     const a = { out: new Int32Array(4), mode: 'ok' as const, checkIn: int32(1, true) };
     expect(() => runTasks(probe, a, 4, 2)).to.throw(TypeError, /args\.out is not on a SharedArrayBuffer/);
