@@ -17,38 +17,74 @@ export interface RasterStats {
   evaluations: number;
 }
 
-const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
-
 /**
- * Indices of the active splats sorted by depth, then index: an LSD radix sort on the 64 bits of
- * the depths (positive doubles order like their bit patterns), 8 bits a pass. Each pass is
- * stable and the input is in index order, so ties stay in index order.
+ * Indices of the active splats sorted by depth, then index. Positive floats order like their bit
+ * patterns, so an LSD radix sort on the float32 bits of the depths (4 passes of 8 bits, every
+ * histogram from one read) puts them in order up to depths that float32 can't tell apart; each
+ * run of equal float32 keys is then sorted exactly (insertion for short runs). Each pass is stable
+ * and the input is in index order, so ties stay in index order.
  */
 export function frontToBack(s: ScreenSplats): Int32Array {
+  const { depth, active } = s;
   let m = 0;
-  for (let k = 0; k < s.count; k++) if (s.active[k]) m++;
+  for (let k = 0; k < s.count; k++) if (active[k]) m++;
   let order = new Int32Array(m), spare = new Int32Array(m);
+  const f32 = new Float32Array(m);
+  let keys = new Uint32Array(f32.buffer), spareKeys = new Uint32Array(m);
   m = 0;
-  for (let k = 0; k < s.count; k++) if (s.active[k]) order[m++] = k;
-  const bits = new Uint32Array(s.depth.buffer, s.depth.byteOffset, 2 * s.count);
-  const counts = new Int32Array(256);
-  for (let pass = 0; pass < 8; pass++) {
-    const word = LITTLE_ENDIAN === pass < 4 ? 0 : 1, shift = (pass & 3) * 8;
-    counts.fill(0);
-    for (let o = 0; o < m; o++) counts[(bits[2 * order[o] + word] >>> shift) & 255]++;
-    if (counts.includes(m)) continue; // every key has the same digit here: nothing moves
+  for (let k = 0; k < s.count; k++) {
+    if (!active[k]) continue;
+    order[m] = k;
+    f32[m++] = depth[k]; // rounds to nearest: never reverses two depths, may tie them
+  }
+  const counts = new Int32Array(4 * 256);
+  for (let o = 0; o < m; o++) {
+    const key = keys[o];
+    counts[key & 255]++;
+    counts[256 + ((key >>> 8) & 255)]++;
+    counts[512 + ((key >>> 16) & 255)]++;
+    counts[768 + (key >>> 24)]++;
+  }
+  for (let pass = 0; pass < 4; pass++) {
+    const shift = 8 * pass, base = 256 * pass;
+    if (m === 0 || counts[base + ((keys[0] >>> shift) & 255)] === m) continue; // one digit for all: nothing moves
     for (let d = 0, total = 0; d < 256; d++) {
-      const c = counts[d];
-      counts[d] = total;
+      const c = counts[base + d];
+      counts[base + d] = total;
       total += c;
     }
     for (let o = 0; o < m; o++) {
-      const k = order[o];
-      spare[counts[(bits[2 * k + word] >>> shift) & 255]++] = k;
+      const key = keys[o], at = counts[base + ((key >>> shift) & 255)]++;
+      spare[at] = order[o];
+      spareKeys[at] = key;
     }
     [order, spare] = [spare, order];
+    [keys, spareKeys] = [spareKeys, keys];
+  }
+  for (let i = 0; i < m; ) {
+    let j = i + 1;
+    while (j < m && keys[j] === keys[i]) j++;
+    if (j - i > 1) sortExactly(order, i, j, depth);
+    i = j;
   }
   return order;
+}
+
+/** Sorts order[i..j-1] by (depth, index): insertion for a few, a comparison sort for a long run. */
+function sortExactly(order: Int32Array, i: number, j: number, depth: Float64Array): void {
+  if (j - i > 32) {
+    order.subarray(i, j).sort((a, b) => depth[a] - depth[b] || a - b);
+    return;
+  }
+  for (let a = i + 1; a < j; a++) {
+    const k = order[a], z = depth[k];
+    let b = a - 1;
+    while (b >= i && (depth[order[b]] > z || (depth[order[b]] === z && order[b] > k))) {
+      order[b + 1] = order[b];
+      b--;
+    }
+    order[b + 1] = k;
+  }
 }
 
 /**

@@ -1,5 +1,6 @@
-// The splats' front-to-back order is a radix sort on the depth bits; its plain twin is a
-// comparison sort by (depth, index). Ties must keep index order: the front lists depend on it.
+// The splats' front-to-back order is a radix sort on the float32 bits of the depths, then an exact
+// sort inside runs float32 can't tell apart; its plain twin is a comparison sort by (depth,
+// index). Ties must keep index order: the front lists depend on it.
 
 import { expect } from 'chai';
 import { Random } from '../../../lib/random.js';
@@ -18,6 +19,21 @@ describe('frontToBack', () => {
         s.depth[k] = rng.next() < 0.3 ? 1 + Math.floor(rng.next() * 5) : 10 ** (rng.next() * 6 - 3);
       }
       const want = Array.from({ length: n }, (_, k) => k).filter((k) => s.active[k]).sort((a, b) => s.depth[a] - s.depth[b] || a - b);
+      expect(Array.from(frontToBack(s))).to.deep.equal(want);
+    });
+  }
+
+  for (const run of [5, 200]) {
+    it(`orders depths closer than float32 can tell apart, exactly (runs of ${run})`, () => {
+      // groups of `run` depths within 1e-12 of each other, shuffled, with exact ties among them
+      const rng = new Random(run);
+      const n = 4 * run;
+      const s = emptyScreenSplats(n, false);
+      for (let k = 0; k < n; k++) {
+        s.active[k] = 1;
+        s.depth[k] = 1 + Math.floor(rng.next() * 4) + Math.floor(rng.next() * run * 0.8) * 2 ** -50;
+      }
+      const want = Array.from({ length: n }, (_, k) => k).sort((a, b) => s.depth[a] - s.depth[b] || a - b);
       expect(Array.from(frontToBack(s))).to.deep.equal(want);
     });
   }
