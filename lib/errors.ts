@@ -72,23 +72,47 @@ export class WorkerError extends SplatgradError {
 
 /** Index of the first NaN or infinity in `a`, or -1 when all values are finite. */
 export function firstNonFinite(a: ArrayLike<number>): number {
-  // fast pass without branches: x * 0 is NaN exactly when x is NaN or infinite
-  // (four independent sums so the adds do not wait on each other)
-  let p0 = 0, p1 = 0, p2 = 0, p3 = 0;
-  const n = a.length, n4 = n - (n % 4);
-  for (let i = 0; i < n4; i += 4) {
-    p0 += a[i] * 0;
-    p1 += a[i + 1] * 0;
-    p2 += a[i + 2] * 0;
-    p3 += a[i + 3] * 0;
-  }
-  for (let i = n4; i < n; i++) p0 += a[i] * 0;
-  if (p0 + p1 + p2 + p3 === 0) return -1;
+  // the fast pass, one copy per common storage type: a loop that has seen several array types
+  // reads them ~15x slower (measured: 0.33 against 0.02 ms for 24,000 float32 values)
+  const check = a instanceof Float32Array ? timesZeroFloat32(a) : a instanceof Float64Array ? timesZeroFloat64(a) : timesZero(a);
+  if (check === 0) return -1;
   for (let i = 0; i < a.length; i++) {
     const v = a[i];
     if (v - v !== 0) return i; // NaN - NaN and Inf - Inf are both NaN
   }
   return -1;
+}
+
+// sum of x * 0 over the array: 0, or NaN exactly when some x is NaN or infinite (four
+// independent sums so the adds do not wait on each other)
+function timesZeroFloat32(a: Float32Array): number {
+  let p0 = 0, p1 = 0, p2 = 0, p3 = 0, i = 0;
+  for (const n4 = a.length - (a.length % 4); i < n4; i += 4) {
+    p0 += a[i] * 0;
+    p1 += a[i + 1] * 0;
+    p2 += a[i + 2] * 0;
+    p3 += a[i + 3] * 0;
+  }
+  for (; i < a.length; i++) p0 += a[i] * 0;
+  return p0 + p1 + p2 + p3;
+}
+
+function timesZeroFloat64(a: Float64Array): number {
+  let p0 = 0, p1 = 0, p2 = 0, p3 = 0, i = 0;
+  for (const n4 = a.length - (a.length % 4); i < n4; i += 4) {
+    p0 += a[i] * 0;
+    p1 += a[i + 1] * 0;
+    p2 += a[i + 2] * 0;
+    p3 += a[i + 3] * 0;
+  }
+  for (; i < a.length; i++) p0 += a[i] * 0;
+  return p0 + p1 + p2 + p3;
+}
+
+function timesZero(a: ArrayLike<number>): number {
+  let p = 0;
+  for (let i = 0; i < a.length; i++) p += a[i] * 0;
+  return p;
 }
 
 /** Throws NonFiniteError naming `what` when `a` holds a NaN or an infinity. */
