@@ -49,7 +49,7 @@ export function startWorker(url: URL, onError: (error: unknown) => void, onExit:
   if (nodeThreads) {
     // a worker inherits the process's flags; --input-type (for `node -e`) would stop it loading its file
     const execArgv = process.execArgv.filter((f) => !f.startsWith('--input-type'));
-    const w = new nodeThreads.Worker(url, { execArgv });
+    const w = newNodeWorker(nodeThreads, url, execArgv);
     w.on('error', onError);
     w.on('exit', onExit);
     w.unref();
@@ -58,6 +58,21 @@ export function startWorker(url: URL, onError: (error: unknown) => void, onExit:
   const w = new Worker(url, { type: 'module' });
   w.addEventListener('error', (e) => onError((e as ErrorEvent).error ?? new Error((e as ErrorEvent).message)));
   return { post: (m) => w.postMessage(m), terminate: () => w.terminate() };
+}
+
+/**
+ * Node refuses a worker some process-wide flags (--expose-gc, for one) with
+ * ERR_WORKER_INVALID_EXEC_ARGV; the worker then starts without the flags the error names.
+ */
+function newNodeWorker(threads: typeof NodeWorkerThreads, url: URL, execArgv: string[]): NodeWorkerThreads.Worker {
+  try {
+    return new threads.Worker(url, { execArgv });
+  } catch (error) {
+    if ((error as { code?: string }).code !== 'ERR_WORKER_INVALID_EXEC_ARGV') throw error;
+    const refused = String((error as Error).message).split(': ').slice(1).join(': ').split(/,\s*/);
+    const kept = execArgv.filter((f) => !refused.includes(f));
+    return new threads.Worker(url, { execArgv: kept.length < execArgv.length ? kept : [] });
+  }
 }
 
 /** Worker side: receive the parent's messages. */
