@@ -23,7 +23,7 @@ import { maskDistance } from '../geometry/distanceTransform.js';
 import { NeighborhoodSchedule } from '../ops/regularizers/neighborhood.js';
 import { surfaceRegularization } from '../ops/regularizers/surfaceRegularization.js';
 import { resolveThreads } from '../parallel/threads.js';
-import { ewaSplat } from '../ops/splat/ewaSplat.js';
+import { ewaSplat, type SplatRender } from '../ops/splat/ewaSplat.js';
 import { cloudScale } from '../ops/splat/cloudScale.js';
 import type { SplatOptions } from '../ops/splat/options.js';
 import { Adam } from './adam.js';
@@ -231,6 +231,7 @@ export function* fitSteps(init: FitInit, views: readonly FitView[], options: Fit
   });
 
   const history: number[] = [];
+  const lastRender: SplatRender[] = [];
   let stopped: FitResult['stopped'] = 'budget';
   let step = 0;
   while (step < iterations) {
@@ -246,12 +247,14 @@ export function* fitSteps(init: FitInit, views: readonly FitView[], options: Fit
         const unit = phase === 'normals' ? normalize(normals) : noGrad(() => normalize(normals));
         const points = phase === 'positions' ? positions : positions.detach();
         let loss: Tensor | null = null;
-        for (const i of nextViews()) {
+        for (const [slot, i] of nextViews().entries()) {
           const v = views[i];
-          const l =
-            white !== null
-              ? imageLoss(ewaSplat(points, unit, white, v.camera, { ...splat, window }).image, maskTargets[i], 'l1')
-              : imageLoss(ewaSplat(points, unit, shade(unit, albedo, v.lights), v.camera, { ...splat, window }).image, v.target, lossKind as ImageLossKind);
+          // the render of this batch slot at the last step is done with (that step ran its
+          // backward): take its buffers (a batch may show one view twice, so not per view)
+          const options = { ...splat, window, reuse: lastRender[slot] };
+          const render = white !== null ? ewaSplat(points, unit, white, v.camera, options) : ewaSplat(points, unit, shade(unit, albedo, v.lights), v.camera, options);
+          lastRender[slot] = render;
+          const l = white !== null ? imageLoss(render.image, maskTargets[i], 'l1') : imageLoss(render.image, v.target, lossKind as ImageLossKind);
           loss = loss ? add(loss, l) : l;
         }
         const imageValue = loss!.item() / batch;

@@ -90,15 +90,18 @@ export function markAndComposite(cache: SplatCache, mergeThreshold: number, attr
   const { image, depth, normal, alpha } = out;
   const rgb = channels === 3;
   const acc = new Float64Array(channels);
-  const blank = background.every((v) => v === 0); // outputs start zero-filled
   const narrow = image instanceof Float32Array; // a finite float64 can still overflow a float32
   let bad = -1;
   for (let p = p0; p < p1; p++) {
     const n = count[p];
     const px = p * channels;
     if (n === 0) {
+      // every output written, so the buffers of an earlier render can be reused as they are
       visible[p] = 0;
-      if (!blank) for (let c = 0; c < channels; c++) image[px + c] = background[c];
+      for (let c = 0; c < channels; c++) image[px + c] = background[c];
+      depth[p] = 0;
+      normal[3 * p] = normal[3 * p + 1] = normal[3 * p + 2] = 0;
+      alpha[p] = 0;
       continue;
     }
     const base = p * A;

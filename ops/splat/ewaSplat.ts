@@ -13,7 +13,7 @@ import { Tensor } from '../../lib/tensor.js';
 import { allocate, type DType } from '../../lib/dtype.js';
 import { plainCamera } from '../../geometry/camera.js';
 import { runTasks } from '../../parallel/workerPool.js';
-import { float64, int32 } from '../../parallel/sharedMemory.js';
+import { float64, int32, isShared } from '../../parallel/sharedMemory.js';
 import { scratch, scratchShared, scratchUnset } from '../../parallel/scratch.js';
 import { composite } from './composite.js';
 import { ewaSplatReference } from './ewaSplatReference.js';
@@ -52,6 +52,14 @@ export interface SplatCall extends SplatOptions {
    * `cache`), recomputing only the smooth weights rho_bar. For checking the smooth gradient.
    */
   visibility?: SplatCache;
+  /**
+   * An earlier render (of the fast path) whose images and per-pixel cache this call may overwrite
+   * instead of allocating its own: same size, channels, front count, dtype and thread sharing,
+   * else it is left alone and fresh buffers are used. A render loop that passes its last render
+   * allocates nothing large per call. The earlier render is used up: its tensors hold this call's
+   * values and its backward throws, so run its backward first, and don't feed it into this call.
+   */
+  reuse?: SplatRender;
 }
 
 /** Checks shapes and values at the public boundary; returns the number of channels. */
@@ -87,8 +95,42 @@ interface SplatView {
   visibility?: SplatCache;
   /** Threads of this call (set by the forward; the backward uses as many). */
   threads?: number;
+  /** An earlier render's view whose buffers this call may take (options.reuse). */
+  reuse?: SplatView;
+  /** Set when a later call took this render's buffers: its backward must not run. */
+  recycled?: boolean;
   /** Filled by the forward. */
-  result?: { cache: SplatCache; culled: CullCounts; stats: RasterStats };
+  result?: { cache: SplatCache; culled: CullCounts; stats: RasterStats; images: RenderImages };
+}
+
+interface RenderImages {
+  image: Tensor;
+  depth: Tensor;
+  normal: Tensor;
+  alpha: Tensor;
+}
+
+/**
+ * The view behind each render ewaSplat returned, for options.reuse: a hidden property, not a
+ * WeakMap, whose entries outlive the minor collections and so would hold large buffers longer.
+ */
+const VIEW = Symbol('ewaSplat.view');
+
+/**
+ * The images and cache of the render behind `old`, marked used up, when they fit this call;
+ * else null. The cache keeps its arrays; its lists are rebuilt band by band by forwardBands.
+ */
+function recycle(old: SplatView, W: number, H: number, channels: number, frontCount: number, dtype: DType, shared: boolean, pointDepth: Float64Array): { out: RenderImages; cache: SplatCache } | null {
+  const r = old.result;
+  if (!r || old.recycled) return null;
+  const c = r.cache, im = r.images;
+  const fits = c.width === W && c.height === H && c.frontCount === frontCount && isShared(c.index) === shared && im.image.shape[2] === channels && im.image.dtype === dtype;
+  if (!fits) return null;
+  old.recycled = true;
+  return {
+    out: { image: new Tensor(im.image.data, [H, W, channels]), depth: new Tensor(im.depth.data, [H, W]), normal: new Tensor(im.normal.data, [H, W, 3]), alpha: new Tensor(im.alpha.data, [H, W]) },
+    cache: { width: W, height: H, frontCount, index: c.index, rho: c.rho, pointDepth, count: c.count, visible: c.visible },
+  };
 }
 
 /** Output tensor storage: shared when the pool's workers write it. */
@@ -106,9 +148,9 @@ const splatOp = customOp({
     // the frozen-visibility and reference paths are for checking, and run on this thread
     const threads = (view.threads = view.visibility || view.implementation === 'reference' ? 1 : o.threads);
     const shared = threads > 1;
-    const outputs = () => ({ image: output(ctx.dtype, [H, W, channels], shared), depth: output(ctx.dtype, [H, W], shared), normal: output(ctx.dtype, [H, W, 3], shared), alpha: output(ctx.dtype, [H, W], shared) });
-    const imagesOf = (t: ReturnType<typeof outputs>) => ({ image: t.image.data, depth: t.depth.data, normal: t.normal.data, alpha: t.alpha.data });
-    let out: ReturnType<typeof outputs>;
+    const outputs = (): RenderImages => ({ image: output(ctx.dtype, [H, W, channels], shared), depth: output(ctx.dtype, [H, W], shared), normal: output(ctx.dtype, [H, W, 3], shared), alpha: output(ctx.dtype, [H, W], shared) });
+    const imagesOf = (t: RenderImages) => ({ image: t.image.data, depth: t.depth.data, normal: t.normal.data, alpha: t.alpha.data });
+    let out: RenderImages;
     let cache: SplatCache, culled: CullCounts, stats: RasterStats;
     let screen: ScreenSplats;
     let bad = -1; // first pixel with a non-finite output
@@ -134,10 +176,11 @@ const splatOp = customOp({
       const chunk = Math.max(256, Math.ceil(n / 32)), tasks = Math.ceil(n / chunk);
       const cam = plainCamera(camera);
       const culledBy = int32(3 * tasks, shared), behind = int32(tasks, shared);
-      // zero-filling the outputs and the cache (~5 MB at 256 x 256) overlaps the workers' start
-      let made: { out: ReturnType<typeof outputs>; cache: SplatCache } | undefined;
+      // zero-filling the outputs and the cache (~5 MB at 256 x 256) overlaps the workers' start;
+      // an earlier render's buffers (options.reuse) need none: forwardBands writes every pixel
+      let made: { out: RenderImages; cache: SplatCache } | null = null;
       runTasks(screenPoints, { positions: P, normals: N, camera: cam, options: o, screen, count: n, chunk, culled: culledBy, behind }, tasks, threads, () => {
-        made = { out: outputs(), cache: emptyCache(W, H, o.frontCount, screen.depth, ctx.dtype, shared, false) }; // forwardBands clears its band
+        made = (view.reuse && recycle(view.reuse, W, H, channels, o.frontCount, ctx.dtype, shared, screen.depth)) || { out: outputs(), cache: emptyCache(W, H, o.frontCount, screen.depth, ctx.dtype, shared, false) };
       });
       ({ out, cache } = made!);
       const first = behind.find((k) => k >= 0);
@@ -161,12 +204,13 @@ const splatOp = customOp({
       throw new NonFiniteError(`ewaSplat: pixel (${bad % W}, ${Math.floor(bad / W)}) came out non-finite from finite inputs (an overflow: extreme coordinates, or a sigma far from the point spacing); rescale the scene or pass a sigma.`);
     }
     ctx.markNonDifferentiable(out.depth, out.normal, out.alpha);
-    view.result = { cache, culled, stats };
+    view.result = { cache, culled, stats, images: out };
     ctx.save(positions, normals, attributes, view, screen, cache, out.image);
     return [out.image, out.depth, out.normal, out.alpha];
   },
   backward(ctx, gImage) {
     const [positions, normals, attributes, view, screen, cache, image] = ctx.saved as [Tensor, Tensor, Tensor, SplatView, ScreenSplats, SplatCache, Tensor];
+    if (view.recycled) throw new ArgumentError('ewaSplat: this render\'s buffers were overwritten by a later call that passed it as options.reuse; run its backward before reusing it.');
     const [needP, needN, needW] = ctx.needsInputGrad;
     const n = positions.shape[0], channels = attributes.shape[1];
     const threads = view.threads!, shared = threads > 1;
@@ -236,15 +280,24 @@ export function ewaSplat(positions: Tensor, normals: Tensor, attributes: Tensor,
   const resolved = resolveSplatOptions(options, channels, () => cloudScale(positions.data));
   const implementation = options.implementation ?? 'fast';
   if (implementation !== 'fast' && implementation !== 'reference') throw new ArgumentError(`options.implementation must be 'fast' or 'reference', got ${JSON.stringify(implementation)}.`);
-  const view: SplatView = { camera, options: resolved, implementation, visibility: options.visibility };
+  let reuse: SplatView | undefined;
+  if (options.reuse !== undefined) {
+    reuse = (options.reuse as { [VIEW]?: SplatView } | null)?.[VIEW];
+    if (!reuse) throw new ArgumentError('options.reuse must be a render returned by ewaSplat (whose buffers this call may overwrite), or undefined.');
+  }
+  const view: SplatView = { camera, options: resolved, implementation, visibility: options.visibility, reuse };
   const [image, depth, normal, alpha] = splatOp(positions, normals, attributes, view);
   const r = view.result!;
-  return { image, depth, normal, alpha, cache: r.cache, options: resolved, culled: r.culled, stats: r.stats };
+  view.reuse = undefined; // nothing keeps a chain of earlier renders alive
+  const render: SplatRender = { image, depth, normal, alpha, cache: r.cache, options: resolved, culled: r.culled, stats: r.stats };
+  Object.defineProperty(render, VIEW, { value: view });
+  return render;
 }
 
 /** One render per camera; `attributes` may depend on the view (shading with per-view lights). */
 export function ewaSplatViews(positions: Tensor, normals: Tensor, attributes: Tensor | ((camera: Camera, view: number) => Tensor), cameras: readonly Camera[], options: SplatCall = {}): SplatRender[] {
   if (!Array.isArray(cameras) || cameras.length === 0) throw new ArgumentError('cameras must be a non-empty array of Camera.');
+  if (options.reuse !== undefined) throw new ArgumentError('options.reuse names one earlier render; for several views call ewaSplat per view, each with its own.');
   // measure the cloud once for all views
   const fixed: SplatCall = { ...options };
   if (fixed.sigma === undefined || fixed.mergeThreshold === undefined) {

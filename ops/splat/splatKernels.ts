@@ -69,6 +69,7 @@ export const forwardBands: Kernel<ForwardBandArgs> = {
   run(a, b) {
     const [p0, p1] = bandPixels(a.cache, b);
     a.cache.index.fill(-1, p0 * a.cache.frontCount, p1 * a.cache.frontCount); // empty slots read -1
+    a.cache.count.fill(0, p0, p1); // (a reused cache holds an earlier render's lists)
     a.evaluations[b] = rasterizeBand(a.screen, a.bins, b, a.cache, a.cutoff);
     a.nonFinite[b] = markAndComposite(a.cache, a.mergeThreshold, a.attributes, a.channels, a.normals, a.background, a.out, p0, p1);
   },
