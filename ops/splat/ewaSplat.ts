@@ -56,8 +56,9 @@ export interface SplatCall extends SplatOptions {
    * An earlier render (of the fast path) whose images and per-pixel cache this call may overwrite
    * instead of allocating its own: same size, channels, front count, dtype and thread sharing,
    * else it is left alone and fresh buffers are used. A render loop that passes its last render
-   * allocates nothing large per call. The earlier render is used up: its tensors hold this call's
-   * values and its backward throws, so run its backward first, and don't feed it into this call.
+   * allocates nothing large per call. The earlier render is used up: its tensors and cache hold
+   * this call's values and its backward throws, so run its backward first, and feed neither it
+   * nor its cache (as `visibility`, say) into this call.
    */
   reuse?: SplatRender;
 }
