@@ -83,25 +83,29 @@ const FLOAT32_MAX = 3.4028234663852886e38;
 /**
  * The fast forward's last step, in one pass over each pixel's list: marks the visible prefix
  * (entries no more than T behind the front one, eq. 5) and composites it (eq. 6), for pixels
- * p0..p1-1. Returns the first non-finite pixel or -1, like composite.
+ * p0..p1-1. Returns the first non-finite pixel or -1, like composite. `zeroed`: the outputs are
+ * fresh (all zero), so empty pixels need writing only for a non-zero background; otherwise (an
+ * earlier render's buffers) every output of every pixel is written.
  */
-export function markAndComposite(cache: SplatCache, mergeThreshold: number, attributes: FloatArray, channels: number, normals: FloatArray, background: readonly number[], out: CompositeImages, p0: number, p1: number): number {
+export function markAndComposite(cache: SplatCache, mergeThreshold: number, attributes: FloatArray, channels: number, normals: FloatArray, background: readonly number[], out: CompositeImages, p0: number, p1: number, zeroed: boolean): number {
   const { frontCount: A, index, rho, pointDepth, count, visible } = cache;
   const { image, depth, normal, alpha } = out;
   const rgb = channels === 3;
   const acc = new Float64Array(channels);
   const narrow = image instanceof Float32Array; // a finite float64 can still overflow a float32
+  const blank = zeroed && background.every((v) => v === 0); // untouched pages stay untouched
   let bad = -1;
   for (let p = p0; p < p1; p++) {
     const n = count[p];
     const px = p * channels;
     if (n === 0) {
-      // every output written, so the buffers of an earlier render can be reused as they are
       visible[p] = 0;
-      for (let c = 0; c < channels; c++) image[px + c] = background[c];
-      depth[p] = 0;
-      normal[3 * p] = normal[3 * p + 1] = normal[3 * p + 2] = 0;
-      alpha[p] = 0;
+      if (!blank) for (let c = 0; c < channels; c++) image[px + c] = background[c];
+      if (!zeroed) {
+        depth[p] = 0;
+        normal[3 * p] = normal[3 * p + 1] = normal[3 * p + 2] = 0;
+        alpha[p] = 0;
+      }
       continue;
     }
     const base = p * A;

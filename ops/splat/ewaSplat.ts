@@ -178,11 +178,13 @@ const splatOp = customOp({
       const cam = plainCamera(camera);
       const culledBy = int32(3 * tasks, shared), behind = int32(tasks, shared);
       // zero-filling the outputs and the cache (~5 MB at 256 x 256) overlaps the workers' start;
-      // an earlier render's buffers (options.reuse) need none: forwardBands writes every pixel
-      let made: { out: RenderImages; cache: SplatCache } | null = null;
+      // an earlier render's buffers (options.reuse) need none: forwardBands then writes every pixel
+      let made: { out: RenderImages; cache: SplatCache; zeroed: boolean } | null = null;
       runTasks(screenPoints, { positions: P, normals: N, camera: cam, options: o, screen, count: n, chunk, culled: culledBy, behind }, tasks, threads, () => {
-        made = (view.reuse && recycle(view.reuse, W, H, channels, o.frontCount, ctx.dtype, shared, screen.depth)) || { out: outputs(), cache: emptyCache(W, H, o.frontCount, screen.depth, ctx.dtype, shared, false) };
+        const taken = view.reuse && recycle(view.reuse, W, H, channels, o.frontCount, ctx.dtype, shared, screen.depth);
+        made = taken ? { ...taken, zeroed: false } : { out: outputs(), cache: emptyCache(W, H, o.frontCount, screen.depth, ctx.dtype, shared, false), zeroed: true };
       });
+      const { zeroed } = made!;
       ({ out, cache } = made!);
       const first = behind.find((k) => k >= 0);
       if (first !== undefined) throw behindCameraError(positions.data, first, cam);
@@ -195,7 +197,7 @@ const splatOp = customOp({
       runTasks(forwardBands, {
         screen, bins, cache, cutoff: o.cutoff, mergeThreshold: o.mergeThreshold,
         attributes: scratchShared('splat.forward.attributes', attributes.data, shared), channels, normals: N, background: o.background,
-        out: imagesOf(out), evaluations, nonFinite,
+        out: imagesOf(out), zeroed, evaluations, nonFinite,
       }, bins.bands, threads);
       bad = nonFinite.find((p) => p >= 0) ?? -1;
       cache.bins = bins;

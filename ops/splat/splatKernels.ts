@@ -57,6 +57,8 @@ export interface ForwardBandArgs {
   normals: FloatArray;
   background: number[];
   out: CompositeImages;
+  /** The outputs and the cache's counts are fresh (zero-filled), not an earlier render's (options.reuse). */
+  zeroed: boolean;
   /** Splat-pixel evaluations per band. */
   evaluations: Float64Array;
   /** Per band: the first pixel with a non-finite output, or -1. */
@@ -69,9 +71,9 @@ export const forwardBands: Kernel<ForwardBandArgs> = {
   run(a, b) {
     const [p0, p1] = bandPixels(a.cache, b);
     a.cache.index.fill(-1, p0 * a.cache.frontCount, p1 * a.cache.frontCount); // empty slots read -1
-    a.cache.count.fill(0, p0, p1); // (a reused cache holds an earlier render's lists)
+    if (!a.zeroed) a.cache.count.fill(0, p0, p1); // an earlier render's counts
     a.evaluations[b] = rasterizeBand(a.screen, a.bins, b, a.cache, a.cutoff);
-    a.nonFinite[b] = markAndComposite(a.cache, a.mergeThreshold, a.attributes, a.channels, a.normals, a.background, a.out, p0, p1);
+    a.nonFinite[b] = markAndComposite(a.cache, a.mergeThreshold, a.attributes, a.channels, a.normals, a.background, a.out, p0, p1, a.zeroed);
   },
 };
 
