@@ -28,7 +28,7 @@ const addRow = (op: string, size: string, ms: number, note: string | undefined, 
 };
 const run: Run = (op, size, fn, note, extra = {}) => addRow(op, size, measure(fn).ms, note, extra);
 const runThreads: RunThreads = (op, size, counts, make, note, extra = {}) =>
-  measureInTurns(counts.map(make)).map((m, i) => addRow(op, size, m.ms, note, { ...extra, threads: counts[i] }));
+  measureInTurns(counts.map(make)).map((m, i) => addRow(op, size, m.ms, note, { ...extra, threads: counts[i], minMs: +m.minMs.toFixed(3) }));
 
 const scenes = benchDss(runThreads, threadCounts);
 benchScaling(scenes[0], (row) => rows.push(row));
