@@ -30,7 +30,7 @@ export function benchRegularizers(run: Run, threadCounts: readonly number[], poi
       run(`regularizer-losses${detachFrame ? '-detached' : ''}`, size, () => {
         positions.grad = null;
         surfaceRegularization(positions, normals, { neighborhood, repulsionNeighborhood, detachFrame, threads }).loss.backward();
-      }, `eq. 15-18 forward + backward, ${entries} neighbour entries, PCA frame ${detachFrame ? 'detached' : 'differentiated'} (threads: projection and repulsion only)`, { points, threads });
+      }, `eq. 15-18 forward + backward, ${entries} neighbour entries, PCA frame ${detachFrame ? 'detached' : 'differentiated'} (threads: the weights' and the frame's forwards, both losses)`, { points, threads });
     }
   }
 }

@@ -10,53 +10,87 @@
 //   dpsi/dp_i = -2 psi (p_i - p_k) / D^2 (= -dpsi/dp_k),  dtheta/d(n_i.n_k) = 2 theta (1 - n_i.n_k) / sigma.
 
 import { customOp } from '../../lib/customOp.js';
+import { type FloatArray, allocate } from '../../lib/dtype.js';
 import { ArgumentError, ShapeError, assertFinite } from '../../lib/errors.js';
 import { Tensor } from '../../lib/tensor.js';
+import type { Kernel } from '../../parallel/job.js';
+import { scratchShared } from '../../parallel/scratch.js';
+import { float64 } from '../../parallel/sharedMemory.js';
+import { resolveThreads } from '../../parallel/threads.js';
+import { runTasks } from '../../parallel/workerPool.js';
 import { type NeighborLists, checkNeighbors } from './neighborhood.js';
+import { CHUNKS, chunkRange } from './pointChunks.js';
 
 export interface PcaWeightOptions {
   /** o_k of eq. 15c per point (e.g. summed by countOccluded over a step's views); omitted: all 0. */
   occlusion?: ArrayLike<number>;
   /** Theta of eq. 15b in radians (default pi/3). */
   normalAngle?: number;
+  /** Threads (default: every core; the same result for any count). */
+  threads?: number;
 }
 
-/** The u_ik = psi theta phi of one CSR entry set, written into `u`; returns nothing. */
-function unnormalized(P: ArrayLike<number>, N: ArrayLike<number> | null, phi: Float64Array, nb: NeighborLists, invD2: number, invSigma: number, u: Float64Array): void {
-  const { offsets, indices } = nb;
-  const n = offsets.length - 1;
-  for (let i = 0; i < n; i++) {
-    const px = P[3 * i], py = P[3 * i + 1], pz = P[3 * i + 2];
-    for (let e = offsets[i]; e < offsets[i + 1]; e++) {
-      const k = indices[e];
-      const dx = px - P[3 * k], dy = py - P[3 * k + 1], dz = pz - P[3 * k + 2];
-      let v = Math.exp(-(dx * dx + dy * dy + dz * dz) * invD2) * phi[k];
-      if (N) {
-        const c = 1 - (N[3 * i] * N[3 * k] + N[3 * i + 1] * N[3 * k + 1] + N[3 * i + 2] * N[3 * k + 2]);
-        v *= Math.exp(-c * c * invSigma);
-      }
-      u[e] = v;
-    }
-  }
+export interface PcaWeightArgs {
+  P: FloatArray;
+  /** The points' normals (eq. 15b), or null to leave that term out. */
+  N: FloatArray | null;
+  phi: Float64Array;
+  offsets: Int32Array;
+  indices: Int32Array;
+  invD2: number;
+  invSigma: number;
+  /** Written: u_ik per entry, S_i = sum_k u_ik per point, w_ik per entry. */
+  u: Float64Array;
+  sums: Float64Array;
+  w: FloatArray;
 }
 
-const pcaWeightsOp = customOp({
-  name: 'pcaWeights',
-  forward(ctx, positions: Tensor, normals: Tensor | null, phi: Float64Array, neighbors: NeighborLists, radius: number, sigma: number) {
-    const { offsets } = neighbors;
-    const n = offsets.length - 1;
-    const u = new Float64Array(neighbors.indices.length);
-    const invD2 = 1 / (radius * radius), invSigma = 1 / sigma;
-    unnormalized(positions.data, normals ? normals.data : null, phi, neighbors, invD2, invSigma, u);
-    const out = ctx.output([u.length]);
-    const w = out.data;
-    const sums = new Float64Array(n);
-    for (let i = 0; i < n; i++) {
+/**
+ * Range c of points: their rows of u and w, independent of each other. (The backward scatters
+ * each row to its neighbours and stays on the calling thread: split into ranges it needs a
+ * partial buffer per range, and zero-filling and summing those made one thread 2-5 ms slower.)
+ */
+export const pcaWeightRanges: Kernel<PcaWeightArgs> = {
+  name: 'regularizer.pcaWeights',
+  run(a, c) {
+    const { P, N, phi, offsets, indices, invD2, invSigma, u, sums, w } = a;
+    const [i0, i1] = chunkRange(offsets.length - 1, c);
+    for (let i = i0; i < i1; i++) {
+      const px = P[3 * i], py = P[3 * i + 1], pz = P[3 * i + 2];
       let s = 0;
-      for (let e = offsets[i]; e < offsets[i + 1]; e++) s += u[e];
+      for (let e = offsets[i]; e < offsets[i + 1]; e++) {
+        const k = indices[e];
+        const dx = px - P[3 * k], dy = py - P[3 * k + 1], dz = pz - P[3 * k + 2];
+        let v = Math.exp(-(dx * dx + dy * dy + dz * dz) * invD2) * phi[k]; // psi phi
+        if (N) {
+          const d = 1 - (N[3 * i] * N[3 * k] + N[3 * i + 1] * N[3 * k + 1] + N[3 * i + 2] * N[3 * k + 2]);
+          v *= Math.exp(-d * d * invSigma); // theta
+        }
+        u[e] = v;
+        s += v;
+      }
       sums[i] = s;
       if (s > 0) for (let e = offsets[i]; e < offsets[i + 1]; e++) w[e] = u[e] / s; // an empty or all-zero row keeps w = 0
     }
+  },
+};
+
+const pcaWeightsOp = customOp({
+  name: 'pcaWeights',
+  forward(ctx, positions: Tensor, normals: Tensor | null, phi: Float64Array, neighbors: NeighborLists, radius: number, sigma: number, threads: number) {
+    const on = threads > 1;
+    const n = neighbors.offsets.length - 1, entries = neighbors.indices.length;
+    const u = float64(entries, on), sums = float64(n, on);
+    const out = new Tensor(allocate(ctx.dtype, entries, on), [entries]);
+    const invD2 = 1 / (radius * radius), invSigma = 1 / sigma;
+    runTasks(pcaWeightRanges, {
+      P: scratchShared('pcaWeights.P', positions.data, on),
+      N: normals ? scratchShared('pcaWeights.N', normals.data, on) : null,
+      phi: scratchShared('pcaWeights.phi', phi, on),
+      offsets: scratchShared('pcaWeights.offsets', neighbors.offsets, on),
+      indices: scratchShared('pcaWeights.indices', neighbors.indices, on),
+      invD2, invSigma, u, sums, w: out.data,
+    }, CHUNKS, threads);
     ctx.save(positions, normals, neighbors, invD2, invSigma, u, sums, out.data);
     return out;
   },
@@ -142,5 +176,5 @@ export function pcaWeights(positions: Tensor, normals: Tensor | null, neighbors:
   if (!(angle > 0 && angle <= Math.PI)) throw new ArgumentError(`pcaWeights: options.normalAngle must be in (0, pi] radians (Theta of eq. 15b), got ${angle}.`);
   const sigma = Math.max(1e-5, 1 - Math.cos(angle));
   const phi = visibilityWeights(options.occlusion, n, 'pcaWeights');
-  return pcaWeightsOp(positions, normals, phi, neighbors, radius, sigma);
+  return pcaWeightsOp(positions, normals, phi, neighbors, radius, sigma, resolveThreads(options.threads, 'pcaWeights: options.threads'));
 }

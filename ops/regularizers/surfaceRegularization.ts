@@ -35,7 +35,7 @@ export interface SurfaceRegularizationOptions {
   detachFrame?: boolean;
   /** eps of eq. 17a (default 1e-4). */
   repulsionEpsilon?: number;
-  /** Threads for the projection and repulsion losses (default: every core; same result for any count). */
+  /** Threads for the weights, the frame's forward and the two losses (default: every core; same result for any count). */
   threads?: number;
 }
 
@@ -62,8 +62,8 @@ export function surfaceRegularization(positions: Tensor, normals: Tensor | null,
   for (const [name, v] of [['projectionWeight', gammaP], ['repulsionWeight', gammaR]] as const) {
     if (!(v >= 0) || !Number.isFinite(v)) throw new ArgumentError(`surfaceRegularization: options.${name} must be a finite number >= 0 (gamma of eq. 8), got ${v}.`);
   }
-  const weights = pcaWeights(positions, normals, neighborhood, neighborhood.radius, { occlusion: options.occlusion, normalAngle: options.normalAngle });
-  const frame = weightedPca(positions, weights, neighborhood, { detach: options.detachFrame });
+  const weights = pcaWeights(positions, normals, neighborhood, neighborhood.radius, { occlusion: options.occlusion, normalAngle: options.normalAngle, threads: options.threads });
+  const frame = weightedPca(positions, weights, neighborhood, { detach: options.detachFrame, threads: options.threads });
   // a term weighted 0 is still reported, but off the tape: its backward would only pass zeros
   const term = (gamma: number, compute: () => Tensor) => (gamma === 0 ? noGrad(compute) : compute());
   const projection = term(gammaP, () => projectionLoss(positions, frame.normals, weights, neighborhood, { threads: options.threads }));

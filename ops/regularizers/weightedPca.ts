@@ -16,10 +16,17 @@
 // DSS reference does; the default differentiates through it.
 
 import { customOp } from '../../lib/customOp.js';
+import { type FloatArray, allocate } from '../../lib/dtype.js';
 import { ArgumentError, ShapeError } from '../../lib/errors.js';
 import { Tensor } from '../../lib/tensor.js';
+import type { Kernel } from '../../parallel/job.js';
+import { scratchShared } from '../../parallel/scratch.js';
+import { float64 } from '../../parallel/sharedMemory.js';
+import { resolveThreads } from '../../parallel/threads.js';
+import { runTasks } from '../../parallel/workerPool.js';
 import { type NeighborLists, checkNeighbors } from './neighborhood.js';
 import { checkPoints } from './pcaWeights.js';
+import { CHUNKS, chunkRange } from './pointChunks.js';
 import { symmetricEigen3 } from './symmetricEigen3.js';
 
 /** Relative guard on eigenvalue gaps in the backward. */
@@ -37,19 +44,34 @@ export interface WeightedPcaResult {
 export interface WeightedPcaOptions {
   /** Treat the frame as constant: no gradient flows back through the decomposition (default false). */
   detach?: boolean;
+  /** Threads for the forward (default: every core; the same result for any count). */
+  threads?: number;
 }
 
-const weightedPcaOp = customOp({
-  name: 'weightedPca',
-  forward(ctx, positions: Tensor, weights: Tensor, neighbors: NeighborLists) {
-    const P = positions.data, w = weights.data;
-    const { offsets, indices } = neighbors;
-    const n = offsets.length - 1;
-    const values = ctx.output([n, 3]), vectors = ctx.output([n, 3, 3]), normals = ctx.output([n, 3]);
-    const L = values.data, V = vectors.data, Nn = normals.data;
-    const means = new Float64Array(3 * n);
+export interface WeightedPcaArgs {
+  P: FloatArray;
+  w: FloatArray;
+  offsets: Int32Array;
+  indices: Int32Array;
+  /** Written per point: eigenvalues (3), eigenvectors (9), normal (3), mean (3). */
+  L: FloatArray;
+  V: FloatArray;
+  normals: FloatArray;
+  means: Float64Array;
+}
+
+/**
+ * Range c of points: each one's weighted mean and covariance (eq. 16) and their eigensystem,
+ * independent of the other points. (The backward scatters to the neighbours and stays on the
+ * calling thread, as pcaWeights' does.)
+ */
+export const weightedPcaRanges: Kernel<WeightedPcaArgs> = {
+  name: 'regularizer.weightedPca',
+  run(a, c) {
+    const { P, w, offsets, indices, L, V, normals: Nn, means } = a;
+    const [i0, i1] = chunkRange(offsets.length - 1, c);
     const C = new Float64Array(9);
-    for (let i = 0; i < n; i++) {
+    for (let i = i0; i < i1; i++) {
       let mx = 0, my = 0, mz = 0;
       for (let e = offsets[i]; e < offsets[i + 1]; e++) {
         const k = indices[e], we = w[e];
@@ -67,7 +89,25 @@ const weightedPcaOp = customOp({
       Nn[3 * i] = V[9 * i + 6]; Nn[3 * i + 1] = V[9 * i + 7]; Nn[3 * i + 2] = V[9 * i + 8];
       means[3 * i] = mx; means[3 * i + 1] = my; means[3 * i + 2] = mz;
     }
-    ctx.save(positions, weights, neighbors, means, L, V);
+  },
+};
+
+const weightedPcaOp = customOp({
+  name: 'weightedPca',
+  forward(ctx, positions: Tensor, weights: Tensor, neighbors: NeighborLists, threads: number) {
+    const on = threads > 1;
+    const n = neighbors.offsets.length - 1;
+    const output = (shape: number[]) => new Tensor(allocate(ctx.dtype, shape.reduce((x, y) => x * y, 1), on), shape);
+    const values = output([n, 3]), vectors = output([n, 3, 3]), normals = output([n, 3]);
+    const means = float64(3 * n, on);
+    runTasks(weightedPcaRanges, {
+      P: scratchShared('weightedPca.P', positions.data, on),
+      w: scratchShared('weightedPca.w', weights.data, on),
+      offsets: scratchShared('weightedPca.offsets', neighbors.offsets, on),
+      indices: scratchShared('weightedPca.indices', neighbors.indices, on),
+      L: values.data, V: vectors.data, normals: normals.data, means,
+    }, CHUNKS, threads);
+    ctx.save(positions, weights, neighbors, means, values.data, vectors.data);
     return [values, vectors, normals];
   },
   backward(ctx, gValues, gVectors, gNormals) {
@@ -152,8 +192,9 @@ export function weightedPca(positions: Tensor, weights: Tensor, neighbors: Neigh
   checkNeighbors(neighbors, n, 'weightedPca');
   if (!(weights instanceof Tensor)) throw new ArgumentError('weightedPca: weights must be a tensor of one w_ik per neighbour entry (from pcaWeights).');
   if (weights.size !== neighbors.indices.length) throw new ShapeError(`weightedPca: weights has ${weights.size} values but the neighbourhood has ${neighbors.indices.length} entries; compute them with pcaWeights on the same neighbourhood.`);
+  const threads = resolveThreads(options.threads, 'weightedPca: options.threads');
   const [eigenvalues, eigenvectors, normals] = options.detach
-    ? weightedPcaOp(positions.detach(), weights.detach(), neighbors)
-    : weightedPcaOp(positions, weights, neighbors);
+    ? weightedPcaOp(positions.detach(), weights.detach(), neighbors, threads)
+    : weightedPcaOp(positions, weights, neighbors, threads);
   return { eigenvalues, eigenvectors, normals };
 }

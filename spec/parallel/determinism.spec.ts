@@ -61,16 +61,17 @@ describe('regularizers independent of the thread count', () => {
     const neighborhood = buildNeighborhood(positions, { radius: 0.06 });
     const reg = surfaceRegularization(positions, normals, { neighborhood, repulsionNeighborhood: buildNeighborhood(positions, { radius: 0.03 }), threads });
     reg.loss.backward();
-    return { loss: reg.loss.data, gP: positions.grad!.data };
+    return { loss: reg.loss.data, gP: positions.grad!.data, weights: reg.weights.data, frame: reg.frame.eigenvectors.data, values: reg.frame.eigenvalues.data };
   }
 
-  it('gives bit-identical projection + repulsion losses and gradients on 1, 2 and 4 threads', () => {
+  it('gives bit-identical weights, PCA frames, losses and gradients on 1, 2 and 4 threads', () => {
     const one = regularize(1);
     expect(Array.from(one.gP).some((v) => v !== 0)).to.equal(true);
     for (const threads of [2, 4]) {
       const many = regularize(threads);
-      expect(bytes(many.loss).equals(bytes(one.loss)), `loss with ${threads} threads`).to.equal(true);
-      expect(bytes(many.gP).equals(bytes(one.gP)), `gradient with ${threads} threads`).to.equal(true);
+      for (const name of ['loss', 'gP', 'weights', 'frame', 'values'] as const) {
+        expect(bytes(many[name]).equals(bytes(one[name])), `${name} with ${threads} threads`).to.equal(true);
+      }
     }
   });
 });
