@@ -132,36 +132,32 @@ describe('worker pool', () => {
   });
 
   it('starts its workers in a process run with a flag Node refuses workers (--expose-gc)', () => {
-    const pool = fileURLToPath(new URL('../../parallel/workerPool.js', import.meta.url));
-    const probeUrl = fileURLToPath(new URL('../../parallel/probe.js', import.meta.url));
-    const script = `
-      const { runTasks } = await import(${JSON.stringify(pool)});
-      const { probe } = await import(${JSON.stringify(probeUrl)});
-      const s = (n) => new Int32Array(new SharedArrayBuffer(4 * n));
-      const a = { out: s(4), mode: 'ok', checkIn: s(1) };
-      runTasks(probe, a, 4, 2);
-      console.log(typeof gc, a.checkIn[0], Array.from(a.out).join(','));`;
-    const r = spawnSync(process.execPath, ['--expose-gc', '--input-type=module', '-e', script], { encoding: 'utf8', timeout: 30_000 });
+    const r = probeInChildProcess(['--expose-gc'], 4, 2, "typeof gc, a.checkIn[0], Array.from(a.out).join(',')");
     expect(r.status, r.stderr).to.equal(0);
     expect(r.stdout.trim(), 'the flag still holds on the calling thread, and a worker took part').to.equal('function 1 1,2,3,4');
   });
 
   it('lets a Node process exit without closing the pool', () => {
-    const pool = fileURLToPath(new URL('../../parallel/workerPool.js', import.meta.url));
-    const probeUrl = fileURLToPath(new URL('../../parallel/probe.js', import.meta.url));
-    const script = `
-      const { runTasks } = await import(${JSON.stringify(pool)});
-      const { probe } = await import(${JSON.stringify(probeUrl)});
-      const s = (n) => new Int32Array(new SharedArrayBuffer(4 * n));
-      const a = { out: s(6), mode: 'ok', checkIn: s(1) };
-      runTasks(probe, a, 6, 3);
-      console.log(Array.from(a.out).join(','));`;
-    const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 30_000 });
+    const r = probeInChildProcess([], 6, 3, "Array.from(a.out).join(',')");
     expect(r.error, 'the process did not exit by itself').to.equal(undefined);
     expect(r.status, r.stderr).to.equal(0);
     expect(r.stdout.trim()).to.equal('1,2,3,4,5,6');
   });
 });
+
+/** Runs the probe job (`tasks` tasks, `threads` threads) in a fresh Node process started with `flags`; prints `print` (of the job's args `a`). */
+function probeInChildProcess(flags: string[], tasks: number, threads: number, print: string) {
+  const pool = fileURLToPath(new URL('../../parallel/workerPool.js', import.meta.url));
+  const probeUrl = fileURLToPath(new URL('../../parallel/probe.js', import.meta.url));
+  const script = `
+    const { runTasks } = await import(${JSON.stringify(pool)});
+    const { probe } = await import(${JSON.stringify(probeUrl)});
+    const s = (n) => new Int32Array(new SharedArrayBuffer(4 * n));
+    const a = { out: s(${tasks}), mode: 'ok', checkIn: s(1) };
+    runTasks(probe, a, ${tasks}, ${threads});
+    console.log(${print});`;
+  return spawnSync(process.execPath, [...flags, '--input-type=module', '-e', script], { encoding: 'utf8', timeout: 30_000 });
+}
 
 describe('threads option', () => {
   it('defaults to the cores of this machine', () => {

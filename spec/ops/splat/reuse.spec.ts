@@ -43,7 +43,9 @@ describe('ewaSplat options.reuse', () => {
       const options = { threads, background: [0.1, 0.2, 0.3] };
       needGrad(scene);
       const fresh = ewaSplat(scene.positions, scene.normals, scene.attributes, camera, options);
+      expect(Array.from(fresh.alpha.data).filter((v) => v > 0).length, 'the sphere covers much of the frame').to.be.greaterThan(1000);
       fresh.image.backward(fresh.image.data.map((v, i) => Math.sin(i) * v));
+      expect(scene.positions.grad!.data.some((v) => v !== 0), 'the backward moves points').to.equal(true);
       const want = [scene.positions.grad!.data, scene.normals.grad!.data, scene.attributes.grad!.data].map((g) => bytes(g));
       needGrad(scene);
       const reused = ewaSplat(scene.positions, scene.normals, scene.attributes, camera, { ...options, reuse: old });
