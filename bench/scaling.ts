@@ -5,7 +5,7 @@
 
 import { ewaSplat } from '../ops/splat/ewaSplat.js';
 import { arithmetic } from '../parallel/arithmetic.js';
-import { float64 } from '../parallel/sharedMemory.js';
+import { float64 } from '../lib/sharedMemory.js';
 import { runTasks } from '../parallel/workerPool.js';
 import type { DssScene } from './dssScene.js';
 import { type Row, measureInTurns } from './measure.js';

@@ -5,7 +5,7 @@ export type FloatArray = Float32Array<ArrayBufferLike> | Float64Array<ArrayBuffe
 export type FloatArrayConstructor = Float32ArrayConstructor | Float64ArrayConstructor;
 
 import { DTypeError } from './errors.js';
-import { typedArray } from '../parallel/sharedMemory.js';
+import { typedArray } from './sharedMemory.js';
 
 export const DEFAULT_DTYPE: DType = 'float32';
 

@@ -4,18 +4,29 @@
 // Tasks write disjoint outputs (or their own partial buffers), so which thread ran a task never
 // changes a result: that is what makes the results independent of the thread count.
 
-/** A function the pool can run by name in any thread. Args hold shared typed arrays and plain data. */
+/**
+ * A function the pool can run by name in any thread (made by parallel/kernels.ts `defineKernel`).
+ * Args hold shared typed arrays and plain data. `module` is the URL of the module defining it.
+ */
 export interface Kernel<A> {
   readonly name: string;
+  readonly module: string;
   run(args: A, task: number): void;
 }
 
 export interface JobMessage {
   kernel: string;
+  /** The module that defines the kernel, imported by a worker that does not know it yet. */
+  module: string;
   args: unknown;
   control: Int32Array;
   count: number;
   worker: number;
+}
+
+/** The first message a worker gets: the kernel modules its parent knows of, to load up front. */
+export interface PreloadMessage {
+  preload: string[];
 }
 
 // control block: Int32 words, then the failing worker's error as UTF-8 JSON

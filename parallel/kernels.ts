@@ -1,15 +1,30 @@
-// Every kernel a pool worker can run, by name. A worker imports this module; the calling thread
-// runs the same kernel objects directly.
+// The kernels a pool worker can run, by name. An op defines its kernels with `defineKernel` in its
+// own folder, naming the module that defines them (import.meta.url); a worker that meets a kernel
+// it does not know imports that module, whose definitions register themselves. So a new method
+// adds kernels without touching any list here, and parallel/ imports nothing above lib/.
 
 import type { Kernel } from './job.js';
-import { probe } from './probe.js';
-import { arithmetic } from './arithmetic.js';
-import { artificialSplats, backwardBands, chainPoints, forwardBands, screenPoints } from '../ops/splat/splatKernels.js';
-import { projectionRanges } from '../ops/regularizers/projection.js';
-import { repulsionRanges } from '../ops/regularizers/repulsion.js';
-import { pcaWeightRanges } from '../ops/regularizers/pcaWeights.js';
-import { weightedPcaRanges } from '../ops/regularizers/weightedPca.js';
 
-export const kernels: Record<string, Kernel<never>> = Object.fromEntries(
-  [probe, arithmetic, screenPoints, forwardBands, backwardBands, artificialSplats, chainPoints, projectionRanges, repulsionRanges, pcaWeightRanges, weightedPcaRanges].map((k) => [k.name, k as Kernel<never>]),
-);
+const registry = new Map<string, Kernel<never>>();
+
+/**
+ * A kernel named `name` whose task t runs `run(args, t)`. `module` is the URL of the module that
+ * calls this (pass import.meta.url), so a worker can load it. Names are unique across modules.
+ */
+export function defineKernel<A>(name: string, module: string, run: (args: A, task: number) => void): Kernel<A> {
+  const known = registry.get(name);
+  if (known && known.module !== module) throw new Error(`defineKernel: '${name}' is defined in both ${known.module} and ${module}; give one of them another name.`);
+  const kernel: Kernel<A> = { name, module, run };
+  registry.set(name, kernel as Kernel<never>);
+  return kernel;
+}
+
+/** The kernel registered under `name` in this thread, or undefined. */
+export function kernelNamed(name: string): Kernel<never> | undefined {
+  return registry.get(name);
+}
+
+/** The modules that defined this thread's kernels so far (a new worker preloads them). */
+export function kernelModules(): string[] {
+  return [...new Set([...registry.values()].map((k) => k.module))];
+}

@@ -2,7 +2,7 @@
 // throw or make the worker exit on purpose, so failure handling can be exercised; on the calling
 // thread it first waits (up to 10 s) until a worker has taken a task, so every job really involves one.
 
-import type { Kernel } from './job.js';
+import { defineKernel } from './kernels.js';
 import { inWorker } from './platform.js';
 
 export interface ProbeArgs {
@@ -13,18 +13,15 @@ export interface ProbeArgs {
   checkIn: Int32Array;
 }
 
-export const probe: Kernel<ProbeArgs> = {
-  name: 'pool.probe',
-  run(a, task) {
-    if (inWorker()) {
-      Atomics.store(a.checkIn, 0, 1);
-      Atomics.notify(a.checkIn, 0);
-      if (a.mode === 'throw') throw new RangeError(`probe task ${task} threw on purpose`);
-      if (a.mode === 'exit') (globalThis as { process?: { exit(code: number): void }; close?: () => void }).process?.exit(3) ?? (globalThis as { close?: () => void }).close?.();
-    } else {
-      const until = Date.now() + 10_000;
-      while (Atomics.load(a.checkIn, 0) === 0 && Date.now() < until) Atomics.wait(a.checkIn, 0, 0, 50);
-    }
-    a.out[task] = task + 1;
-  },
-};
+export const probe = defineKernel<ProbeArgs>('pool.probe', import.meta.url, (a, task) => {
+  if (inWorker()) {
+    Atomics.store(a.checkIn, 0, 1);
+    Atomics.notify(a.checkIn, 0);
+    if (a.mode === 'throw') throw new RangeError(`probe task ${task} threw on purpose`);
+    if (a.mode === 'exit') (globalThis as { process?: { exit(code: number): void }; close?: () => void }).process?.exit(3) ?? (globalThis as { close?: () => void }).close?.();
+  } else {
+    const until = Date.now() + 10_000;
+    while (Atomics.load(a.checkIn, 0) === 0 && Date.now() < until) Atomics.wait(a.checkIn, 0, 0, 50);
+  }
+  a.out[task] = task + 1;
+});

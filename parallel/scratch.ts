@@ -4,7 +4,7 @@
 // Each name has one buffer per thread, grown on demand; a caller must be done with a name's
 // array before asking for the same name again (the splat backward is: it runs to completion).
 
-import { isShared } from './sharedMemory.js';
+import { isShared } from '../lib/sharedMemory.js';
 
 type Kind = Float64Array | Float32Array | Int32Array | Uint8Array;
 type Ctor<T extends Kind> = { new (buffer: ArrayBufferLike, byteOffset: number, length: number): T; BYTES_PER_ELEMENT: number };

@@ -5,9 +5,10 @@
 // WorkerError; the workers are unreferenced, so they never keep a Node process alive.
 
 import { ArgumentError, WorkerError } from '../lib/errors.js';
-import { type JobMessage, type Kernel, CANCELLED, DIED, DONE, EXIT_CODE, FAILED_TASK, FAILED_WORKER, RUNNING, SIGNAL, STATUS, failureText, jobFailed, newControl, workLoop } from './job.js';
+import { type JobMessage, type Kernel, type PreloadMessage, CANCELLED, DIED, DONE, EXIT_CODE, FAILED_TASK, FAILED_WORKER, RUNNING, SIGNAL, STATUS, failureText, jobFailed, newControl, workLoop } from './job.js';
 import { canBlock, startWorker, type WorkerHandle } from './platform.js';
-import { isShared } from './sharedMemory.js';
+import { isShared } from '../lib/sharedMemory.js';
+import { kernelModules } from './kernels.js';
 import { type ProbeArgs, probe } from './probe.js';
 import { resolveThreads } from './threads.js';
 
@@ -28,6 +29,7 @@ function spawn(): PoolWorker {
     () => (w.alive = false), // its running job, if any, was failed by the worker's exit hook
     () => (w.alive = false),
   );
+  w.handle.post({ preload: kernelModules() } satisfies PreloadMessage); // the kernels this thread has seen so far
   return w;
 }
 
@@ -60,7 +62,7 @@ export async function startPool(threads?: number, timeoutMs = 30_000): Promise<n
   const controls = workers.slice(0, helpers).map((w, i) => {
     const control = newControl();
     const args: ProbeArgs = { out: new Int32Array(new SharedArrayBuffer(4)), mode: 'ok', checkIn: new Int32Array(new SharedArrayBuffer(4)) };
-    w.handle.post({ kernel: probe.name, args, control, count: 1, worker: i + 1 } satisfies JobMessage);
+    w.handle.post({ kernel: probe.name, module: probe.module, args, control, count: 1, worker: i + 1 } satisfies JobMessage);
     return control;
   });
   const until = Date.now() + timeoutMs;
@@ -84,7 +86,7 @@ export function closePool(): void {
 /** Every typed array in the args must be shared, or a worker would write into its own copy. */
 function checkShared(value: unknown, path: string, kernel: string, depth = 0): void {
   if (ArrayBuffer.isView(value)) {
-    if (value.byteLength > 0 && !isShared(value)) throw new TypeError(`runTasks('${kernel}'): ${path} is not on a SharedArrayBuffer, so a worker would read and write a copy; allocate it with parallel/sharedMemory.`);
+    if (value.byteLength > 0 && !isShared(value)) throw new TypeError(`runTasks('${kernel}'): ${path} is not on a SharedArrayBuffer, so a worker would read and write a copy; allocate it with lib/sharedMemory.`);
     return;
   }
   if (depth > 4 || value === null || typeof value !== 'object') return;
@@ -111,7 +113,7 @@ export function runTasks<A>(kernel: Kernel<A>, args: A, count: number, threads: 
   ensureWorkers(helpers);
   const control = newControl();
   for (let i = 0; i < helpers; i++) {
-    const message: JobMessage = { kernel: kernel.name, args, control, count, worker: i + 1 };
+    const message: JobMessage = { kernel: kernel.name, module: kernel.module, args, control, count, worker: i + 1 };
     workers[i].handle.post(message);
   }
   try {

@@ -13,9 +13,9 @@ import { customOp } from '../../lib/customOp.js';
 import { type FloatArray, allocate } from '../../lib/dtype.js';
 import { ArgumentError, ShapeError, assertFinite } from '../../lib/errors.js';
 import { Tensor } from '../../lib/tensor.js';
-import type { Kernel } from '../../parallel/job.js';
+import { defineKernel } from '../../parallel/kernels.js';
 import { scratchShared } from '../../parallel/scratch.js';
-import { float64 } from '../../parallel/sharedMemory.js';
+import { float64 } from '../../lib/sharedMemory.js';
 import { resolveThreads } from '../../parallel/threads.js';
 import { runTasks } from '../../parallel/workerPool.js';
 import { type NeighborLists, checkNeighbors } from './neighborhood.js';
@@ -50,30 +50,27 @@ export interface PcaWeightArgs {
  * each row to its neighbours and stays on the calling thread: split into ranges it needs a
  * partial buffer per range, and zero-filling and summing those made one thread 2-5 ms slower.)
  */
-export const pcaWeightRanges: Kernel<PcaWeightArgs> = {
-  name: 'regularizer.pcaWeights',
-  run(a, c) {
-    const { P, N, phi, offsets, indices, invD2, invSigma, u, sums, w } = a;
-    const [i0, i1] = chunkRange(offsets.length - 1, c);
-    for (let i = i0; i < i1; i++) {
-      const px = P[3 * i], py = P[3 * i + 1], pz = P[3 * i + 2];
-      let s = 0;
-      for (let e = offsets[i]; e < offsets[i + 1]; e++) {
-        const k = indices[e];
-        const dx = px - P[3 * k], dy = py - P[3 * k + 1], dz = pz - P[3 * k + 2];
-        let v = Math.exp(-(dx * dx + dy * dy + dz * dz) * invD2) * phi[k]; // psi phi
-        if (N) {
-          const d = 1 - (N[3 * i] * N[3 * k] + N[3 * i + 1] * N[3 * k + 1] + N[3 * i + 2] * N[3 * k + 2]);
-          v *= Math.exp(-d * d * invSigma); // theta
-        }
-        u[e] = v;
-        s += v;
+export const pcaWeightRanges = defineKernel<PcaWeightArgs>('regularizer.pcaWeights', import.meta.url, (a, c) => {
+  const { P, N, phi, offsets, indices, invD2, invSigma, u, sums, w } = a;
+  const [i0, i1] = chunkRange(offsets.length - 1, c);
+  for (let i = i0; i < i1; i++) {
+    const px = P[3 * i], py = P[3 * i + 1], pz = P[3 * i + 2];
+    let s = 0;
+    for (let e = offsets[i]; e < offsets[i + 1]; e++) {
+      const k = indices[e];
+      const dx = px - P[3 * k], dy = py - P[3 * k + 1], dz = pz - P[3 * k + 2];
+      let v = Math.exp(-(dx * dx + dy * dy + dz * dz) * invD2) * phi[k]; // psi phi
+      if (N) {
+        const d = 1 - (N[3 * i] * N[3 * k] + N[3 * i + 1] * N[3 * k + 1] + N[3 * i + 2] * N[3 * k + 2]);
+        v *= Math.exp(-d * d * invSigma); // theta
       }
-      sums[i] = s;
-      if (s > 0) for (let e = offsets[i]; e < offsets[i + 1]; e++) w[e] = u[e] / s; // an empty or all-zero row keeps w = 0
+      u[e] = v;
+      s += v;
     }
-  },
-};
+    sums[i] = s;
+    if (s > 0) for (let e = offsets[i]; e < offsets[i + 1]; e++) w[e] = u[e] / s; // an empty or all-zero row keeps w = 0
+  }
+});
 
 const pcaWeightsOp = customOp({
   name: 'pcaWeights',

@@ -9,7 +9,7 @@
 
 import { customOp } from '../../lib/customOp.js';
 import { type FloatArray, allocate } from '../../lib/dtype.js';
-import type { Kernel } from '../../parallel/job.js';
+import { defineKernel } from '../../parallel/kernels.js';
 import { scratchShared } from '../../parallel/scratch.js';
 import { resolveThreads } from '../../parallel/threads.js';
 import { type RangeArgs, backwardRanges, chunkRange, forwardRanges } from './pointChunks.js';
@@ -28,49 +28,46 @@ export interface ProjectionArgs extends RangeArgs {
 }
 
 /** Range c of points: its part of eq. 18 (forward) or of its gradient (backward). */
-export const projectionRanges: Kernel<ProjectionArgs> = {
-  name: 'regularizer.projection',
-  run(a, c) {
-    const { P, N: Nn, w, offsets, indices } = a;
-    const n = offsets.length - 1;
-    const [i0, i1] = chunkRange(n, c);
-    if (!a.backward) {
-      let total = 0;
-      for (let i = i0; i < i1; i++) {
-        const nx = Nn[3 * i], ny = Nn[3 * i + 1], nz = Nn[3 * i + 2];
-        const px = P[3 * i], py = P[3 * i + 1], pz = P[3 * i + 2];
-        let row = 0;
-        for (let e = offsets[i]; e < offsets[i + 1]; e++) {
-          const k = indices[e];
-          const h = nx * (px - P[3 * k]) + ny * (py - P[3 * k + 1]) + nz * (pz - P[3 * k + 2]);
-          row += w[e] * h * h;
-        }
-        total += row;
-      }
-      a.totals[c] = total;
-      return;
-    }
-    const { scale, gN, gW } = a;
-    const gP = a.gP ? a.gP.subarray(c * 3 * n, (c + 1) * 3 * n) : null;
+export const projectionRanges = defineKernel<ProjectionArgs>('regularizer.projection', import.meta.url, (a, c) => {
+  const { P, N: Nn, w, offsets, indices } = a;
+  const n = offsets.length - 1;
+  const [i0, i1] = chunkRange(n, c);
+  if (!a.backward) {
+    let total = 0;
     for (let i = i0; i < i1; i++) {
       const nx = Nn[3 * i], ny = Nn[3 * i + 1], nz = Nn[3 * i + 2];
+      const px = P[3 * i], py = P[3 * i + 1], pz = P[3 * i + 2];
+      let row = 0;
       for (let e = offsets[i]; e < offsets[i + 1]; e++) {
         const k = indices[e];
-        const dx = P[3 * i] - P[3 * k], dy = P[3 * i + 1] - P[3 * k + 1], dz = P[3 * i + 2] - P[3 * k + 2];
-        const h = nx * dx + ny * dy + nz * dz;
-        if (gW) gW[e] += scale * h * h;
-        const g = 2 * scale * w[e] * h;
-        if (gP) {
-          gP[3 * i] += g * nx; gP[3 * i + 1] += g * ny; gP[3 * i + 2] += g * nz;
-          gP[3 * k] -= g * nx; gP[3 * k + 1] -= g * ny; gP[3 * k + 2] -= g * nz;
-        }
-        if (gN) {
-          gN[3 * i] += g * dx; gN[3 * i + 1] += g * dy; gN[3 * i + 2] += g * dz;
-        }
+        const h = nx * (px - P[3 * k]) + ny * (py - P[3 * k + 1]) + nz * (pz - P[3 * k + 2]);
+        row += w[e] * h * h;
+      }
+      total += row;
+    }
+    a.totals[c] = total;
+    return;
+  }
+  const { scale, gN, gW } = a;
+  const gP = a.gP ? a.gP.subarray(c * 3 * n, (c + 1) * 3 * n) : null;
+  for (let i = i0; i < i1; i++) {
+    const nx = Nn[3 * i], ny = Nn[3 * i + 1], nz = Nn[3 * i + 2];
+    for (let e = offsets[i]; e < offsets[i + 1]; e++) {
+      const k = indices[e];
+      const dx = P[3 * i] - P[3 * k], dy = P[3 * i + 1] - P[3 * k + 1], dz = P[3 * i + 2] - P[3 * k + 2];
+      const h = nx * dx + ny * dy + nz * dz;
+      if (gW) gW[e] += scale * h * h;
+      const g = 2 * scale * w[e] * h;
+      if (gP) {
+        gP[3 * i] += g * nx; gP[3 * i + 1] += g * ny; gP[3 * i + 2] += g * nz;
+        gP[3 * k] -= g * nx; gP[3 * k + 1] -= g * ny; gP[3 * k + 2] -= g * nz;
+      }
+      if (gN) {
+        gN[3 * i] += g * dx; gN[3 * i + 1] += g * dy; gN[3 * i + 2] += g * dz;
       }
     }
-  },
-};
+  }
+});
 
 const projectionOp = customOp({
   name: 'projectionLoss',

@@ -14,7 +14,7 @@
 import type { FloatArray } from '../../lib/dtype.js';
 import { customOp } from '../../lib/customOp.js';
 import { allocate } from '../../lib/dtype.js';
-import type { Kernel } from '../../parallel/job.js';
+import { defineKernel } from '../../parallel/kernels.js';
 import { resolveThreads } from '../../parallel/threads.js';
 import { type RangeArgs, backwardRanges, chunkRange, forwardRanges } from './pointChunks.js';
 import { ArgumentError, ShapeError } from '../../lib/errors.js';
@@ -44,30 +44,12 @@ export interface RepulsionArgs extends RangeArgs {
 }
 
 /** Range c of points: its part of eq. 17 (forward) or of its gradient (backward). */
-export const repulsionRanges: Kernel<RepulsionArgs> = {
-  name: 'regularizer.repulsion',
-  run(a, c) {
-    const { P, N: Nn, offsets, indices, invD2, eps } = a;
-    const n = offsets.length - 1;
-    const [i0, i1] = chunkRange(n, c);
-    if (!a.backward) {
-      let total = 0;
-      for (let i = i0; i < i1; i++) {
-        const nx = Nn[3 * i], ny = Nn[3 * i + 1], nz = Nn[3 * i + 2];
-        for (let e = offsets[i]; e < offsets[i + 1]; e++) {
-          const k = indices[e];
-          const dx = P[3 * i] - P[3 * k], dy = P[3 * i + 1] - P[3 * k + 1], dz = P[3 * i + 2] - P[3 * k + 2];
-          const h = dx * nx + dy * ny + dz * nz;
-          const tx = dx - h * nx, ty = dy - h * ny, tz = dz - h * nz;
-          const s = tx * tx + ty * ty + tz * tz + eps;
-          total += Math.exp(-(dx * dx + dy * dy + dz * dz) * invD2) / s;
-        }
-      }
-      a.totals[c] = total;
-      return;
-    }
-    const { scale, gN } = a;
-    const gP = a.gP ? a.gP.subarray(c * 3 * n, (c + 1) * 3 * n) : null;
+export const repulsionRanges = defineKernel<RepulsionArgs>('regularizer.repulsion', import.meta.url, (a, c) => {
+  const { P, N: Nn, offsets, indices, invD2, eps } = a;
+  const n = offsets.length - 1;
+  const [i0, i1] = chunkRange(n, c);
+  if (!a.backward) {
+    let total = 0;
     for (let i = i0; i < i1; i++) {
       const nx = Nn[3 * i], ny = Nn[3 * i + 1], nz = Nn[3 * i + 2];
       for (let e = offsets[i]; e < offsets[i + 1]; e++) {
@@ -76,26 +58,41 @@ export const repulsionRanges: Kernel<RepulsionArgs> = {
         const h = dx * nx + dy * ny + dz * nz;
         const tx = dx - h * nx, ty = dy - h * ny, tz = dz - h * nz;
         const s = tx * tx + ty * ty + tz * tz + eps;
-        const psi = Math.exp(-(dx * dx + dy * dy + dz * dz) * invD2);
-        const nt = nx * tx + ny * ty + nz * tz; // 0 for a unit normal
-        if (gP) {
-          const f = (-2 * psi * scale) / s;
-          const gx = f * (dx * invD2 + (tx - nt * nx) / s);
-          const gy = f * (dy * invD2 + (ty - nt * ny) / s);
-          const gz = f * (dz * invD2 + (tz - nt * nz) / s);
-          gP[3 * i] += gx; gP[3 * i + 1] += gy; gP[3 * i + 2] += gz;
-          gP[3 * k] -= gx; gP[3 * k + 1] -= gy; gP[3 * k + 2] -= gz;
-        }
-        if (gN) {
-          const f = (2 * psi * scale) / (s * s);
-          gN[3 * i] += f * (dx * nt + h * tx);
-          gN[3 * i + 1] += f * (dy * nt + h * ty);
-          gN[3 * i + 2] += f * (dz * nt + h * tz);
-        }
+        total += Math.exp(-(dx * dx + dy * dy + dz * dz) * invD2) / s;
       }
     }
-  },
-};
+    a.totals[c] = total;
+    return;
+  }
+  const { scale, gN } = a;
+  const gP = a.gP ? a.gP.subarray(c * 3 * n, (c + 1) * 3 * n) : null;
+  for (let i = i0; i < i1; i++) {
+    const nx = Nn[3 * i], ny = Nn[3 * i + 1], nz = Nn[3 * i + 2];
+    for (let e = offsets[i]; e < offsets[i + 1]; e++) {
+      const k = indices[e];
+      const dx = P[3 * i] - P[3 * k], dy = P[3 * i + 1] - P[3 * k + 1], dz = P[3 * i + 2] - P[3 * k + 2];
+      const h = dx * nx + dy * ny + dz * nz;
+      const tx = dx - h * nx, ty = dy - h * ny, tz = dz - h * nz;
+      const s = tx * tx + ty * ty + tz * tz + eps;
+      const psi = Math.exp(-(dx * dx + dy * dy + dz * dz) * invD2);
+      const nt = nx * tx + ny * ty + nz * tz; // 0 for a unit normal
+      if (gP) {
+        const f = (-2 * psi * scale) / s;
+        const gx = f * (dx * invD2 + (tx - nt * nx) / s);
+        const gy = f * (dy * invD2 + (ty - nt * ny) / s);
+        const gz = f * (dz * invD2 + (tz - nt * nz) / s);
+        gP[3 * i] += gx; gP[3 * i + 1] += gy; gP[3 * i + 2] += gz;
+        gP[3 * k] -= gx; gP[3 * k + 1] -= gy; gP[3 * k + 2] -= gz;
+      }
+      if (gN) {
+        const f = (2 * psi * scale) / (s * s);
+        gN[3 * i] += f * (dx * nt + h * tx);
+        gN[3 * i + 1] += f * (dy * nt + h * ty);
+        gN[3 * i + 2] += f * (dz * nt + h * tz);
+      }
+    }
+  }
+});
 
 const repulsionOp = customOp({
   name: 'repulsionLoss',

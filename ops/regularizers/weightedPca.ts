@@ -19,9 +19,9 @@ import { customOp } from '../../lib/customOp.js';
 import { type FloatArray, allocate } from '../../lib/dtype.js';
 import { ArgumentError, ShapeError } from '../../lib/errors.js';
 import { Tensor } from '../../lib/tensor.js';
-import type { Kernel } from '../../parallel/job.js';
+import { defineKernel } from '../../parallel/kernels.js';
 import { scratchShared } from '../../parallel/scratch.js';
-import { float64 } from '../../parallel/sharedMemory.js';
+import { float64 } from '../../lib/sharedMemory.js';
 import { resolveThreads } from '../../parallel/threads.js';
 import { runTasks } from '../../parallel/workerPool.js';
 import { type NeighborLists, checkNeighbors } from './neighborhood.js';
@@ -65,32 +65,29 @@ export interface WeightedPcaArgs {
  * independent of the other points. (The backward scatters to the neighbours and stays on the
  * calling thread, as pcaWeights' does.)
  */
-export const weightedPcaRanges: Kernel<WeightedPcaArgs> = {
-  name: 'regularizer.weightedPca',
-  run(a, c) {
-    const { P, w, offsets, indices, L, V, normals: Nn, means } = a;
-    const [i0, i1] = chunkRange(offsets.length - 1, c);
-    const C = new Float64Array(9);
-    for (let i = i0; i < i1; i++) {
-      let mx = 0, my = 0, mz = 0;
-      for (let e = offsets[i]; e < offsets[i + 1]; e++) {
-        const k = indices[e], we = w[e];
-        mx += we * P[3 * k]; my += we * P[3 * k + 1]; mz += we * P[3 * k + 2];
-      }
-      let cxx = 0, cxy = 0, cxz = 0, cyy = 0, cyz = 0, czz = 0;
-      for (let e = offsets[i]; e < offsets[i + 1]; e++) {
-        const k = indices[e], we = w[e];
-        const qx = P[3 * k] - mx, qy = P[3 * k + 1] - my, qz = P[3 * k + 2] - mz;
-        cxx += we * qx * qx; cxy += we * qx * qy; cxz += we * qx * qz;
-        cyy += we * qy * qy; cyz += we * qy * qz; czz += we * qz * qz;
-      }
-      C[0] = cxx; C[1] = cxy; C[2] = cxz; C[4] = cyy; C[5] = cyz; C[8] = czz;
-      symmetricEigen3(C, 0, L, 3 * i, V, 9 * i);
-      Nn[3 * i] = V[9 * i + 6]; Nn[3 * i + 1] = V[9 * i + 7]; Nn[3 * i + 2] = V[9 * i + 8];
-      means[3 * i] = mx; means[3 * i + 1] = my; means[3 * i + 2] = mz;
+export const weightedPcaRanges = defineKernel<WeightedPcaArgs>('regularizer.weightedPca', import.meta.url, (a, c) => {
+  const { P, w, offsets, indices, L, V, normals: Nn, means } = a;
+  const [i0, i1] = chunkRange(offsets.length - 1, c);
+  const C = new Float64Array(9);
+  for (let i = i0; i < i1; i++) {
+    let mx = 0, my = 0, mz = 0;
+    for (let e = offsets[i]; e < offsets[i + 1]; e++) {
+      const k = indices[e], we = w[e];
+      mx += we * P[3 * k]; my += we * P[3 * k + 1]; mz += we * P[3 * k + 2];
     }
-  },
-};
+    let cxx = 0, cxy = 0, cxz = 0, cyy = 0, cyz = 0, czz = 0;
+    for (let e = offsets[i]; e < offsets[i + 1]; e++) {
+      const k = indices[e], we = w[e];
+      const qx = P[3 * k] - mx, qy = P[3 * k + 1] - my, qz = P[3 * k + 2] - mz;
+      cxx += we * qx * qx; cxy += we * qx * qy; cxz += we * qx * qz;
+      cyy += we * qy * qy; cyz += we * qy * qz; czz += we * qz * qz;
+    }
+    C[0] = cxx; C[1] = cxy; C[2] = cxz; C[4] = cyy; C[5] = cyz; C[8] = czz;
+    symmetricEigen3(C, 0, L, 3 * i, V, 9 * i);
+    Nn[3 * i] = V[9 * i + 6]; Nn[3 * i + 1] = V[9 * i + 7]; Nn[3 * i + 2] = V[9 * i + 8];
+    means[3 * i] = mx; means[3 * i + 1] = my; means[3 * i + 2] = mz;
+  }
+});
 
 const weightedPcaOp = customOp({
   name: 'weightedPca',

@@ -13,7 +13,7 @@ import { Tensor } from '../../lib/tensor.js';
 import { allocate, type DType } from '../../lib/dtype.js';
 import { plainCamera } from '../../geometry/camera.js';
 import { runTasks } from '../../parallel/workerPool.js';
-import { float64, int32, isShared } from '../../parallel/sharedMemory.js';
+import { float64, int32, isShared } from '../../lib/sharedMemory.js';
 import { scratch, scratchShared, scratchUnset } from '../../parallel/scratch.js';
 import { composite } from './composite.js';
 import { ewaSplatReference } from './ewaSplatReference.js';
@@ -23,7 +23,7 @@ import { type CullCounts, type ScreenSplats, behindCameraError, countsOf, emptyS
 import { type SplatCache, emptyCache, refreshWeights } from './splatCache.js';
 import { PACK, SUMS, entryStride, packSplats } from './smoothBackward.js';
 import { emptyPixelRecords } from './artificialGradient.js';
-import { artificialSplats, backwardBands, chainPoints, forwardBands, screenPoints } from './splatKernels.js';
+import { artificialSplats, backwardBands, chainPoints, forwardBands, screenPoints } from './kernels.js';
 import { splatBackwardReference } from './splatBackwardReference.js';
 import { cloudScale } from './cloudScale.js';
 

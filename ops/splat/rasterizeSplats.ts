@@ -3,10 +3,10 @@
 // that cheap: splats go front to back (so a list is filled by appending, and a full list rejects
 // the rest with one comparison), and the image is cut into bands of 16 rows processed one at a
 // time (so the lists being written stay in cache, and no splat row is split; bands are also the
-// unit of parallel work, see splatKernels.ts).
+// unit of parallel work, see kernels.ts).
 // Its textbook twin is ewaSplatReference.ts; spec/ops/splat/twins.spec.ts holds them equal.
 
-import { int32 } from '../../parallel/sharedMemory.js';
+import { int32 } from '../../lib/sharedMemory.js';
 import type { ScreenSplats } from './screenSplats.js';
 import type { SplatCache } from './splatCache.js';
 

@@ -11,7 +11,7 @@
 // |dy| <= sqrt(2 C M_yy), the box of pixels a splat visits [0042].
 
 import { ArgumentError } from '../../lib/errors.js';
-import { float64, int32, uint8 } from '../../parallel/sharedMemory.js';
+import { float64, int32, uint8 } from '../../lib/sharedMemory.js';
 import { type Camera, type PlainCamera, plainCamera } from '../../geometry/camera.js';
 import type { ResolvedSplatOptions } from './options.js';
 

@@ -4,7 +4,7 @@
 // front one (eq. 5) and are the ones rendered.
 
 import { type DType, type FloatArray, allocate } from '../../lib/dtype.js';
-import { int32, uint8 } from '../../parallel/sharedMemory.js';
+import { int32, uint8 } from '../../lib/sharedMemory.js';
 import type { BandBins } from './rasterizeSplats.js';
 
 export interface SplatCache {

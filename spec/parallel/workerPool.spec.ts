@@ -4,9 +4,10 @@ import { fileURLToPath } from 'node:url';
 import { ArgumentError, WorkerError } from '../../lib/errors.js';
 import { closePool, poolSize, runTasks, startPool } from '../../parallel/workerPool.js';
 import { probe, type ProbeArgs } from '../../parallel/probe.js';
-import { float64, int32 } from '../../parallel/sharedMemory.js';
+import { float64, int32 } from '../../lib/sharedMemory.js';
 import { arithmetic } from '../../parallel/arithmetic.js';
 import { resolveThreads } from '../../parallel/threads.js';
+import { defineKernel, kernelModules } from '../../parallel/kernels.js';
 
 function probeArgs(count: number, mode: ProbeArgs['mode']): ProbeArgs {
   return { out: int32(count, true), mode, checkIn: int32(1, true) };
@@ -34,6 +35,22 @@ describe('worker pool', () => {
     await startPool(0).catch((e) => (error = e));
     expect(error).to.be.instanceOf(ArgumentError);
     expect((error as Error).message).to.match(/threads must be an integer/);
+  });
+
+  it('loads a kernel its workers have not seen from the module that defines it', async () => {
+    closePool();
+    await startPool(2);
+    const before = kernelModules();
+    const { lateProbe } = await import('./lateKernel.js');
+    expect(before, 'the workers started without it').to.not.include(lateProbe.module);
+    const a = probeArgs(12, 'ok');
+    runTasks(lateProbe, a, 12, 2);
+    expect(a.checkIn[0], 'a worker ran a task of it').to.equal(1);
+    expect(Array.from(a.out)).to.deep.equal(Array.from({ length: 12 }, (_, t) => t + 101));
+  });
+
+  it('refuses a kernel name that another module already defines', () => {
+    expect(() => defineKernel(probe.name, 'file:///elsewhere.js', () => undefined)).to.throw(/defined in both/);
   });
 
   it('runs on the calling thread alone with threads: 1, on ordinary arrays', () => {

@@ -8,7 +8,7 @@
 
 import type { CameraPose, PlainCamera } from '../../geometry/camera.js';
 import type { FloatArray } from '../../lib/dtype.js';
-import type { Kernel } from '../../parallel/job.js';
+import { defineKernel } from '../../parallel/kernels.js';
 import { type PixelRecords, artificialScreenGradient, chainScreenGradient } from './artificialGradient.js';
 import { type CompositeImages, markAndComposite } from './composite.js';
 import type { ResolvedSplatOptions } from './options.js';
@@ -33,13 +33,10 @@ export interface ScreenArgs {
 }
 
 /** Task i: points i*chunk ... as screen-space splats (eq. 1-3). */
-export const screenPoints: Kernel<ScreenArgs> = {
-  name: 'splat.screenPoints',
-  run(a, task) {
-    const k0 = task * a.chunk, k1 = Math.min(a.count, k0 + a.chunk);
-    a.behind[task] = screenSplatRange(a.positions, a.normals, a.camera, a.options, a.screen, a.culled.subarray(3 * task, 3 * task + 3), k0, k1);
-  },
-};
+export const screenPoints = defineKernel<ScreenArgs>('splat.screenPoints', import.meta.url, (a, task) => {
+  const k0 = task * a.chunk, k1 = Math.min(a.count, k0 + a.chunk);
+  a.behind[task] = screenSplatRange(a.positions, a.normals, a.camera, a.options, a.screen, a.culled.subarray(3 * task, 3 * task + 3), k0, k1);
+});
 
 /** Pixels p0..p1-1 of band b. */
 function bandPixels(cache: SplatCache, b: number): [number, number] {
@@ -66,16 +63,13 @@ export interface ForwardBandArgs {
 }
 
 /** Task b: rasterize band b (eq. 3-4), mark its visible prefixes (eq. 5), composite it (eq. 6). */
-export const forwardBands: Kernel<ForwardBandArgs> = {
-  name: 'splat.forwardBands',
-  run(a, b) {
-    const [p0, p1] = bandPixels(a.cache, b);
-    a.cache.index.fill(-1, p0 * a.cache.frontCount, p1 * a.cache.frontCount); // empty slots read -1
-    if (!a.zeroed) a.cache.count.fill(0, p0, p1); // an earlier render's counts
-    a.evaluations[b] = rasterizeBand(a.screen, a.bins, b, a.cache, a.cutoff);
-    a.nonFinite[b] = markAndComposite(a.cache, a.mergeThreshold, a.attributes, a.channels, a.normals, a.background, a.out, p0, p1, a.zeroed);
-  },
-};
+export const forwardBands = defineKernel<ForwardBandArgs>('splat.forwardBands', import.meta.url, (a, b) => {
+  const [p0, p1] = bandPixels(a.cache, b);
+  a.cache.index.fill(-1, p0 * a.cache.frontCount, p1 * a.cache.frontCount); // empty slots read -1
+  if (!a.zeroed) a.cache.count.fill(0, p0, p1); // an earlier render's counts
+  a.evaluations[b] = rasterizeBand(a.screen, a.bins, b, a.cache, a.cutoff);
+  a.nonFinite[b] = markAndComposite(a.cache, a.mergeThreshold, a.attributes, a.channels, a.normals, a.background, a.out, p0, p1, a.zeroed);
+});
 
 export interface BackwardBandArgs {
   cache: SplatCache;
@@ -92,12 +86,9 @@ export interface BackwardBandArgs {
 }
 
 /** Task b: the exact backward over band b's pixels, and the pixel sums the artificial gradient reads. */
-export const backwardBands: Kernel<BackwardBandArgs> = {
-  name: 'splat.backwardBands',
-  run(a, b) {
-    accumulateSmoothBand(a.cache, a.bins, b, a.packed, a.attributes, a.channels, a.image, a.gImage, a.partial, a.pixelRecords);
-  },
-};
+export const backwardBands = defineKernel<BackwardBandArgs>('splat.backwardBands', import.meta.url, (a, b) => {
+  accumulateSmoothBand(a.cache, a.bins, b, a.packed, a.attributes, a.channels, a.image, a.gImage, a.partial, a.pixelRecords);
+});
 
 export interface ArtificialArgs {
   cache: SplatCache;
@@ -116,13 +107,10 @@ export interface ArtificialArgs {
 }
 
 /** Task i: the artificial gradient (eq. 12-14) of splats order[i*chunk ...]. */
-export const artificialSplats: Kernel<ArtificialArgs> = {
-  name: 'splat.artificialSplats',
-  run(a, task) {
-    const e0 = task * a.chunk, e1 = Math.min(a.order.length, e0 + a.chunk);
-    artificialScreenGradient(a.cache, a.screen, a.attributes, a.channels, a.focal, a.options, a.pixelRecords, a.gScreen, a.order, e0, e1);
-  },
-};
+export const artificialSplats = defineKernel<ArtificialArgs>('splat.artificialSplats', import.meta.url, (a, task) => {
+  const e0 = task * a.chunk, e1 = Math.min(a.order.length, e0 + a.chunk);
+  artificialScreenGradient(a.cache, a.screen, a.attributes, a.channels, a.focal, a.options, a.pixelRecords, a.gScreen, a.order, e0, e1);
+});
 
 export interface ChainPointArgs {
   count: number;
@@ -152,12 +140,9 @@ export interface ChainPointArgs {
  * Task i: points i*chunk ... : their smooth sums and dL/dw gathered from the bin entries, the
  * chain of those sums to p and n, and the chain of the artificial gradient.
  */
-export const chainPoints: Kernel<ChainPointArgs> = {
-  name: 'splat.chainPoints',
-  run(a, task) {
-    const k0 = task * a.chunk, k1 = Math.min(a.count, k0 + a.chunk);
-    reduceSplats(k0, k1, a.bins, a.partial, a.channels, a.packed, a.width, a.sums, a.gW);
-    for (let k = k0; k < k1; k++) chainSplat(k, a.sums, a.positions, a.normals, a.pose, a.sigma, a.gP, a.gN);
-    if (a.gScreen && a.gP) chainScreenGradient(a.gScreen, a.positions, a.pose, a.focal, a.gP, k0, k1);
-  },
-};
+export const chainPoints = defineKernel<ChainPointArgs>('splat.chainPoints', import.meta.url, (a, task) => {
+  const k0 = task * a.chunk, k1 = Math.min(a.count, k0 + a.chunk);
+  reduceSplats(k0, k1, a.bins, a.partial, a.channels, a.packed, a.width, a.sums, a.gW);
+  for (let k = k0; k < k1; k++) chainSplat(k, a.sums, a.positions, a.normals, a.pose, a.sigma, a.gP, a.gN);
+  if (a.gScreen && a.gP) chainScreenGradient(a.gScreen, a.positions, a.pose, a.focal, a.gP, k0, k1);
+});
