@@ -11,6 +11,7 @@ export * from './ops/index.js';
 export * from './optim/index.js';
 export * from './geometry/index.js';
 export { ewaSplat, ewaSplatViews, type SplatRender, type SplatCall } from './ops/splat/ewaSplat.js';
+export { ewaSplatReference } from './ops/splat/ewaSplatReference.js';
 export { type SplatOptions, type ResolvedSplatOptions } from './ops/splat/options.js';
 export { type SplatCache, countOccluded } from './ops/splat/splatCache.js';
 

@@ -17,86 +17,29 @@ export interface CompositeImages {
   alpha: FloatArray;
 }
 
-/**
- * Composites pixels p0..p1-1 (default: all). Returns the first pixel with a non-finite value
- * (which finite inputs cannot give, short of overflow), or -1: the op checks its outputs here.
- */
-export function composite(cache: SplatCache, attributes: FloatArray, channels: number, normals: FloatArray, background: readonly number[], out: CompositeImages, p0 = 0, p1 = cache.width * cache.height): number {
-  const { frontCount: A, index, rho, pointDepth, visible } = cache;
-  const { image, depth, normal, alpha } = out;
-  const acc = new Float64Array(channels); // accumulate in float64, store once
-  let bad = -1;
-  for (let p = p0; p < p1; p++) {
-    const v = visible[p];
-    const px = p * channels;
-    if (v === 0) {
-      for (let c = 0; c < channels; c++) image[px + c] = background[c];
-      continue;
-    }
-    let wsum = 0, z = 0, nx = 0, ny = 0, nz = 0;
-    let a0 = 0, a1 = 0, a2 = 0;
-    if (channels !== 3) acc.fill(0);
-    for (let s = p * A, end = p * A + v; s < end; s++) {
-      const k = index[s];
-      const r = rho[s];
-      wsum += r;
-      z += r * pointDepth[k];
-      const k3 = 3 * k;
-      nx += r * normals[k3];
-      ny += r * normals[k3 + 1];
-      nz += r * normals[k3 + 2];
-      if (channels === 3) {
-        // RGB, the usual case, in registers
-        a0 += r * attributes[k3];
-        a1 += r * attributes[k3 + 1];
-        a2 += r * attributes[k3 + 2];
-      } else {
-        for (let c = 0, kc = k * channels; c < channels; c++) acc[c] += r * attributes[kc + c];
-      }
-    }
-    const inv = 1 / wsum;
-    if (channels === 3) {
-      image[px] = a0 * inv;
-      image[px + 1] = a1 * inv;
-      image[px + 2] = a2 * inv;
-    } else {
-      for (let c = 0; c < channels; c++) image[px + c] = acc[c] * inv;
-    }
-    depth[p] = z * inv;
-    const len = Math.sqrt(nx * nx + ny * ny + nz * nz) || 1;
-    normal[3 * p] = nx / len;
-    normal[3 * p + 1] = ny / len;
-    normal[3 * p + 2] = nz / len;
-    alpha[p] = 1;
-    if (bad < 0) {
-      // x * 0 is NaN exactly when x is NaN or infinite
-      let check = depth[p] * 0 + normal[3 * p] * 0 + normal[3 * p + 1] * 0 + normal[3 * p + 2] * 0;
-      for (let c = 0; c < channels; c++) check += image[px + c] * 0;
-      if (check !== 0) bad = p;
-    }
-  }
-  return bad;
-}
-
 const FLOAT32_MAX = 3.4028234663852886e38;
 
 /**
- * The fast forward's last step, in one pass over each pixel's list: marks the visible prefix
- * (entries no more than T behind the front one, eq. 5) and composites it (eq. 6), for pixels
- * p0..p1-1. Returns the first non-finite pixel or -1, like composite. `zeroed`: the outputs are
- * fresh (all zero), so empty pixels need writing only for a non-zero background; otherwise (an
- * earlier render's buffers) every output of every pixel is written.
+ * Pixels p0..p1-1 in one pass over each pixel's list: marks the visible prefix (entries no more
+ * than `mergeThreshold` behind the front one, eq. 5) and composites it (eq. 6). With
+ * `mergeThreshold` null the cache's `visible` prefixes are taken as they are (a frozen
+ * visibility, or lists the reference twin marked). Returns the first pixel with a non-finite
+ * value (which finite inputs cannot give, short of overflow), or -1: the op checks its outputs
+ * here. `zeroed`: the outputs are fresh (all zero), so empty pixels need writing only for a
+ * non-zero background; otherwise (an earlier render's buffers) every output of every pixel is written.
  */
-export function markAndComposite(cache: SplatCache, mergeThreshold: number, attributes: FloatArray, channels: number, normals: FloatArray, background: readonly number[], out: CompositeImages, p0: number, p1: number, zeroed: boolean): number {
+export function composite(cache: SplatCache, mergeThreshold: number | null, attributes: FloatArray, channels: number, normals: FloatArray, background: readonly number[], out: CompositeImages, p0: number, p1: number, zeroed: boolean): number {
   const { frontCount: A, index, rho, pointDepth, count, visible } = cache;
   const { image, depth, normal, alpha } = out;
   const rgb = channels === 3;
   const acc = new Float64Array(channels);
   const narrow = image instanceof Float32Array; // a finite float64 can still overflow a float32
   const blank = zeroed && background.every((v) => v === 0); // untouched pages stay untouched
+  const mark = mergeThreshold !== null;
+  const T = mark ? mergeThreshold : Infinity;
   let bad = -1;
   for (let p = p0; p < p1; p++) {
-    const n = count[p];
+    const n = mark ? count[p] : visible[p];
     const px = p * channels;
     if (n === 0) {
       visible[p] = 0;
@@ -110,7 +53,7 @@ export function markAndComposite(cache: SplatCache, mergeThreshold: number, attr
     }
     const base = p * A;
     let k = index[base], zk = pointDepth[k], r = rho[base];
-    const limit = zk + mergeThreshold;
+    const limit = zk + T;
     let wsum = 0, z = 0, nx = 0, ny = 0, nz = 0, a0 = 0, a1 = 0, a2 = 0;
     if (!rgb) acc.fill(0);
     let s = base;

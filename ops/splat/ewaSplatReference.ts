@@ -1,112 +1,75 @@
-// The textbook twin of the fast forward (screenSplats + rasterizeSplats): every pixel against
-// every point, an explicit tangent frame and 2x2 matrices, a full sort by depth. Slow on
-// purpose, and the code to read first. dss.md §2, patent eq. 1-6.
+// The textbook twin of ewaSplat (docs/dss.md §2-3): the same op, inputs and outputs, computed by
+// plain loops. The forward tests every pixel against every point (splatForwardReference.ts); the
+// backward recomputes every pixel in full for each pair (splatBackwardReference.ts). Slow on
+// purpose, one thread, and the file to read first; spec/ops/splat/twins.spec.ts holds the fast
+// path to it.
 
 import type { Camera } from '../../geometry/camera.js';
-import { ArgumentError } from '../../lib/errors.js';
-import type { ResolvedSplatOptions } from './options.js';
-import { type SplatCache, emptyCache } from './splatCache.js';
+import { customOp } from '../../lib/customOp.js';
+import { allocate } from '../../lib/dtype.js';
+import { Tensor } from '../../lib/tensor.js';
+import { cloudScale } from './cloudScale.js';
+import { composite } from './composite.js';
+import { binSplats } from './rasterizeSplats.js';
+import { type ResolvedSplatOptions, type SplatOptions, resolveSplatOptions } from './options.js';
+import { type ScreenSplats, screenSplats } from './screenSplats.js';
+import { splatBackwardReference } from './splatBackwardReference.js';
+import type { SplatCache } from './splatCache.js';
+import { splatForwardReference } from './splatForwardReference.js';
+import { type SplatRender, nonFinitePixel, validateSplatInputs } from './splatRender.js';
 
-type Vec3 = [number, number, number];
-type Mat2 = [number, number, number, number]; // row-major [a b; c d]
-
-const sub = (a: Vec3, b: Vec3): Vec3 => [a[0] - b[0], a[1] - b[1], a[2] - b[2]];
-const dot = (a: Vec3, b: Vec3): number => a[0] * b[0] + a[1] * b[1] + a[2] * b[2];
-const cross = (a: Vec3, b: Vec3): Vec3 => [a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0]];
-const unit = (a: Vec3): Vec3 => {
-  const l = Math.hypot(...a);
-  return [a[0] / l, a[1] / l, a[2] / l];
-};
-const rotate = (R: Float64Array, a: Vec3): Vec3 => [R[0] * a[0] + R[1] * a[1] + R[2] * a[2], R[3] * a[0] + R[4] * a[1] + R[5] * a[2], R[6] * a[0] + R[7] * a[1] + R[8] * a[2]];
-const det2 = (m: Mat2): number => m[0] * m[3] - m[1] * m[2];
-const inv2 = (m: Mat2): Mat2 => {
-  const d = det2(m);
-  return [m[3] / d, -m[1] / d, -m[2] / d, m[0] / d];
-};
-
-/** Any orthonormal u, v with n: the result does not depend on the choice (V is isotropic). */
-function tangentFrame(n: Vec3): [Vec3, Vec3] {
-  const helper: Vec3 = Math.abs(n[0]) < 0.9 ? [1, 0, 0] : [0, 1, 0];
-  const u = unit(cross(n, helper));
-  return [u, cross(n, u)];
+interface ReferenceView {
+  camera: Camera;
+  options: ResolvedSplatOptions;
+  result?: Pick<SplatRender, 'cache' | 'culled'>;
 }
 
-interface Candidate {
-  k: number;
-  z: number;
-  rho: number;
-}
+const referenceOp = customOp({
+  name: 'ewaSplatReference',
+  allowNonFinite: true, // inputs are validated and composite checks every output pixel
+  forward(ctx, positions: Tensor, normals: Tensor, attributes: Tensor, view: ReferenceView) {
+    const { camera, options: o } = view;
+    const H = camera.height, W = camera.width, channels = attributes.shape[1];
+    // eq. 1-5: every pixel's front list by brute force
+    const cache = splatForwardReference(positions.data, normals.data, camera, o);
+    // the backward's per-splat screen parameters (centres, M^-1, scale), as the fast path has them
+    const { splats: screen, culled } = screenSplats(positions.data, normals.data, camera, o);
+    cache.bins = binSplats(screen, H); // so the cache can freeze a fast render's visibility too
+    const image = new Tensor(allocate(ctx.dtype, H * W * channels), [H, W, channels]);
+    const depth = new Tensor(allocate(ctx.dtype, H * W), [H, W]);
+    const normal = new Tensor(allocate(ctx.dtype, H * W * 3), [H, W, 3]);
+    const alpha = new Tensor(allocate(ctx.dtype, H * W), [H, W]);
+    // eq. 6 over the visible prefixes the forward marked
+    const bad = composite(cache, null, attributes.data, channels, normals.data, o.background, { image: image.data, depth: depth.data, normal: normal.data, alpha: alpha.data }, 0, W * H, true);
+    if (bad >= 0) throw nonFinitePixel(bad, W);
+    ctx.markNonDifferentiable(depth, normal, alpha);
+    view.result = { cache, culled };
+    ctx.save(positions, normals, attributes, view, screen, cache);
+    return [image, depth, normal, alpha];
+  },
+  backward(ctx, gImage) {
+    const [positions, normals, attributes, view, screen, cache] = ctx.saved as [Tensor, Tensor, Tensor, ReferenceView, ScreenSplats, SplatCache];
+    const [needP, needN, needW] = ctx.needsInputGrad;
+    if (!gImage) return [null, null, null];
+    const g = splatBackwardReference(cache, screen, positions.data, normals.data, attributes.data, attributes.shape[1], view.camera, view.options, gImage);
+    const as = (a: Float64Array) => {
+      const out = allocate(ctx.dtype, a.length);
+      out.set(a);
+      return out;
+    };
+    return [needP ? as(g.gP) : null, needN ? as(g.gN) : null, needW ? as(g.gW) : null];
+  },
+});
 
-export function ewaSplatReference(positions: ArrayLike<number>, normals: ArrayLike<number>, camera: Camera, o: ResolvedSplatOptions): SplatCache {
-  const { width, height } = camera;
-  const n = positions.length / 3;
-  const eye = camera.center as Vec3;
-  // per point: projected centre, depth, M^-1 and the weight at the centre (eq. 1-3)
-  const splats: ({ x: number; y: number; z: number; Minv: Mat2; scale: number } | null)[] = [];
-  for (let k = 0; k < n; k++) {
-    const p: Vec3 = [positions[3 * k], positions[3 * k + 1], positions[3 * k + 2]];
-    const nk = unit([normals[3 * k], normals[3 * k + 1], normals[3 * k + 2]]);
-    const c = rotate(camera.R, p).map((v, i) => v + camera.t[i]) as Vec3;
-    if (!(c[2] > camera.near)) {
-      if (o.behindCamera === 'error') throw new ArgumentError(`positions[${k}] is behind the camera.`);
-      splats.push(null);
-      continue;
-    }
-    const view = unit(sub(eye, p));
-    if (o.backfaceCulling && dot(nk, view) < o.cullThreshold) {
-      splats.push(null);
-      continue;
-    }
-    const [u, v] = tangentFrame(nk);
-    // P'(c): d pixel / d camera coordinates
-    const Pd = [
-      [camera.fx / c[2], 0, (-camera.fx * c[0]) / (c[2] * c[2])],
-      [0, camera.fy / c[2], (-camera.fy * c[1]) / (c[2] * c[2])],
-    ];
-    const Ru = rotate(camera.R, u), Rv = rotate(camera.R, v);
-    // J = P' R [u v]
-    const J: Mat2 = [dot(Pd[0] as Vec3, Ru), dot(Pd[0] as Vec3, Rv), dot(Pd[1] as Vec3, Ru), dot(Pd[1] as Vec3, Rv)];
-    const s2 = o.sigma * o.sigma;
-    // M = J V J^T + I with V = sigma^2 I
-    const M: Mat2 = [
-      s2 * (J[0] * J[0] + J[1] * J[1]) + 1,
-      s2 * (J[0] * J[2] + J[1] * J[3]),
-      s2 * (J[2] * J[0] + J[3] * J[1]),
-      s2 * (J[2] * J[2] + J[3] * J[3]) + 1,
-    ];
-    splats.push({
-      x: (camera.fx * c[0]) / c[2] + camera.cx,
-      y: (camera.fy * c[1]) / c[2] + camera.cy,
-      z: c[2],
-      Minv: inv2(M),
-      scale: Math.abs(det2(J)) / (2 * Math.PI * Math.sqrt(det2(M))),
-    });
-  }
-
-  const pointDepth = new Float64Array(n);
-  splats.forEach((s, k) => (pointDepth[k] = s ? s.z : 0));
-  const cache = emptyCache(width, height, o.frontCount, pointDepth, 'float64');
-  const A = o.frontCount;
-  for (let j = 0; j < height; j++) {
-    for (let i = 0; i < width; i++) {
-      const list: Candidate[] = [];
-      splats.forEach((s, k) => {
-        if (!s) return;
-        const d = [i + 0.5 - s.x, j + 0.5 - s.y];
-        const q = 0.5 * (d[0] * (s.Minv[0] * d[0] + s.Minv[1] * d[1]) + d[1] * (s.Minv[2] * d[0] + s.Minv[3] * d[1]));
-        if (q <= o.cutoff) list.push({ k, z: s.z, rho: s.scale * Math.exp(-q) }); // eq. 4
-      });
-      list.sort((a, b) => a.z - b.z || a.k - b.k);
-      const front = list.slice(0, A);
-      const p = j * width + i;
-      front.forEach((c, s) => {
-        cache.index[p * A + s] = c.k;
-        cache.rho[p * A + s] = c.rho;
-      });
-      cache.count[p] = front.length;
-      // eq. 5: occluded when more than T behind the front-most splat
-      cache.visible[p] = front.filter((c) => c.z - front[0].z <= o.mergeThreshold).length;
-    }
-  }
-  return cache;
+/**
+ * ewaSplat as textbook loops: same arguments (less `reuse`, `visibility` and `threads`, which
+ * belong to the fast path) and the same render.
+ */
+export function ewaSplatReference(positions: Tensor, normals: Tensor, attributes: Tensor, camera: Camera, options: SplatOptions = {}): SplatRender {
+  const channels = validateSplatInputs(positions, normals, attributes, camera);
+  const resolved = resolveSplatOptions(options, channels, () => cloudScale(positions.data));
+  const view: ReferenceView = { camera, options: resolved };
+  const [image, depth, normal, alpha] = referenceOp(positions, normals, attributes, view);
+  const { cache, culled } = view.result!;
+  return { image, depth, normal, alpha, cache, options: resolved, culled, stats: { evaluations: positions.shape[0] * camera.width * camera.height } };
 }

@@ -10,7 +10,7 @@ import type { CameraPose, PlainCamera } from '../../geometry/camera.js';
 import type { FloatArray } from '../../lib/dtype.js';
 import { defineKernel } from '../../parallel/kernels.js';
 import { type PixelRecords, artificialScreenGradient, chainScreenGradient } from './artificialGradient.js';
-import { type CompositeImages, markAndComposite } from './composite.js';
+import { type CompositeImages, composite } from './composite.js';
 import type { ResolvedSplatOptions } from './options.js';
 import { BAND, type BandBins, rasterizeBand } from './rasterizeSplats.js';
 import { type ScreenSplats, screenSplatRange } from './screenSplats.js';
@@ -68,7 +68,7 @@ export const forwardBands = defineKernel<ForwardBandArgs>('splat.forwardBands', 
   a.cache.index.fill(-1, p0 * a.cache.frontCount, p1 * a.cache.frontCount); // empty slots read -1
   if (!a.zeroed) a.cache.count.fill(0, p0, p1); // an earlier render's counts
   a.evaluations[b] = rasterizeBand(a.screen, a.bins, b, a.cache, a.cutoff);
-  a.nonFinite[b] = markAndComposite(a.cache, a.mergeThreshold, a.attributes, a.channels, a.normals, a.background, a.out, p0, p1, a.zeroed);
+  a.nonFinite[b] = composite(a.cache, a.mergeThreshold, a.attributes, a.channels, a.normals, a.background, a.out, p0, p1, a.zeroed);
 });
 
 export interface BackwardBandArgs {
