@@ -1,7 +1,7 @@
 // splatgrad: differentiable point splatting in pure TypeScript.
 export { Tensor, type BackwardOptions } from './lib/tensor.js';
 export { tensor, fromArray, zeros, ones, full, scalar, arange, randn, rand, type TensorOptions, type TensorLike } from './lib/create.js';
-export { type DType, type FloatArray } from './lib/dtype.js';
+export type { DType, FloatArray } from './lib/dtype.js';
 export { backward, noGrad, enableGrad, isGradEnabled, type TapeNode } from './lib/tape.js';
 export { customOp, type OpSpec, type ForwardContext, type BackwardContext } from './lib/customOp.js';
 export { gradcheck, type GradcheckOptions, type GradcheckReport } from './lib/gradcheck.js';
@@ -12,7 +12,7 @@ export * from './optim/index.js';
 export * from './geometry/index.js';
 export { ewaSplat, ewaSplatViews, type SplatRender, type SplatCall } from './ops/splat/ewaSplat.js';
 export { ewaSplatReference } from './ops/splat/ewaSplatReference.js';
-export { type SplatOptions, type ResolvedSplatOptions } from './ops/splat/options.js';
+export type { SplatOptions, ResolvedSplatOptions } from './ops/splat/options.js';
 export { type SplatCache, countOccluded } from './ops/splat/splatCache.js';
 
 export { closePool, poolSize, startPool } from './parallel/workerPool.js';

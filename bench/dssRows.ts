@@ -8,7 +8,10 @@ import { DEFAULT_WINDOW } from '../ops/splat/options.js';
 import { dssScene, type DssScene } from './dssScene.js';
 import type { RunThreads } from './measure.js';
 
-export const DSS_SIZES: readonly (readonly [number, number])[] = [[8000, 256], [20000, 512]];
+export const DSS_SIZES: readonly (readonly [number, number])[] = [
+  [8000, 256],
+  [20000, 512],
+];
 
 export function benchDss(runThreads: RunThreads, threadCounts: readonly number[]): DssScene[] {
   const scenes: DssScene[] = [];
@@ -17,22 +20,39 @@ export function benchDss(runThreads: RunThreads, threadCounts: readonly number[]
     scenes.push(s);
     const image = `${size}x${size}`;
     let evaluations = 0;
-    const forward = runThreads('dss-forward', image, threadCounts, (threads) => () => {
-      evaluations = noGrad(() => ewaSplat(s.positions, s.normals, s.colours, s.camera, { threads })).stats.evaluations;
-    }, 'EWA splats, one view', { points });
+    const forward = runThreads(
+      'dss-forward',
+      image,
+      threadCounts,
+      (threads) => () => {
+        evaluations = noGrad(() => ewaSplat(s.positions, s.normals, s.colours, s.camera, { threads })).stats.evaluations;
+      },
+      'EWA splats, one view',
+      { points },
+    );
     for (const row of forward) {
       row.splatPixelEvaluations = evaluations;
       row.evaluationsPerSecond = Math.round(evaluations / (row.ms / 1000));
     }
-    for (const [op, window] of [['dss-backward-smooth', 0], ['dss-backward', undefined]] as const) {
+    for (const [op, window] of [
+      ['dss-backward-smooth', 0],
+      ['dss-backward', undefined],
+    ] as const) {
       const note = window === 0 ? 'exact part only (rho_bar, attributes)' : `with the artificial gradient, window ${DEFAULT_WINDOW} px`;
-      runThreads(op, image, threadCounts, (threads) => {
-        const r = ewaSplat(s.positions, s.normals, s.colours, s.camera, { window, threads });
-        return () => {
-          for (const t of [s.positions, s.normals, s.colours]) t.grad = null;
-          r.image.backward(s.gradImage, { retainGraph: true });
-        };
-      }, note, { points });
+      runThreads(
+        op,
+        image,
+        threadCounts,
+        (threads) => {
+          const r = ewaSplat(s.positions, s.normals, s.colours, s.camera, { window, threads });
+          return () => {
+            for (const t of [s.positions, s.normals, s.colours]) t.grad = null;
+            r.image.backward(s.gradImage, { retainGraph: true });
+          };
+        },
+        note,
+        { points },
+      );
     }
   }
   return scenes;

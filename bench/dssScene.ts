@@ -5,7 +5,7 @@
 import { tensor } from '../lib/create.js';
 import { noGrad } from '../lib/tape.js';
 import type { Tensor } from '../lib/tensor.js';
-import { Camera } from '../geometry/camera.js';
+import type { Camera } from '../geometry/camera.js';
 import { loadMesh } from '../geometry/loadMesh.js';
 import { samplePoints } from '../geometry/sampling.js';
 import { fibonacciViews } from '../geometry/views.js';
@@ -25,10 +25,16 @@ export function dssScene(points: number, size: number): DssScene {
   const cloud = samplePoints(loadMesh('sphere'), points, { seed: 1 });
   const positions = tensor(cloud.positions, { shape: [points, 3], dtype: 'float32', requiresGrad: true });
   const normals = tensor(cloud.normals!, { shape: [points, 3], dtype: 'float32', requiresGrad: true });
-  const colours = tensor(Float32Array.from(cloud.normals!, (v) => 0.5 + 0.5 * v), { shape: [points, 3], requiresGrad: true });
+  const colours = tensor(
+    Float32Array.from(cloud.normals!, (v) => 0.5 + 0.5 * v),
+    { shape: [points, 3], requiresGrad: true },
+  );
   const camera = fibonacciViews(1, { radius: 0.5, fill: 0.8, width: size, height: size })[0];
   const rng = new Random(2);
-  const nudged = tensor(Float32Array.from(cloud.positions, (v) => v + 0.01 * rng.normal()), { shape: [points, 3] });
+  const nudged = tensor(
+    Float32Array.from(cloud.positions, (v) => v + 0.01 * rng.normal()),
+    { shape: [points, 3] },
+  );
   const image = noGrad(() => ewaSplat(positions, normals, colours, camera).image.data);
   const target = noGrad(() => ewaSplat(nudged, normals, colours, camera).image.data);
   const gradImage = Float32Array.from(image, (v, i) => Math.sign(v - target[i]) / image.length);

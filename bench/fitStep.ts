@@ -14,15 +14,19 @@ export function benchFitStep(run: Run, threadCounts: readonly number[]): void {
   const targets = meshTargets('bunny', config);
   const init = initialCloud(config, targets);
   const points = init.positions.length / 3;
-  for (const threads of threadCounts) for (const phase of ['normals', 'positions'] as const) {
-    // a cycle of only this phase: T_n = 0 for position steps; T_p can't be 0, so normal steps interleave 1 in 10^6
-    const steps = fitSteps(init, targets.views, {
-      iterations: 1e9,
-      normalSteps: phase === 'normals' ? 1e6 : 0,
-      positionSteps: 1,
-      silhouetteWeight: config.silhouetteWeight,
-      threads,
-    });
-    run(`fit-step-${phase}`, `${config.size}x${config.size}`, () => void steps.next(), `bunny fit at its start (${config.viewsPerStep} views per step, window 32 px): forward + backward + update`, { points, threads });
-  }
+  for (const threads of threadCounts)
+    for (const phase of ['normals', 'positions'] as const) {
+      // a cycle of only this phase: T_n = 0 for position steps; T_p can't be 0, so normal steps interleave 1 in 10^6
+      const steps = fitSteps(init, targets.views, {
+        iterations: 1e9,
+        normalSteps: phase === 'normals' ? 1e6 : 0,
+        positionSteps: 1,
+        silhouetteWeight: config.silhouetteWeight,
+        threads,
+      });
+      run(`fit-step-${phase}`, `${config.size}x${config.size}`, () => void steps.next(), `bunny fit at its start (${config.viewsPerStep} views per step, window 32 px): forward + backward + update`, {
+        points,
+        threads,
+      });
+    }
 }

@@ -21,19 +21,26 @@ export function goals(rows: readonly Row[]): Goal[] {
   bar('smooth backward <= 5 ms, 1 thread', ms('dss-backward-smooth', 1), 5);
   bar('full backward <= 25 ms, 1 thread', ms('dss-backward', 1), 25);
   // forward + full backward as one call, timed in turns with the pool's arithmetic yardstick (bench/scaling.ts)
-  const one = ms('dss-forward-backward', 1) ?? NaN, two = ms('dss-forward-backward', 2) ?? NaN;
+  const one = ms('dss-forward-backward', 1) ?? NaN,
+    two = ms('dss-forward-backward', 2) ?? NaN;
   const speedup = one / two;
   const machine = rows.find((r) => r.op === 'pool-arithmetic')?.speedup;
   const context = typeof machine === 'number' ? `; the yardstick's 2-thread speed-up in the same turns: ${machine.toFixed(2)}x` : '';
-  out.push({ goal: '2 threads >= 1.7x faster than 1 on forward + full backward', measured: `${speedup.toFixed(2)}x (${one.toFixed(1)} -> ${two.toFixed(1)} ms${context})`, met: Number.isFinite(speedup) ? speedup >= 1.7 : null });
+  out.push({
+    goal: '2 threads >= 1.7x faster than 1 on forward + full backward',
+    measured: `${speedup.toFixed(2)}x (${one.toFixed(1)} -> ${two.toFixed(1)} ms${context})`,
+    met: Number.isFinite(speedup) ? speedup >= 1.7 : null,
+  });
   for (const threads of [1, 2]) {
     const peer = rows.find((r) => r.op === 'peer-torch-ewa' && r.size === SIZE && r.threads === threads);
-    const forward = peer?.forwardMs as number | undefined, backward = peer?.backwardMs as number | undefined;
+    const forward = peer?.forwardMs as number | undefined,
+      backward = peer?.backwardMs as number | undefined;
     if (forward === undefined || backward === undefined) {
       out.push({ goal: `>= 3x faster than the PyTorch peer, ${threads} thread(s)`, measured: String(peer?.skipped ?? 'not measured'), met: null });
       continue;
     }
-    const f = forward / (ms('dss-forward', threads) ?? NaN), b = backward / (ms('dss-backward-smooth', threads) ?? NaN);
+    const f = forward / (ms('dss-forward', threads) ?? NaN),
+      b = backward / (ms('dss-backward-smooth', threads) ?? NaN);
     out.push({ goal: `>= 3x faster than the PyTorch peer in forward, ${threads} thread(s)`, measured: `${f.toFixed(1)}x (peer ${forward.toFixed(1)} ms)`, met: f >= 3 });
     out.push({ goal: `>= 3x faster than the PyTorch peer in smooth backward, ${threads} thread(s)`, measured: `${b.toFixed(1)}x (peer ${backward.toFixed(1)} ms)`, met: b >= 3 });
   }

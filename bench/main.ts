@@ -57,40 +57,60 @@ for (const s of scenes) {
 {
   const x = randn([1_000_000], { requiresGrad: true, seed: 1 });
   const w = randn([1_000_000], { seed: 2 });
-  run('elementwise-fwd-bwd', '1e6', () => {
-    x.grad = null;
-    sum(add(mul(x, w), x)).backward();
-  }, 'sum(x*w + x), forward + backward');
+  run(
+    'elementwise-fwd-bwd',
+    '1e6',
+    () => {
+      x.grad = null;
+      sum(add(mul(x, w), x)).backward();
+    },
+    'sum(x*w + x), forward + backward',
+  );
 }
 
 // a batch of 3x3 matmuls, the shape of per-point frames
 {
   const a = randn([8000, 3, 3], { requiresGrad: true, seed: 3 });
   const b = randn([8000, 3, 3], { seed: 4 });
-  run('matmul-3x3-batch', '8000', () => {
-    a.grad = null;
-    sum(matmul(a, b)).backward();
-  }, 'forward + backward');
+  run(
+    'matmul-3x3-batch',
+    '8000',
+    () => {
+      a.grad = null;
+      sum(matmul(a, b)).backward();
+    },
+    'forward + backward',
+  );
 }
 
 // normalize N x 3 normals, the hot path of every normal update
 {
   const n = randn([8000, 3], { requiresGrad: true, seed: 5 });
-  run('normalize', '8000x3', () => {
-    n.grad = null;
-    sum(normalize(n)).backward();
-  }, 'forward + backward');
+  run(
+    'normalize',
+    '8000x3',
+    () => {
+      n.grad = null;
+      sum(normalize(n)).backward();
+    },
+    'forward + backward',
+  );
 }
 
 // tape overhead: a chain of 1,000 tiny ops
 {
   const s = randn([1], { requiresGrad: true, seed: 6 });
-  run('tape-chain', '1000 ops', () => {
-    s.grad = null;
-    let y = s;
-    for (let i = 0; i < 1000; i++) y = mul(y, 1.0001);
-    y.backward();
-  }, 'per-op cost of the tape, forward + backward');
+  run(
+    'tape-chain',
+    '1000 ops',
+    () => {
+      s.grad = null;
+      let y = s;
+      for (let i = 0; i < 1000; i++) y = mul(y, 1.0001);
+      y.backward();
+    },
+    'per-op cost of the tape, forward + backward',
+  );
 }
 
 // one Adam step over 20,000 x 3 parameters

@@ -38,20 +38,40 @@ export function peerTorchRow(s: DssScene, threads: number, runs = 7, warmup = 2)
   try {
     const scene = join(dir, 'scene.json');
     const c = s.camera;
-    writeFileSync(scene, JSON.stringify({
-      positions: Array.from(s.positions.data), normals: Array.from(s.normals.data), colours: Array.from(s.colours.data),
-      gradImage: Array.from(s.gradImage), image: Array.from(r.image.data),
-      camera: { R: Array.from(c.R), t: Array.from(c.t), fx: c.fx, fy: c.fy, cx: c.cx, cy: c.cy },
-      width: c.width, height: c.height, sigma: o.sigma, cutoff: o.cutoff, frontCount: o.frontCount,
-      mergeThreshold: o.mergeThreshold, cullThreshold: o.cullThreshold, threads, runs, warmup,
-    }));
+    writeFileSync(
+      scene,
+      JSON.stringify({
+        positions: Array.from(s.positions.data),
+        normals: Array.from(s.normals.data),
+        colours: Array.from(s.colours.data),
+        gradImage: Array.from(s.gradImage),
+        image: Array.from(r.image.data),
+        camera: { R: Array.from(c.R), t: Array.from(c.t), fx: c.fx, fy: c.fy, cx: c.cx, cy: c.cy },
+        width: c.width,
+        height: c.height,
+        sigma: o.sigma,
+        cutoff: o.cutoff,
+        frontCount: o.frontCount,
+        mergeThreshold: o.mergeThreshold,
+        cullThreshold: o.cullThreshold,
+        threads,
+        runs,
+        warmup,
+      }),
+    );
     const p = spawnSync(torchPython() ?? 'python3', [SCRIPT, scene], { encoding: 'utf8', maxBuffer: 1 << 20 });
     if (p.status !== 0) throw new Error(`bench/peer/torchEwa.py failed: ${p.stderr.trim().split('\n').slice(-3).join(' | ')}`);
     const peer = JSON.parse(p.stdout.trim().split('\n').pop()!);
     return {
-      op: 'peer-torch-ewa', size, threads, points, ms: +(peer.forwardMs + peer.backwardMs).toFixed(3),
-      forwardMs: +peer.forwardMs.toFixed(3), backwardMs: +peer.backwardMs.toFixed(3),
-      maxAbsDiff: +peer.maxAbsDiff.toExponential(2), meanAbsDiff: +peer.meanAbsDiff.toExponential(2),
+      op: 'peer-torch-ewa',
+      size,
+      threads,
+      points,
+      ms: +(peer.forwardMs + peer.backwardMs).toFixed(3),
+      forwardMs: +peer.forwardMs.toFixed(3),
+      backwardMs: +peer.backwardMs.toFixed(3),
+      maxAbsDiff: +peer.maxAbsDiff.toExponential(2),
+      meanAbsDiff: +peer.meanAbsDiff.toExponential(2),
       note: `PyTorch ${peer.torch} forward ${peer.forwardMs.toFixed(1)} ms + smooth backward ${peer.backwardMs.toFixed(1)} ms; image vs ours: max |diff| ${peer.maxAbsDiff.toExponential(1)}, mean ${peer.meanAbsDiff.toExponential(1)}`,
     };
   } finally {

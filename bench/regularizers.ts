@@ -16,21 +16,34 @@ export function benchRegularizers(run: Run, threadCounts: readonly number[], poi
   const positions = tensor(cloud.positions, { shape: [points, 3], requiresGrad: true });
   const normals = tensor(cloud.normals!, { shape: [points, 3] });
   const spacing = 0.0106 * Math.sqrt(5000 / points); // mean nearest-neighbour distance on the bunny
-  const projectionRadius = 3.75 * spacing, repulsionRadius = 2 * spacing;
+  const projectionRadius = 3.75 * spacing,
+    repulsionRadius = 2 * spacing;
   const size = `${points}`;
-  run('regularizer-neighbors', size, () => {
-    buildNeighborhood(positions, { radius: projectionRadius });
-    buildNeighborhood(positions, { radius: repulsionRadius });
-  }, `radius graphs D_p = ${projectionRadius.toFixed(4)}, D_r = ${repulsionRadius.toFixed(4)} (grid)`, { points });
+  run(
+    'regularizer-neighbors',
+    size,
+    () => {
+      buildNeighborhood(positions, { radius: projectionRadius });
+      buildNeighborhood(positions, { radius: repulsionRadius });
+    },
+    `radius graphs D_p = ${projectionRadius.toFixed(4)}, D_r = ${repulsionRadius.toFixed(4)} (grid)`,
+    { points },
+  );
   const neighborhood = buildNeighborhood(positions, { radius: projectionRadius });
   const repulsionNeighborhood = buildNeighborhood(positions, { radius: repulsionRadius });
   const entries = neighborhood.indices.length + repulsionNeighborhood.indices.length;
   for (const threads of threadCounts) {
     for (const detachFrame of [false, true]) {
-      run(`regularizer-losses${detachFrame ? '-detached' : ''}`, size, () => {
-        positions.grad = null;
-        surfaceRegularization(positions, normals, { neighborhood, repulsionNeighborhood, detachFrame, threads }).loss.backward();
-      }, `eq. 15-18 forward + backward, ${entries} neighbour entries, PCA frame ${detachFrame ? 'detached' : 'differentiated'} (threads: the weights' and the frame's forwards, both losses)`, { points, threads });
+      run(
+        `regularizer-losses${detachFrame ? '-detached' : ''}`,
+        size,
+        () => {
+          positions.grad = null;
+          surfaceRegularization(positions, normals, { neighborhood, repulsionNeighborhood, detachFrame, threads }).loss.backward();
+        },
+        `eq. 15-18 forward + backward, ${entries} neighbour entries, PCA frame ${detachFrame ? 'detached' : 'differentiated'} (threads: the weights' and the frame's forwards, both losses)`,
+        { points, threads },
+      );
     }
   }
 }

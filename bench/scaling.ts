@@ -26,11 +26,35 @@ export function benchScaling(scene: DssScene, add: (row: Row) => void): void {
   args.table.forEach((_, i) => (args.table[i] = 1 + ((i * 2654435761) % 4096) / 4096));
   const yardstick = (threads: number) => () => runTasks(arithmetic, args, TASKS, threads);
   const [s1, s2, y1, y2] = measureInTurns([splat(1), splat(2), yardstick(1), yardstick(2)]);
-  const splatSpeedup = +(s1.ms / s2.ms).toFixed(2), machineSpeedup = +(y1.ms / y2.ms).toFixed(2);
-  for (const [threads, m] of [[1, s1], [2, s2]] as const) {
-    add({ op: 'dss-forward-backward', size, threads, ms: +m.ms.toFixed(3), minMs: +m.minMs.toFixed(3), points, speedup: splatSpeedup, note: 'forward + full backward, timed in turns with pool-arithmetic' });
+  const splatSpeedup = +(s1.ms / s2.ms).toFixed(2),
+    machineSpeedup = +(y1.ms / y2.ms).toFixed(2);
+  for (const [threads, m] of [
+    [1, s1],
+    [2, s2],
+  ] as const) {
+    add({
+      op: 'dss-forward-backward',
+      size,
+      threads,
+      ms: +m.ms.toFixed(3),
+      minMs: +m.minMs.toFixed(3),
+      points,
+      speedup: splatSpeedup,
+      note: 'forward + full backward, timed in turns with pool-arithmetic',
+    });
   }
-  for (const [threads, m] of [[1, y1], [2, y2]] as const) {
-    add({ op: 'pool-arithmetic', size: `${TASKS} tasks`, threads, ms: +m.ms.toFixed(3), minMs: +m.minMs.toFixed(3), speedup: machineSpeedup, note: 'fixed arithmetic over the pool: what 2 threads could give in the same minutes' });
+  for (const [threads, m] of [
+    [1, y1],
+    [2, y2],
+  ] as const) {
+    add({
+      op: 'pool-arithmetic',
+      size: `${TASKS} tasks`,
+      threads,
+      ms: +m.ms.toFixed(3),
+      minMs: +m.minMs.toFixed(3),
+      speedup: machineSpeedup,
+      note: 'fixed arithmetic over the pool: what 2 threads could give in the same minutes',
+    });
   }
 }

@@ -82,7 +82,9 @@ const server = createServer((req, res) => {
 server.listen(0, '127.0.0.1', () => {
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
-  const chrome = spawn(browser, ['--headless=new', '--no-sandbox', '--disable-gpu', '--user-data-dir=' + join(root, 'out', 'chromium-profile'), `http://127.0.0.1:${port}/browser/page.html`], { stdio: 'ignore' });
+  const chrome = spawn(browser, ['--headless=new', '--no-sandbox', '--disable-gpu', `--user-data-dir=${join(root, 'out', 'chromium-profile')}`, `http://127.0.0.1:${port}/browser/page.html`], {
+    stdio: 'ignore',
+  });
   const timer = setTimeout(() => finish(JSON.stringify({ ok: false, error: 'no report from the page within 180 s' })), 180_000);
   reported.then((body) => {
     clearTimeout(timer);

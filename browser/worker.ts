@@ -23,10 +23,15 @@ function run(threads: number, n: number, size: number): Run {
   const cloud = samplePoints(icosphere(), n, { seed: 1 });
   const positions = tensor(cloud.positions, { shape: [n, 3], dtype: 'float32', requiresGrad: true });
   const normals = tensor(cloud.normals!, { shape: [n, 3], dtype: 'float32', requiresGrad: true });
-  const colours = tensor(Float32Array.from(cloud.normals!, (v) => 0.5 + 0.5 * v), { shape: [n, 3], requiresGrad: true });
+  const colours = tensor(
+    Float32Array.from(cloud.normals!, (v) => 0.5 + 0.5 * v),
+    { shape: [n, 3], requiresGrad: true },
+  );
   const camera = fibonacciViews(1, { radius: 0.5, fill: 0.8, width: size, height: size })[0];
   const seed = new Float32Array(size * size * 3).map((_, i) => Math.sin(i));
-  let forwardMs = Infinity, backwardMs = Infinity, outputs: Float32Array[] = [];
+  let forwardMs = Infinity,
+    backwardMs = Infinity,
+    outputs: Float32Array[] = [];
   for (let rep = 0; rep < 15; rep++) {
     for (const t of [positions, normals, colours]) t.grad = null;
     const t0 = performance.now();
@@ -44,7 +49,8 @@ function run(threads: number, n: number, size: number): Run {
 const post = (m: unknown) => (globalThis as unknown as { postMessage(m: unknown): void }).postMessage(m);
 
 try {
-  const n = 8000, size = 256;
+  const n = 8000,
+    size = 256;
   const one = run(1, n, size);
   // in a browser the pool's worker loads only while this thread yields: start it first
   await startPool(2);

@@ -47,6 +47,6 @@ export function stringOption(args: ParsedArgs, key: string, fallback?: string): 
 /** Throws when an option outside `known` was given (catches typos like --point). */
 export function rejectUnknown(args: ParsedArgs, known: readonly string[], command: string): void {
   for (const k of args.options.keys()) {
-    if (!known.includes(k)) throw new ArgumentError(`${command}: unknown option --${k}; known options: ${known.map((x) => '--' + x).join(', ')}.`);
+    if (!known.includes(k)) throw new ArgumentError(`${command}: unknown option --${k}; known options: ${known.map((x) => `--${x}`).join(', ')}.`);
   }
 }

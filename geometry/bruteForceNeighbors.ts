@@ -2,8 +2,19 @@
 // Read this to learn what knn and radius return; the specs hold the fast indexes to it.
 
 import {
-  type Coordinates, type KnnResult, type NeighborIndex, type QueryOptions, type RadiusResult,
-  CsrBuilder, checkCloud, checkK, checkRadius, insertSorted, nearerThan, resolveQueries, squaredDistance,
+  type Coordinates,
+  type KnnResult,
+  type NeighborIndex,
+  type QueryOptions,
+  type RadiusResult,
+  CsrBuilder,
+  checkCloud,
+  checkK,
+  checkRadius,
+  insertSorted,
+  nearerThan,
+  resolveQueries,
+  squaredDistance,
 } from './neighborIndex.js';
 
 export class BruteForceIndex implements NeighborIndex {
@@ -18,11 +29,14 @@ export class BruteForceIndex implements NeighborIndex {
   knn(k: number, options: QueryOptions = {}): KnnResult {
     const { queries, count, excludeSelf } = resolveQueries(this.points, options);
     checkK(k, this.size, excludeSelf);
-    const p = this.points, n = this.size;
+    const p = this.points,
+      n = this.size;
     const indices = new Int32Array(count * k);
     const distances = new Float64Array(count * k);
     for (let q = 0; q < count; q++) {
-      const qx = queries[3 * q], qy = queries[3 * q + 1], qz = queries[3 * q + 2];
+      const qx = queries[3 * q],
+        qy = queries[3 * q + 1],
+        qz = queries[3 * q + 2];
       // the k nearest so far live in the row itself, sorted; a nearer point is inserted in place
       const rowD2 = distances.subarray(q * k, q * k + k);
       const rowIndex = indices.subarray(q * k, q * k + k);
@@ -42,10 +56,14 @@ export class BruteForceIndex implements NeighborIndex {
   radius(radius: number, options: QueryOptions = {}): RadiusResult {
     checkRadius(radius);
     const { queries, count, excludeSelf } = resolveQueries(this.points, options);
-    const p = this.points, n = this.size, r2 = radius * radius;
+    const p = this.points,
+      n = this.size,
+      r2 = radius * radius;
     const out = new CsrBuilder(count);
     for (let q = 0; q < count; q++) {
-      const qx = queries[3 * q], qy = queries[3 * q + 1], qz = queries[3 * q + 2];
+      const qx = queries[3 * q],
+        qy = queries[3 * q + 1],
+        qz = queries[3 * q + 2];
       for (let j = 0; j < n; j++) {
         if (excludeSelf && j === q) continue;
         const d2 = squaredDistance(p, j, qx, qy, qz);

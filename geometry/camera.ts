@@ -136,8 +136,7 @@ function checkRotation(R: Float64Array, what: string): void {
       }
     }
   }
-  const det =
-    R[0] * (R[4] * R[8] - R[5] * R[7]) - R[1] * (R[3] * R[8] - R[5] * R[6]) + R[2] * (R[3] * R[7] - R[4] * R[6]);
+  const det = R[0] * (R[4] * R[8] - R[5] * R[7]) - R[1] * (R[3] * R[8] - R[5] * R[6]) + R[2] * (R[3] * R[7] - R[4] * R[6]);
   if (det < 0) throw new ArgumentError(`${what} has determinant ${det}, a reflection; flip the sign of one camera axis so it is a proper rotation.`);
 }
 
@@ -227,7 +226,7 @@ export class Camera {
       }
     } else {
       const r = options.R as ArrayLike<number> | undefined;
-      if (!r || r.length !== 9) throw new ArgumentError('R must be 9 numbers (a row-major 3x3 world-to-camera rotation), or give worldToCamera.');
+      if (r?.length !== 9) throw new ArgumentError('R must be 9 numbers (a row-major 3x3 world-to-camera rotation), or give worldToCamera.');
       for (let k2 = 0; k2 < 9; k2++) R[k2] = finiteNumber(r[k2], `R[${k2}]`);
       t.set(vec3(options.t, 't'));
     }
@@ -237,12 +236,9 @@ export class Camera {
 
   /** The camera centre (eye) in world coordinates: -R^T t. */
   get center(): Vec3 {
-    const R = this.R, t = this.t;
-    return [
-      -(R[0] * t[0] + R[3] * t[1] + R[6] * t[2]),
-      -(R[1] * t[0] + R[4] * t[1] + R[7] * t[2]),
-      -(R[2] * t[0] + R[5] * t[1] + R[8] * t[2]),
-    ];
+    const R = this.R,
+      t = this.t;
+    return [-(R[0] * t[0] + R[3] * t[1] + R[6] * t[2]), -(R[1] * t[0] + R[4] * t[1] + R[7] * t[2]), -(R[2] * t[0] + R[5] * t[1] + R[8] * t[2])];
   }
 
   /** Viewing direction (camera +z) in world coordinates. */
@@ -275,10 +271,13 @@ export class Camera {
     checkPoints(points, 'points');
     const n = points.length / 3;
     const out = new Float64Array(points.length);
-    const R = this.R, t = this.t;
+    const R = this.R,
+      t = this.t;
     for (let i = 0; i < n; i++) {
       const o = i * 3;
-      const x = points[o], y = points[o + 1], z = points[o + 2];
+      const x = points[o],
+        y = points[o + 1],
+        z = points[o + 2];
       out[o] = R[0] * x + R[1] * y + R[2] * z + t[0];
       out[o + 1] = R[3] * x + R[4] * y + R[5] * z + t[1];
       out[o + 2] = R[6] * x + R[7] * y + R[8] * z + t[2];
@@ -309,7 +308,9 @@ export class Camera {
    *   [fx/z, 0, -fx x/z^2; 0, fy/z, -fy y/z^2]
    */
   perspectiveJacobian(c: ArrayLike<number>, out: Float64Array = new Float64Array(6)): Float64Array {
-    const x = c[0], y = c[1], z = c[2];
+    const x = c[0],
+      y = c[1],
+      z = c[2];
     if (!(z > this.near)) throw new ArgumentError(`perspectiveJacobian: camera-space depth c[2] = ${z} is not in front of the camera (needs > near = ${this.near}).`);
     if (!Number.isFinite(x) || !Number.isFinite(y)) throw new NonFiniteError(`perspectiveJacobian: c = [${x}, ${y}, ${z}] has a non-finite coordinate.`);
     const iz = 1 / z;
@@ -327,7 +328,8 @@ export class Camera {
     finiteNumber(u, 'u');
     finiteNumber(v, 'v');
     // inverse of the projection at depth 1: c = ((u - cx)/fx, (v - cy)/fy, 1), then world d = R^T c
-    const a = (u - this.cx) / this.fx, b = (v - this.cy) / this.fy;
+    const a = (u - this.cx) / this.fx,
+      b = (v - this.cy) / this.fy;
     const R = this.R;
     const d: Vec3 = [R[0] * a + R[3] * b + R[6], R[1] * a + R[4] * b + R[7], R[2] * a + R[5] * b + R[8]];
     return { origin: this.center, direction: unit3(d, 'ray direction') };
@@ -335,13 +337,15 @@ export class Camera {
 
   /** [R t; 0 0 0 1] as 16 row-major numbers. */
   worldToCameraMatrix(): Float64Array {
-    const R = this.R, t = this.t;
+    const R = this.R,
+      t = this.t;
     return new Float64Array([R[0], R[1], R[2], t[0], R[3], R[4], R[5], t[1], R[6], R[7], R[8], t[2], 0, 0, 0, 1]);
   }
 
   /** The inverse, [R^T -R^T t; 0 0 0 1]: columns are the camera axes and the eye in world coordinates. */
   cameraToWorldMatrix(): Float64Array {
-    const R = this.R, e = this.center;
+    const R = this.R,
+      e = this.center;
     return new Float64Array([R[0], R[3], R[6], e[0], R[1], R[4], R[7], e[1], R[2], R[5], R[8], e[2], 0, 0, 0, 1]);
   }
 
@@ -368,7 +372,6 @@ export function checkPoints(points: PointArray, what: string): void {
 function behindCamera(i: number, z: number, near: number, points: PointArray): ArgumentError {
   const p = [points[i * 3], points[i * 3 + 1], points[i * 3 + 2]];
   return new ArgumentError(
-    `point ${i} [${p}] has depth ${z} in camera coordinates, at or behind the camera (needs > near = ${near}); ` +
-      'move the camera back or drop points that are not in front of it before projecting.',
+    `point ${i} [${p}] has depth ${z} in camera coordinates, at or behind the camera (needs > near = ${near}); move the camera back or drop points that are not in front of it before projecting.`,
   );
 }

@@ -123,7 +123,7 @@ export function formatCameraFile(views: readonly (Camera | PosedView)[]): string
     if (view.image !== undefined) json.image = view.image;
     return json;
   });
-  return JSON.stringify({ format: CAMERA_FILE_FORMAT, version: CAMERA_FILE_VERSION, cameras }, null, 2) + '\n';
+  return `${JSON.stringify({ format: CAMERA_FILE_FORMAT, version: CAMERA_FILE_VERSION, cameras }, null, 2)}\n`;
 }
 
 export function readCameraFile(path: string): PosedView[] {
@@ -156,7 +156,8 @@ function transformsIntrinsics(root: Json, frame: Json, fileName: string, field: 
   const height = pick('h') ?? defaults.height;
   if (width === undefined) throw new ArgumentError(`${fileName}: ${field}: image width "w" is missing; add "w" to the file or pass { width } to the reader.`);
   if (height === undefined) throw new ArgumentError(`${fileName}: ${field}: image height "h" is missing; add "h" to the file or pass { height } to the reader.`);
-  const angleX = pick('camera_angle_x'), angleY = pick('camera_angle_y');
+  const angleX = pick('camera_angle_x'),
+    angleY = pick('camera_angle_y');
   // fl = (size / 2) / tan(angle / 2)
   let fx = pick('fl_x') ?? (angleX !== undefined ? width / 2 / Math.tan(angleX / 2) : undefined);
   let fy = pick('fl_y') ?? (angleY !== undefined ? height / 2 / Math.tan(angleY / 2) : undefined);
@@ -206,5 +207,5 @@ export function formatTransformsJson(views: readonly (Camera | PosedView)[]): st
     if (view.image !== undefined) frame.file_path = view.image;
     return frame;
   });
-  return JSON.stringify({ frames }, null, 2) + '\n';
+  return `${JSON.stringify({ frames }, null, 2)}\n`;
 }

@@ -13,8 +13,16 @@ import { type FloatImage, createImage, validateImage } from './image.js';
 
 /** Viridis at t = k / 9, k = 0 .. 9, as 0-255 RGB. */
 const VIRIDIS_SAMPLES = [
-  [0x44, 0x01, 0x54], [0x48, 0x28, 0x78], [0x3e, 0x4a, 0x89], [0x31, 0x68, 0x8e], [0x26, 0x82, 0x8e],
-  [0x1f, 0x9e, 0x89], [0x35, 0xb7, 0x79], [0x6d, 0xcd, 0x59], [0xb4, 0xde, 0x2c], [0xfd, 0xe7, 0x25],
+  [0x44, 0x01, 0x54],
+  [0x48, 0x28, 0x78],
+  [0x3e, 0x4a, 0x89],
+  [0x31, 0x68, 0x8e],
+  [0x26, 0x82, 0x8e],
+  [0x1f, 0x9e, 0x89],
+  [0x35, 0xb7, 0x79],
+  [0x6d, 0xcd, 0x59],
+  [0xb4, 0xde, 0x2c],
+  [0xfd, 0xe7, 0x25],
 ];
 
 /** Viridis colour at t (clamped to [0, 1]), RGB in [0, 1], written to `out`. */
@@ -22,7 +30,9 @@ export function viridis(t: number, out: Float32Array = new Float32Array(3)): Flo
   if (Number.isNaN(t)) throw new NonFiniteError('viridis: t is NaN; pass a number in [0, 1].');
   const x = (t <= 0 ? 0 : t >= 1 ? 1 : t) * (VIRIDIS_SAMPLES.length - 1);
   const k = Math.min(Math.floor(x), VIRIDIS_SAMPLES.length - 2);
-  const f = x - k, lo = VIRIDIS_SAMPLES[k], hi = VIRIDIS_SAMPLES[k + 1];
+  const f = x - k,
+    lo = VIRIDIS_SAMPLES[k],
+    hi = VIRIDIS_SAMPLES[k + 1];
   for (let c = 0; c < 3; c++) out[c] = (lo[c] + f * (hi[c] - lo[c])) / 255;
   return out;
 }
@@ -43,7 +53,8 @@ export function depthToColor(depth: FloatImage, options: DepthColorOptions = {})
   validateImage(depth, 'depth', false);
   if (depth.channels !== 1) throw new ArgumentError(`depth must have 1 channel, got ${depth.channels}; pass the renderer's depth image.`);
   const d = depth.data;
-  let lo = Infinity, hi = -Infinity;
+  let lo = Infinity,
+    hi = -Infinity;
   for (let i = 0; i < d.length; i++) {
     const z = d[i];
     if (Number.isNaN(z)) throw new NonFiniteError(`depth.data[${i}] is NaN; depth images use 0 (or Infinity) for empty pixels, never NaN.`);
@@ -52,8 +63,12 @@ export function depthToColor(depth: FloatImage, options: DepthColorOptions = {})
       if (z > hi) hi = z;
     }
   }
-  const near = options.near ?? lo, far = options.far ?? hi;
-  for (const [name, v] of [['near', options.near], ['far', options.far]] as const) {
+  const near = options.near ?? lo,
+    far = options.far ?? hi;
+  for (const [name, v] of [
+    ['near', options.near],
+    ['far', options.far],
+  ] as const) {
     if (v !== undefined && !Number.isFinite(v)) throw new ArgumentError(`options.${name} must be a finite depth, got ${v}.`);
   }
   const transparent = background(options.background);
@@ -96,7 +111,9 @@ export function normalsToColor(normals: FloatImage, options: NormalColorOptions 
   const out = createImage(normals.width, normals.height, channels);
   const n = normals.data;
   for (let p = 0, count = normals.width * normals.height; p < count; p++) {
-    const x = n[3 * p], y = n[3 * p + 1], z = n[3 * p + 2];
+    const x = n[3 * p],
+      y = n[3 * p + 1],
+      z = n[3 * p + 2];
     if (x * x + y * y + z * z < 1e-12) continue; // no surface here
     const o = p * channels;
     for (let c = 0; c < 3; c++) {

@@ -72,7 +72,10 @@ export function contactSheet(images: readonly FloatImage[], options: ContactShee
  * `over` (an RGB background) alpha is composited: rgb * alpha + over * (1 - alpha).
  */
 function paste(sheet: FloatImage, im: FloatImage, x0: number, y0: number, over: number[] | null): void {
-  const C = sheet.channels, c = im.channels, gray = c <= 2, hasAlpha = c === 2 || c === 4;
+  const C = sheet.channels,
+    c = im.channels,
+    gray = c <= 2,
+    hasAlpha = c === 2 || c === 4;
   for (let y = 0; y < im.height; y++) {
     for (let x = 0; x < im.width; x++) {
       const s = (y * im.width + x) * c;

@@ -35,7 +35,9 @@ function dt1d(f: Float64Array, n: number, d: Float64Array, v: Int32Array, z: Flo
 /** Euclidean distance (pixels) from each pixel to the nearest pixel with mask > 0.5; 0 inside. */
 export function maskDistance(mask: ArrayLike<number>, width: number, height: number): Float32Array {
   const n = Math.max(width, height);
-  const f = new Float64Array(n), d = new Float64Array(n), z = new Float64Array(n + 1);
+  const f = new Float64Array(n),
+    d = new Float64Array(n),
+    z = new Float64Array(n + 1);
   const v = new Int32Array(n);
   const g = new Float64Array(width * height);
   for (let i = 0; i < width * height; i++) g[i] = mask[i] > 0.5 ? 0 : Infinity;

@@ -7,8 +7,19 @@
 
 import { ArgumentError } from '../lib/errors.js';
 import {
-  type Coordinates, type KnnResult, type NeighborIndex, type QueryOptions, type RadiusResult,
-  CsrBuilder, checkCloud, checkK, checkRadius, insertSorted, nearerThan, resolveQueries, squaredDistance,
+  type Coordinates,
+  type KnnResult,
+  type NeighborIndex,
+  type QueryOptions,
+  type RadiusResult,
+  CsrBuilder,
+  checkCloud,
+  checkK,
+  checkRadius,
+  insertSorted,
+  nearerThan,
+  resolveQueries,
+  squaredDistance,
 } from './neighborIndex.js';
 
 export interface GridIndexOptions {
@@ -34,7 +45,8 @@ export class GridIndex implements NeighborIndex {
     this.size = checkCloud(points, 'points');
     this.points = points;
     const n = this.size;
-    const lo = [Infinity, Infinity, Infinity], hi = [-Infinity, -Infinity, -Infinity];
+    const lo = [Infinity, Infinity, Infinity],
+      hi = [-Infinity, -Infinity, -Infinity];
     for (let i = 0; i < n; i++) {
       for (let a = 0; a < 3; a++) {
         const v = points[3 * i + a];
@@ -87,21 +99,37 @@ export class GridIndex implements NeighborIndex {
     // the k best so far, sorted by (squared distance, index)
     const bestD2 = new Float64Array(k);
     const bestI = new Int32Array(k);
-    const p = this.points, d = this.dims, h = this.cellSize, o = this.origin;
-    const start = this.cellStart, cellPoints = this.cellPoints;
+    const p = this.points,
+      d = this.dims,
+      h = this.cellSize,
+      o = this.origin;
+    const start = this.cellStart,
+      cellPoints = this.cellPoints;
 
     for (let q = 0; q < count; q++) {
-      const qx = queries[3 * q], qy = queries[3 * q + 1], qz = queries[3 * q + 2];
-      const cx = this.axisCell(qx, 0), cy = this.axisCell(qy, 1), cz = this.axisCell(qz, 2);
+      const qx = queries[3 * q],
+        qy = queries[3 * q + 1],
+        qz = queries[3 * q + 2];
+      const cx = this.axisCell(qx, 0),
+        cy = this.axisCell(qy, 1),
+        cz = this.axisCell(qz, 2);
       const self = excludeSelf ? q : -1;
       let found = 0;
       // rings nearer than the grid's edge hold no cells
       let r = Math.max(0, -cx, cx - d[0] + 1, -cy, cy - d[1] + 1, -cz, cz - d[2] + 1);
-      for (;; r++) {
-        const x0 = cx - r, x1 = cx + r, y0 = cy - r, y1 = cy + r, z0 = cz - r, z1 = cz + r;
-        const zs = Math.max(z0, 0), ze = Math.min(z1, d[2] - 1);
-        const ys = Math.max(y0, 0), ye = Math.min(y1, d[1] - 1);
-        const xs = Math.max(x0, 0), xe = Math.min(x1, d[0] - 1);
+      for (; ; r++) {
+        const x0 = cx - r,
+          x1 = cx + r,
+          y0 = cy - r,
+          y1 = cy + r,
+          z0 = cz - r,
+          z1 = cz + r;
+        const zs = Math.max(z0, 0),
+          ze = Math.min(z1, d[2] - 1);
+        const ys = Math.max(y0, 0),
+          ye = Math.min(y1, d[1] - 1);
+        const xs = Math.max(x0, 0),
+          xe = Math.min(x1, d[0] - 1);
         for (let z = zs; z <= ze; z++) {
           for (let y = ys; y <= ye; y++) {
             const onShell = z === z0 || z === z1 || y === y0 || y === y1;
@@ -124,11 +152,7 @@ export class GridIndex implements NeighborIndex {
         if (x0 <= 0 && y0 <= 0 && z0 <= 0 && x1 >= d[0] - 1 && y1 >= d[1] - 1 && z1 >= d[2] - 1) break;
         if (found === k) {
           // nearest any unvisited point can be: the distance from q to the visited block's boundary
-          const bound = Math.min(
-            qx - (o[0] + x0 * h), o[0] + (x1 + 1) * h - qx,
-            qy - (o[1] + y0 * h), o[1] + (y1 + 1) * h - qy,
-            qz - (o[2] + z0 * h), o[2] + (z1 + 1) * h - qz,
-          );
+          const bound = Math.min(qx - (o[0] + x0 * h), o[0] + (x1 + 1) * h - qx, qy - (o[1] + y0 * h), o[1] + (y1 + 1) * h - qy, qz - (o[2] + z0 * h), o[2] + (z1 + 1) * h - qz);
           if (bestD2[k - 1] < bound * bound) break;
         }
       }
@@ -143,15 +167,23 @@ export class GridIndex implements NeighborIndex {
   radius(radius: number, options: QueryOptions = {}): RadiusResult {
     checkRadius(radius);
     const { queries, count, excludeSelf } = resolveQueries(this.points, options);
-    const p = this.points, d = this.dims, r2 = radius * radius;
-    const start = this.cellStart, cellPoints = this.cellPoints;
+    const p = this.points,
+      d = this.dims,
+      r2 = radius * radius;
+    const start = this.cellStart,
+      cellPoints = this.cellPoints;
     const out = new CsrBuilder(count);
     for (let q = 0; q < count; q++) {
-      const qx = queries[3 * q], qy = queries[3 * q + 1], qz = queries[3 * q + 2];
+      const qx = queries[3 * q],
+        qy = queries[3 * q + 1],
+        qz = queries[3 * q + 2];
       const self = excludeSelf ? q : -1;
-      const xs = Math.max(0, this.axisCell(qx - radius, 0)), xe = Math.min(d[0] - 1, this.axisCell(qx + radius, 0));
-      const ys = Math.max(0, this.axisCell(qy - radius, 1)), ye = Math.min(d[1] - 1, this.axisCell(qy + radius, 1));
-      const zs = Math.max(0, this.axisCell(qz - radius, 2)), ze = Math.min(d[2] - 1, this.axisCell(qz + radius, 2));
+      const xs = Math.max(0, this.axisCell(qx - radius, 0)),
+        xe = Math.min(d[0] - 1, this.axisCell(qx + radius, 0));
+      const ys = Math.max(0, this.axisCell(qy - radius, 1)),
+        ye = Math.min(d[1] - 1, this.axisCell(qy + radius, 1));
+      const zs = Math.max(0, this.axisCell(qz - radius, 2)),
+        ze = Math.min(d[2] - 1, this.axisCell(qz + radius, 2));
       for (let z = zs; z <= ze; z++) {
         for (let y = ys; y <= ye; y++) {
           for (let x = xs; x <= xe; x++) {
@@ -176,7 +208,8 @@ function defaultCellSize(extent: number[], n: number): number {
   const largest = Math.max(extent[0], extent[1], extent[2]);
   if (largest === 0) return 1; // all points coincide: one cell
   const cellsFor = (h: number) => (Math.floor(extent[0] / h) + 1) * (Math.floor(extent[1] / h) + 1) * (Math.floor(extent[2] / h) + 1);
-  let lo = largest / (n + 1), hi = largest * 1.0001;
+  let lo = largest / (n + 1),
+    hi = largest * 1.0001;
   while (hi / lo > 1.01) {
     const mid = Math.sqrt(lo * hi);
     if (cellsFor(mid) > n) lo = mid;

@@ -50,15 +50,15 @@ export function validateImage(image: FloatImage, what = 'image', finite = true):
 /** Throws unless a and b have the same width and height (and channels, when `sameChannels`). */
 export function assertSameSize(a: FloatImage, b: FloatImage, whatA: string, whatB: string, sameChannels = true): void {
   if (a.width !== b.width || a.height !== b.height || (sameChannels && a.channels !== b.channels)) {
-    throw new ShapeError(
-      `${whatA} is ${a.width} x ${a.height} x ${a.channels} but ${whatB} is ${b.width} x ${b.height} x ${b.channels}; ` +
-        'render or resize them to the same size.',
-    );
+    throw new ShapeError(`${whatA} is ${a.width} x ${a.height} x ${a.channels} but ${whatB} is ${b.width} x ${b.height} x ${b.channels}; render or resize them to the same size.`);
   }
 }
 
 function checkDimensions(width: number, height: number, channels: number, what: string): void {
-  for (const [name, v] of [['width', width], ['height', height]] as const) {
+  for (const [name, v] of [
+    ['width', width],
+    ['height', height],
+  ] as const) {
     if (!Number.isInteger(v) || v < 1) throw new ArgumentError(`${what}: ${name} must be a whole number >= 1, got ${v}.`);
   }
   if (!Number.isInteger(channels) || channels < 1 || channels > 4) throw new ArgumentError(`${what}: channels must be 1, 2, 3 or 4, got ${channels}.`);

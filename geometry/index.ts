@@ -1,16 +1,64 @@
 // Cameras, lights, meshes, point clouds, sampling, neighbours, metrics and file formats.
-export { Camera, DEFAULT_NEAR, DEFAULT_FOV_Y, focalFromFov, fovFromFocal, checkPoints, type CameraJSON, type LookAtOptions, type FromMatrixOptions, type IntrinsicsOptions, type PointArray, type Matrix4Like } from './camera.js';
-export { type Light, type DirectionalLight, type PointLight, type AmbientLight, directionalLight, pointLight, ambientLight, defaultLights, validateLights, shadeLambert, DEFAULT_SUN_INTENSITY, DEFAULT_AMBIENT_INTENSITY } from './lights.js';
+export {
+  Camera,
+  DEFAULT_NEAR,
+  DEFAULT_FOV_Y,
+  focalFromFov,
+  fovFromFocal,
+  checkPoints,
+  type CameraJSON,
+  type LookAtOptions,
+  type FromMatrixOptions,
+  type IntrinsicsOptions,
+  type PointArray,
+  type Matrix4Like,
+} from './camera.js';
+export {
+  type Light,
+  type DirectionalLight,
+  type PointLight,
+  type AmbientLight,
+  directionalLight,
+  pointLight,
+  ambientLight,
+  defaultLights,
+  validateLights,
+  shadeLambert,
+  DEFAULT_SUN_INTENSITY,
+  DEFAULT_AMBIENT_INTENSITY,
+} from './lights.js';
 export { distanceToFill, fibonacciDirections, fibonacciViews, randomViews, gridViews, type ViewOptions } from './views.js';
-export { parseCameraFile, formatCameraFile, readCameraFile, writeCameraFile, parseTransformsJson, formatTransformsJson, readTransformsJson, CAMERA_FILE_FORMAT, CAMERA_FILE_VERSION, type PosedView } from './cameraFile.js';
-export { type Vec3 } from './vector3.js';
+export {
+  parseCameraFile,
+  formatCameraFile,
+  readCameraFile,
+  writeCameraFile,
+  parseTransformsJson,
+  formatTransformsJson,
+  readTransformsJson,
+  CAMERA_FILE_FORMAT,
+  CAMERA_FILE_VERSION,
+  type PosedView,
+} from './cameraFile.js';
+export type { Vec3 } from './vector3.js';
 export { type Mesh, type PointCloud, vertexCount, validateMesh, boundingBox } from './mesh.js';
-export { type Coordinates, type KnnResult, type RadiusResult, type QueryOptions, type NeighborIndex } from './neighborIndex.js';
+export type { Coordinates, KnnResult, RadiusResult, QueryOptions, NeighborIndex } from './neighborIndex.js';
 export { buildNeighborIndex, knn, radiusNeighbors, type NeighborMethod, type NeighborIndexOptions } from './neighbors.js';
 export { KdTreeIndex } from './kdTreeIndex.js';
 export { GridIndex, type GridIndexOptions } from './gridIndex.js';
 export { BruteForceIndex } from './bruteForceNeighbors.js';
-export { chamferDistance, hausdorffDistance, normalConsistency, directedDistances, type MetricOptions, type ChamferResult, type HausdorffResult, type NormalConsistencyResult, type OrientedPoints, type DirectedDistances } from './metrics.js';
+export {
+  chamferDistance,
+  hausdorffDistance,
+  normalConsistency,
+  directedDistances,
+  type MetricOptions,
+  type ChamferResult,
+  type HausdorffResult,
+  type NormalConsistencyResult,
+  type OrientedPoints,
+  type DirectedDistances,
+} from './metrics.js';
 export { pointToMeshDistance, type PointToMeshResult } from './pointToMesh.js';
 export { closestPointOnTriangle } from './closestPointOnTriangle.js';
 export { type FloatImage, createImage, imageFromData, validateImage, assertSameSize } from './image.js';

@@ -5,10 +5,7 @@
 
 import kdTreeJavascript from 'kd-tree-javascript';
 import type { KdTree } from 'kd-tree-javascript';
-import {
-  type Coordinates, type KnnResult, type NeighborIndex, type QueryOptions, type RadiusResult,
-  CsrBuilder, checkCloud, checkK, checkRadius, resolveQueries, sortRow,
-} from './neighborIndex.js';
+import { type Coordinates, type KnnResult, type NeighborIndex, type QueryOptions, type RadiusResult, CsrBuilder, checkCloud, checkK, checkRadius, resolveQueries, sortRow } from './neighborIndex.js';
 
 /** [x, y, z, point index] */
 type TreeItem = number[];
@@ -16,7 +13,9 @@ type TreeItem = number[];
 const AXES = [0, 1, 2] as const;
 
 function squaredMetric(a: TreeItem, b: TreeItem): number {
-  const dx = a[0] - b[0], dy = a[1] - b[1], dz = a[2] - b[2];
+  const dx = a[0] - b[0],
+    dy = a[1] - b[1],
+    dz = a[2] - b[2];
   return dx * dx + dy * dy + dz * dz;
 }
 

@@ -110,7 +110,9 @@ export function shadeLambert(
   lights: readonly Light[],
   out: Float64Array = new Float64Array(3),
 ): Float64Array {
-  let nx = normal[0], ny = normal[1], nz = normal[2];
+  let nx = normal[0],
+    ny = normal[1],
+    nz = normal[2];
   const len = Math.sqrt(nx * nx + ny * ny + nz * nz);
   if (!(len > 1e-12) || !Number.isFinite(len)) {
     throw new ArgumentError(`shadeLambert: normal [${nx}, ${ny}, ${nz}] has no direction (zero length or non-finite); pass a non-zero finite normal.`);
@@ -118,7 +120,9 @@ export function shadeLambert(
   nx /= len;
   ny /= len;
   nz /= len;
-  let r = 0, g = 0, b = 0;
+  let r = 0,
+    g = 0,
+    b = 0;
   for (let i = 0; i < lights.length; i++) {
     const l = lights[i];
     let s = 1;
@@ -126,7 +130,9 @@ export function shadeLambert(
       s = nx * l.direction[0] + ny * l.direction[1] + nz * l.direction[2];
     } else if (l.type === 'point') {
       if (!position) throw new ArgumentError(`shadeLambert: lights[${i}] is a point light, so position is required; pass the surface point.`);
-      const dx = l.position[0] - position[0], dy = l.position[1] - position[1], dz = l.position[2] - position[2];
+      const dx = l.position[0] - position[0],
+        dy = l.position[1] - position[1],
+        dz = l.position[2] - position[2];
       const d = Math.sqrt(dx * dx + dy * dy + dz * dz);
       s = d > 0 ? (nx * dx + ny * dy + nz * dz) / d : 0; // a light inside the surface lights nothing
     }

@@ -46,13 +46,20 @@ export function loadMesh(nameOrPath: string, options: LoadMeshOptions = {}): Mes
 /** A built-in shape by name, at its default resolution. */
 export function builtInShape(name: BuiltInShape): Mesh {
   switch (name) {
-    case 'sphere': return icosphere();
-    case 'cube': return cube();
-    case 'torus': return torus();
-    case 'grid': return grid();
-    case 'teapot': return teapot();
-    case 'bunny': return bunny();
-    default: throw new ArgumentError(`builtInShape: unknown shape '${name as string}'; choose one of ${BUILT_IN_SHAPES.join(', ')}.`);
+    case 'sphere':
+      return icosphere();
+    case 'cube':
+      return cube();
+    case 'torus':
+      return torus();
+    case 'grid':
+      return grid();
+    case 'teapot':
+      return teapot();
+    case 'bunny':
+      return bunny();
+    default:
+      throw new ArgumentError(`builtInShape: unknown shape '${name as string}'; choose one of ${BUILT_IN_SHAPES.join(', ')}.`);
   }
 }
 

@@ -69,7 +69,8 @@ export function directedDistances(a: Coordinates, b: Coordinates, method?: Neigh
 export function chamferDistance(a: Coordinates, b: Coordinates, options: MetricOptions = {}): ChamferResult {
   const diagonal = referenceDiagonal(b, options);
   const { aToB, bToA } = directedDistances(a, b, options.method);
-  const meanAToB = mean(aToB), meanBToA = mean(bToA);
+  const meanAToB = mean(aToB),
+    meanBToA = mean(bToA);
   const chamferRaw = 0.5 * (meanAToB + meanBToA);
   return { chamfer: chamferRaw / diagonal, chamferRaw, meanAToB, meanBToA, diagonal };
 }
@@ -77,7 +78,8 @@ export function chamferDistance(a: Coordinates, b: Coordinates, options: MetricO
 export function hausdorffDistance(a: Coordinates, b: Coordinates, options: MetricOptions = {}): HausdorffResult {
   const diagonal = referenceDiagonal(b, options);
   const { aToB, bToA } = directedDistances(a, b, options.method);
-  const maxAToB = max(aToB), maxBToA = max(bToA);
+  const maxAToB = max(aToB),
+    maxBToA = max(bToA);
   const hausdorffRaw = Math.max(maxAToB, maxBToA);
   return { hausdorff: hausdorffRaw / diagonal, hausdorffRaw, maxAToB, maxBToA, diagonal };
 }
@@ -102,8 +104,12 @@ function meanAbsCosine(from: Coordinates, fromNormals: Coordinates, to: Coordina
   let sum = 0;
   for (let i = 0; i < nearest.length; i++) {
     const j = nearest[i];
-    const ax = fromNormals[3 * i], ay = fromNormals[3 * i + 1], az = fromNormals[3 * i + 2];
-    const bx = toNormals[3 * j], by = toNormals[3 * j + 1], bz = toNormals[3 * j + 2];
+    const ax = fromNormals[3 * i],
+      ay = fromNormals[3 * i + 1],
+      az = fromNormals[3 * i + 2];
+    const bx = toNormals[3 * j],
+      by = toNormals[3 * j + 1],
+      bz = toNormals[3 * j + 2];
     const dot = ax * bx + ay * by + az * bz;
     sum += Math.abs(dot) / Math.sqrt((ax * ax + ay * ay + az * az) * (bx * bx + by * by + bz * bz));
   }
@@ -118,7 +124,9 @@ function checkNormals(cloud: OrientedPoints, what: string): Coordinates {
   checkCloud(cloud.normals, `${what}.normals`);
   const normals = cloud.normals;
   for (let i = 0; i < n; i++) {
-    const x = normals[3 * i], y = normals[3 * i + 1], z = normals[3 * i + 2];
+    const x = normals[3 * i],
+      y = normals[3 * i + 1],
+      z = normals[3 * i + 2];
     if (!(x * x + y * y + z * z > 1e-24)) throw new ArgumentError(`${what}.normals[${i}] has zero length; every point needs a normal with a direction.`);
   }
   return normals;

@@ -79,9 +79,7 @@ export function checkK(k: number, size: number, excludeSelf: boolean): void {
   const available = excludeSelf ? size - 1 : size;
   if (!Number.isInteger(k) || k < 1) throw new ArgumentError(`k must be a whole number >= 1, got ${k}.`);
   if (k > available) {
-    throw new ArgumentError(
-      `k = ${k} but only ${available} neighbours exist (${size} points${excludeSelf ? ', each excluding itself' : ''}); pass k <= ${available}.`,
-    );
+    throw new ArgumentError(`k = ${k} but only ${available} neighbours exist (${size} points${excludeSelf ? ', each excluding itself' : ''}); pass k <= ${available}.`);
   }
 }
 
@@ -93,7 +91,9 @@ export function checkRadius(radius: number): void {
 
 /** |p_j - q|^2 (every index compares squared distances to radius^2, so all agree at the boundary). */
 export function squaredDistance(p: Coordinates, j: number, qx: number, qy: number, qz: number): number {
-  const dx = p[3 * j] - qx, dy = p[3 * j + 1] - qy, dz = p[3 * j + 2] - qz;
+  const dx = p[3 * j] - qx,
+    dy = p[3 * j + 1] - qy,
+    dz = p[3 * j + 2] - qz;
   return dx * dx + dy * dy + dz * dz;
 }
 
@@ -122,7 +122,8 @@ export function sortRow(indices: Int32Array, distances: Float64Array, start: num
   const n = end - start;
   if (n <= 32) {
     for (let i = start + 1; i < end; i++) {
-      const d = distances[i], id = indices[i];
+      const d = distances[i],
+        id = indices[i];
       let j = i - 1;
       while (j >= start && nearerThan(d, id, distances[j], indices[j])) {
         distances[j + 1] = distances[j];

@@ -36,7 +36,7 @@ export function decodePng(bytes: Uint8Array, fileName = 'PNG data'): FloatImage 
   // (a pooled Node Buffer from readFileSync, a subarray) could read past its own end: a truncated
   // file would decode, or fail by chance, from whatever follows. Decode an exact copy instead.
   const exact = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : new Uint8Array(bytes);
-  let png;
+  let png: ReturnType<typeof decode>;
   try {
     png = decode(exact, { checkCrc: true });
     if (png.palette) png = { ...png, data: convertIndexedToRgb(png), depth: 8 as const, channels: png.palette[0].length };

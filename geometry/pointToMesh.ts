@@ -35,7 +35,8 @@ export function pointToMeshDistance(points: Coordinates, mesh: Mesh): PointToMes
   const closestPoints = new Float64Array(3 * n);
   const faces = new Int32Array(n);
   const found: NearestTriangle = { distance2: 0, face: 0 };
-  let sum = 0, max = 0;
+  let sum = 0,
+    max = 0;
   for (let i = 0; i < n; i++) {
     bvh.nearest(points[3 * i], points[3 * i + 1], points[3 * i + 2], closestPoints, 3 * i, found);
     const d = Math.sqrt(found.distance2);

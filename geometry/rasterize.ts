@@ -79,17 +79,29 @@ export function rasterizeMesh(mesh: Mesh, camera: Camera, options: RasterizeOpti
   const polygon: ClipPolygon = { count: 0, cam: new Float64Array(12), bary: new Float64Array(12) };
   const target = { zbuffer, faceIndex, pixelBary, width, height, face: 0 };
 
-  const eye = camera.center, V = mesh.positions, N = mesh.normals;
+  const eye = camera.center,
+    V = mesh.positions,
+    N = mesh.normals;
   for (let f = 0; f < faceCount; f++) {
-    const i0 = 3 * mesh.faces[3 * f], i1 = 3 * mesh.faces[3 * f + 1], i2 = 3 * mesh.faces[3 * f + 2];
-    const ux = V[i1] - V[i0], uy = V[i1 + 1] - V[i0 + 1], uz = V[i1 + 2] - V[i0 + 2];
-    const vx = V[i2] - V[i0], vy = V[i2 + 1] - V[i0 + 1], vz = V[i2 + 2] - V[i0 + 2];
-    const nx = uy * vz - uz * vy, ny = uz * vx - ux * vz, nz = ux * vy - uy * vx;
+    const i0 = 3 * mesh.faces[3 * f],
+      i1 = 3 * mesh.faces[3 * f + 1],
+      i2 = 3 * mesh.faces[3 * f + 2];
+    const ux = V[i1] - V[i0],
+      uy = V[i1 + 1] - V[i0 + 1],
+      uz = V[i1 + 2] - V[i0 + 2];
+    const vx = V[i2] - V[i0],
+      vy = V[i2 + 1] - V[i0 + 1],
+      vz = V[i2 + 2] - V[i0 + 2];
+    const nx = uy * vz - uz * vy,
+      ny = uz * vx - ux * vz,
+      nz = ux * vy - uy * vx;
     let facing = nx * (eye[0] - V[i0]) + ny * (eye[1] - V[i0 + 1]) + nz * (eye[2] - V[i0 + 2]);
     if (facing === 0) continue; // seen edge-on (or zero area): covers no pixel centre
     if (N) {
       // the vertex normals define the outside when the mesh has them (its winding may disagree)
-      const sx = N[i0] + N[i1] + N[i2], sy = N[i0 + 1] + N[i1 + 1] + N[i2 + 1], sz = N[i0 + 2] + N[i1 + 2] + N[i2 + 2];
+      const sx = N[i0] + N[i1] + N[i2],
+        sy = N[i0 + 1] + N[i1 + 1] + N[i2 + 1],
+        sz = N[i0 + 2] + N[i1 + 2] + N[i2 + 2];
       if (sx * nx + sy * ny + sz * nz < 0) facing = -facing;
     }
     front[f] = facing > 0 ? 1 : 0;
@@ -104,13 +116,20 @@ export function rasterizeMesh(mesh: Mesh, camera: Camera, options: RasterizeOpti
   const depth = createImage(width, height, 1);
   const normal = createImage(width, height, 3);
   const alpha = createImage(width, height, 1);
-  const pos = new Float64Array(3), n = new Float64Array(3), a = new Float64Array(3), rgb = new Float64Array(3);
+  const pos = new Float64Array(3),
+    n = new Float64Array(3),
+    a = new Float64Array(3),
+    rgb = new Float64Array(3);
   const C = mesh.colors;
   for (let p = 0; p < P; p++) {
     const f = faceIndex[p];
     if (f < 0) continue;
-    const i0 = 3 * mesh.faces[3 * f], i1 = 3 * mesh.faces[3 * f + 1], i2 = 3 * mesh.faces[3 * f + 2];
-    const b0 = pixelBary[3 * p], b1 = pixelBary[3 * p + 1], b2 = pixelBary[3 * p + 2];
+    const i0 = 3 * mesh.faces[3 * f],
+      i1 = 3 * mesh.faces[3 * f + 1],
+      i2 = 3 * mesh.faces[3 * f + 2];
+    const b0 = pixelBary[3 * p],
+      b1 = pixelBary[3 * p + 1],
+      b2 = pixelBary[3 * p + 2];
     for (let k = 0; k < 3; k++) pos[k] = b0 * V[i0 + k] + b1 * V[i1 + k] + b2 * V[i2 + k];
     let len = 0;
     if (N && shading === 'smooth') {
@@ -121,8 +140,12 @@ export function rasterizeMesh(mesh: Mesh, camera: Camera, options: RasterizeOpti
     if (!(len > 1e-12)) {
       // flat, or vertex normals that cancel here: the face normal (b - a) x (c - a)
       faceNormal = true;
-      const ux = V[i1] - V[i0], uy = V[i1 + 1] - V[i0 + 1], uz = V[i1 + 2] - V[i0 + 2];
-      const vx = V[i2] - V[i0], vy = V[i2 + 1] - V[i0 + 1], vz = V[i2 + 2] - V[i0 + 2];
+      const ux = V[i1] - V[i0],
+        uy = V[i1 + 1] - V[i0 + 1],
+        uz = V[i1 + 2] - V[i0 + 2];
+      const vx = V[i2] - V[i0],
+        vy = V[i2 + 1] - V[i0 + 1],
+        vz = V[i2 + 2] - V[i0 + 2];
       n[0] = uy * vz - uz * vy;
       n[1] = uz * vx - ux * vz;
       n[2] = ux * vy - uy * vx;
@@ -131,7 +154,7 @@ export function rasterizeMesh(mesh: Mesh, camera: Camera, options: RasterizeOpti
     // two-sided: a backface shades with its normal flipped. The face normal comes from the winding,
     // so it also flips when the winding disagrees with the vertex normals (see the pass above).
     const windingAgrees = !faceNormal || !N || n[0] * sumNormal(N, i0, i1, i2, 0) + n[1] * sumNormal(N, i0, i1, i2, 1) + n[2] * sumNormal(N, i0, i1, i2, 2) >= 0;
-    const s = (front[f] ? 1 : -1) * (windingAgrees ? 1 : -1) / len;
+    const s = ((front[f] ? 1 : -1) * (windingAgrees ? 1 : -1)) / len;
     for (let k = 0; k < 3; k++) n[k] *= s;
     if (C) for (let k = 0; k < 3; k++) a[k] = b0 * C[i0 + k] + b1 * C[i1 + k] + b2 * C[i2 + k];
     else a.set(albedo);
@@ -155,8 +178,10 @@ function clipToNearPlane(cam: Float64Array, i0: number, i1: number, i2: number, 
   for (let e = 0; e < 3; e++) {
     const a = e === 0 ? i0 : e === 1 ? i1 : i2;
     const b = e === 0 ? i1 : e === 1 ? i2 : i0;
-    const za = cam[a + 2], zb = cam[b + 2];
-    const aIn = za >= near, bIn = zb >= near;
+    const za = cam[a + 2],
+      zb = cam[b + 2];
+    const aIn = za >= near,
+      bIn = zb >= near;
     if (aIn) emit(out, cam, a, b, 0, e, (e + 1) % 3);
     // the edge crosses the plane: add the crossing point
     if (aIn !== bIn) emit(out, cam, a, b, (near - za) / (zb - za), e, (e + 1) % 3);
@@ -188,25 +213,38 @@ interface RasterTarget {
 function rasterizeTriangle(poly: ClipPolygon, j0: number, j1: number, j2: number, camera: Camera, t: RasterTarget): void {
   const { fx, fy, cx, cy } = camera;
   const c = poly.cam;
-  const z0 = c[3 * j0 + 2], z1 = c[3 * j1 + 2], z2 = c[3 * j2 + 2];
-  const x0 = (fx * c[3 * j0]) / z0 + cx, y0 = (fy * c[3 * j0 + 1]) / z0 + cy;
-  let x1 = (fx * c[3 * j1]) / z1 + cx, y1 = (fy * c[3 * j1 + 1]) / z1 + cy;
-  let x2 = (fx * c[3 * j2]) / z2 + cx, y2 = (fy * c[3 * j2 + 1]) / z2 + cy;
+  const z0 = c[3 * j0 + 2],
+    z1 = c[3 * j1 + 2],
+    z2 = c[3 * j2 + 2];
+  const x0 = (fx * c[3 * j0]) / z0 + cx,
+    y0 = (fy * c[3 * j0 + 1]) / z0 + cy;
+  let x1 = (fx * c[3 * j1]) / z1 + cx,
+    y1 = (fy * c[3 * j1 + 1]) / z1 + cy;
+  let x2 = (fx * c[3 * j2]) / z2 + cx,
+    y2 = (fy * c[3 * j2 + 1]) / z2 + cy;
   let area = (x1 - x0) * (y2 - y0) - (y1 - y0) * (x2 - x0);
   if (area === 0 || !Number.isFinite(area)) return;
-  let w1 = z1, w2 = z2, k1 = j1, k2 = j2;
+  let w1 = z1,
+    w2 = z2,
+    k1 = j1,
+    k2 = j2;
   if (area < 0) {
     // make the winding positive so "inside" is all edge functions >= 0
     [x1, x2, y1, y2, w1, w2, k1, k2] = [x2, x1, y2, y1, w2, w1, k2, k1];
     area = -area;
   }
-  const xs = Math.max(0, Math.ceil(Math.min(x0, x1, x2) - 0.5)), xe = Math.min(t.width - 1, Math.floor(Math.max(x0, x1, x2) - 0.5));
-  const ys = Math.max(0, Math.ceil(Math.min(y0, y1, y2) - 0.5)), ye = Math.min(t.height - 1, Math.floor(Math.max(y0, y1, y2) - 0.5));
+  const xs = Math.max(0, Math.ceil(Math.min(x0, x1, x2) - 0.5)),
+    xe = Math.min(t.width - 1, Math.floor(Math.max(x0, x1, x2) - 0.5));
+  const ys = Math.max(0, Math.ceil(Math.min(y0, y1, y2) - 0.5)),
+    ye = Math.min(t.height - 1, Math.floor(Math.max(y0, y1, y2) - 0.5));
   if (xs > xe || ys > ye) return;
   // fill rule: a centre exactly on an edge counts only for edges this test owns; an edge shared
   // by two triangles is walked in opposite directions by them, so exactly one owns it
-  const own12 = owns(x2 - x1, y2 - y1), own20 = owns(x0 - x2, y0 - y2), own01 = owns(x1 - x0, y1 - y0);
-  const b = poly.bary, inv = 1 / area;
+  const own12 = owns(x2 - x1, y2 - y1),
+    own20 = owns(x0 - x2, y0 - y2),
+    own01 = owns(x1 - x0, y1 - y0);
+  const b = poly.bary,
+    inv = 1 / area;
   for (let py = ys; py <= ye; py++) {
     const yc = py + 0.5;
     for (let px = xs; px <= xe; px++) {
@@ -218,7 +256,9 @@ function rasterizeTriangle(poly: ClipPolygon, j0: number, j1: number, j2: number
       if (e0 < 0 || e1 < 0 || e2 < 0) continue;
       if ((e0 === 0 && !own12) || (e1 === 0 && !own20) || (e2 === 0 && !own01)) continue;
       // perspective-correct: screen barycentrics / depth interpolate linearly
-      const q0 = (e0 * inv) / z0, q1 = (e1 * inv) / w1, q2 = (e2 * inv) / w2;
+      const q0 = (e0 * inv) / z0,
+        q1 = (e1 * inv) / w1,
+        q2 = (e2 * inv) / w2;
       const s = q0 + q1 + q2;
       const z = 1 / s;
       const p = py * t.width + px;
@@ -226,7 +266,9 @@ function rasterizeTriangle(poly: ClipPolygon, j0: number, j1: number, j2: number
       t.zbuffer[p] = z;
       t.faceIndex[p] = t.face;
       // barycentrics in the original triangle: the corners' own, weighted
-      const l0 = q0 * z, l1 = q1 * z, l2 = q2 * z;
+      const l0 = q0 * z,
+        l1 = q1 * z,
+        l2 = q2 * z;
       for (let k = 0; k < 3; k++) t.pixelBary[3 * p + k] = l0 * b[3 * j0 + k] + l1 * b[3 * k1 + k] + l2 * b[3 * k2 + k];
     }
   }
@@ -241,7 +283,7 @@ function owns(dx: number, dy: number): boolean {
 }
 
 function threeNumbers(v: ArrayLike<number>, what: string): Float64Array {
-  if (!v || v.length !== 3) throw new ArgumentError(`${what} must be three numbers (RGB), got ${JSON.stringify(v)}.`);
+  if (v?.length !== 3) throw new ArgumentError(`${what} must be three numbers (RGB), got ${JSON.stringify(v)}.`);
   const out = Float64Array.from(v);
   assertFinite(out, what);
   return out;

@@ -50,7 +50,8 @@ interface NeighborPairs {
 
 function neighborPairs(points: Float64Array, reach: number, nearest: number): NeighborPairs {
   const m = points.length / 3;
-  const lo = [Infinity, Infinity, Infinity], hi = [-Infinity, -Infinity, -Infinity];
+  const lo = [Infinity, Infinity, Infinity],
+    hi = [-Infinity, -Infinity, -Infinity];
   for (let i = 0; i < points.length; i += 3) {
     for (let a = 0; a < 3; a++) {
       lo[a] = Math.min(lo[a], points[i + a]);
@@ -73,7 +74,9 @@ function neighborPairs(points: Float64Array, reach: number, nearest: number): Ne
   const cellOf = new Int32Array(m);
   const cellStart = new Int32Array(dx * dy * dz + 1);
   for (let i = 0; i < m; i++) {
-    const cx = Math.floor((points[3 * i] - lo[0]) / cell), cy = Math.floor((points[3 * i + 1] - lo[1]) / cell), cz = Math.floor((points[3 * i + 2] - lo[2]) / cell);
+    const cx = Math.floor((points[3 * i] - lo[0]) / cell),
+      cy = Math.floor((points[3 * i + 1] - lo[1]) / cell),
+      cz = Math.floor((points[3 * i + 2] - lo[2]) / cell);
     cellOf[i] = (cz * dy + cy) * dx + cx;
     cellStart[cellOf[i] + 1]++;
   }
@@ -97,12 +100,19 @@ function neighborPairs(points: Float64Array, reach: number, nearest: number): Ne
   let count = 0;
   const reach2 = reach * reach;
   for (let i = 0; i < m; i++) {
-    const x = points[3 * i], y = points[3 * i + 1], z = points[3 * i + 2];
+    const x = points[3 * i],
+      y = points[3 * i + 1],
+      z = points[3 * i + 2];
     const c = cellOf[i];
-    const cx = c % dx, cy = Math.floor(c / dx) % dy, cz = Math.floor(c / (dx * dy));
-    const z0 = Math.max(0, cz - 1), z1 = Math.min(dz - 1, cz + 1);
-    const y0 = Math.max(0, cy - 1), y1 = Math.min(dy - 1, cy + 1);
-    const x0 = Math.max(0, cx - 1), x1 = Math.min(dx - 1, cx + 1);
+    const cx = c % dx,
+      cy = Math.floor(c / dx) % dy,
+      cz = Math.floor(c / (dx * dy));
+    const z0 = Math.max(0, cz - 1),
+      z1 = Math.min(dz - 1, cz + 1);
+    const y0 = Math.max(0, cy - 1),
+      y1 = Math.min(dy - 1, cy + 1);
+    const x0 = Math.max(0, cx - 1),
+      x1 = Math.min(dx - 1, cx + 1);
     for (let kz = z0; kz <= z1; kz++) {
       for (let ky = y0; ky <= y1; ky++) {
         for (let kx = x0; kx <= x1; kx++) {
@@ -111,7 +121,9 @@ function neighborPairs(points: Float64Array, reach: number, nearest: number): Ne
           for (let s = cellStart[k]; s < end; s++) {
             const j = cellPoints[s];
             if (j === i) continue;
-            const ex = sorted[3 * s] - x, ey = sorted[3 * s + 1] - y, ez = sorted[3 * s + 2] - z;
+            const ex = sorted[3 * s] - x,
+              ey = sorted[3 * s + 1] - y,
+              ez = sorted[3 * s + 2] - z;
             const d2 = ex * ex + ey * ey + ez * ez;
             if (d2 > reach2) continue;
             if (count === indices.length) {
@@ -123,7 +135,8 @@ function neighborPairs(points: Float64Array, reach: number, nearest: number): Ne
               weights = grownWeights;
             }
             const t = 1 - Math.max(Math.sqrt(d2), nearest) / reach;
-            const t2 = t * t, t4 = t2 * t2;
+            const t2 = t * t,
+              t4 = t2 * t2;
             indices[count] = j;
             weights[count] = t4 * t4;
             count++;
@@ -177,7 +190,8 @@ class IndexMaxHeap {
   }
 
   private above(i: number, j: number): boolean {
-    const wi = this.weights[i], wj = this.weights[j];
+    const wi = this.weights[i],
+      wj = this.weights[j];
     return wi > wj || (wi === wj && i < j);
   }
 

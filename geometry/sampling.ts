@@ -58,9 +58,15 @@ function cumulativeAreas(mesh: Mesh): Float64Array {
   const cumulative = new Float64Array(faces.length / 3);
   let sum = 0;
   for (let f = 0; f < cumulative.length; f++) {
-    const a = 3 * faces[3 * f], b = 3 * faces[3 * f + 1], c = 3 * faces[3 * f + 2];
-    const e1x = p[b] - p[a], e1y = p[b + 1] - p[a + 1], e1z = p[b + 2] - p[a + 2];
-    const e2x = p[c] - p[a], e2y = p[c + 1] - p[a + 1], e2z = p[c + 2] - p[a + 2];
+    const a = 3 * faces[3 * f],
+      b = 3 * faces[3 * f + 1],
+      c = 3 * faces[3 * f + 2];
+    const e1x = p[b] - p[a],
+      e1y = p[b + 1] - p[a + 1],
+      e1z = p[b + 2] - p[a + 2];
+    const e2x = p[c] - p[a],
+      e2y = p[c + 1] - p[a + 1],
+      e2z = p[c + 2] - p[a + 2];
     sum += 0.5 * Math.hypot(e1y * e2z - e1z * e2y, e1z * e2x - e1x * e2z, e1x * e2y - e1y * e2x);
     cumulative[f] = sum;
   }
@@ -76,21 +82,28 @@ interface SurfacePoints {
 }
 
 function drawSurfacePoints(mesh: Mesh, cumulative: Float64Array, count: number, random: Random): SurfacePoints {
-  const p = mesh.positions, faces = mesh.faces;
+  const p = mesh.positions,
+    faces = mesh.faces;
   const total = cumulative[cumulative.length - 1];
   const out: SurfacePoints = { positions: new Float64Array(3 * count), faces: new Uint32Array(count), weights: new Float64Array(2 * count) };
   for (let i = 0; i < count; i++) {
     // first face whose cumulative area exceeds the target; zero-area faces can never be it
     const target = random.next() * total;
-    let lo = 0, hi = cumulative.length - 1;
+    let lo = 0,
+      hi = cumulative.length - 1;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
       if (cumulative[mid] > target) hi = mid;
       else lo = mid + 1;
     }
-    const s = Math.sqrt(random.next()), r2 = random.next();
-    const wb = s * (1 - r2), wc = s * r2, wa = 1 - wb - wc;
-    const a = 3 * faces[3 * lo], b = 3 * faces[3 * lo + 1], c = 3 * faces[3 * lo + 2];
+    const s = Math.sqrt(random.next()),
+      r2 = random.next();
+    const wb = s * (1 - r2),
+      wc = s * r2,
+      wa = 1 - wb - wc;
+    const a = 3 * faces[3 * lo],
+      b = 3 * faces[3 * lo + 1],
+      c = 3 * faces[3 * lo + 2];
     out.positions[3 * i] = wa * p[a] + wb * p[b] + wc * p[c];
     out.positions[3 * i + 1] = wa * p[a + 1] + wb * p[b + 1] + wc * p[c + 1];
     out.positions[3 * i + 2] = wa * p[a + 2] + wb * p[b + 2] + wc * p[c + 2];
@@ -107,16 +120,25 @@ function surfaceAttributes(mesh: Mesh, points: SurfacePoints, chosen: Int32Array
   const positions = new Float64Array(3 * n);
   const normals = new Float64Array(3 * n);
   const colors = mesh.colors ? new Float32Array(3 * n) : undefined;
-  const p = mesh.positions, vn = mesh.normals, vc = mesh.colors, faces = mesh.faces;
+  const p = mesh.positions,
+    vn = mesh.normals,
+    vc = mesh.colors,
+    faces = mesh.faces;
   for (let i = 0; i < n; i++) {
     const k = chosen ? chosen[i] : i;
     positions[3 * i] = points.positions[3 * k];
     positions[3 * i + 1] = points.positions[3 * k + 1];
     positions[3 * i + 2] = points.positions[3 * k + 2];
     const f = points.faces[k];
-    const wb = points.weights[2 * k], wc = points.weights[2 * k + 1], wa = 1 - wb - wc;
-    const a = 3 * faces[3 * f], b = 3 * faces[3 * f + 1], c = 3 * faces[3 * f + 2];
-    let nx = 0, ny = 0, nz = 0;
+    const wb = points.weights[2 * k],
+      wc = points.weights[2 * k + 1],
+      wa = 1 - wb - wc;
+    const a = 3 * faces[3 * f],
+      b = 3 * faces[3 * f + 1],
+      c = 3 * faces[3 * f + 2];
+    let nx = 0,
+      ny = 0,
+      nz = 0;
     if (vn) {
       nx = wa * vn[a] + wb * vn[b] + wc * vn[c];
       ny = wa * vn[a + 1] + wb * vn[b + 1] + wc * vn[c + 1];
@@ -125,8 +147,12 @@ function surfaceAttributes(mesh: Mesh, points: SurfacePoints, chosen: Int32Array
     let len = Math.hypot(nx, ny, nz);
     if (!(len > 1e-12)) {
       // no vertex normals, or they cancel here: the face normal (counter-clockwise is outside)
-      const e1x = p[b] - p[a], e1y = p[b + 1] - p[a + 1], e1z = p[b + 2] - p[a + 2];
-      const e2x = p[c] - p[a], e2y = p[c + 1] - p[a + 1], e2z = p[c + 2] - p[a + 2];
+      const e1x = p[b] - p[a],
+        e1y = p[b + 1] - p[a + 1],
+        e1z = p[b + 2] - p[a + 2];
+      const e2x = p[c] - p[a],
+        e2y = p[c + 1] - p[a + 1],
+        e2z = p[c + 2] - p[a + 2];
       nx = e1y * e2z - e1z * e2y;
       ny = e1z * e2x - e1x * e2z;
       nz = e1x * e2y - e1y * e2x;

@@ -54,10 +54,12 @@ export class TriangleBvh {
   }
 
   private build(node: number, from: number, to: number, centroid: Float64Array): void {
-    const b = this.bounds, o = 6 * node;
+    const b = this.bounds,
+      o = 6 * node;
     b.fill(Infinity, o, o + 3);
     b.fill(-Infinity, o + 3, o + 6);
-    const cmin = [Infinity, Infinity, Infinity], cmax = [-Infinity, -Infinity, -Infinity];
+    const cmin = [Infinity, Infinity, Infinity],
+      cmax = [-Infinity, -Infinity, -Infinity];
     for (let i = from; i < to; i++) {
       const t = this.order[i];
       for (let corner = 0; corner < 3; corner++) {
@@ -93,7 +95,8 @@ export class TriangleBvh {
 
   /** Squared distance from p to the box of `node` (0 inside). */
   private boxDistance2(node: number, px: number, py: number, pz: number): number {
-    const b = this.bounds, o = 6 * node;
+    const b = this.bounds,
+      o = 6 * node;
     const dx = px < b[o] ? b[o] - px : px > b[o + 3] ? px - b[o + 3] : 0;
     const dy = py < b[o + 1] ? b[o + 1] - py : py > b[o + 4] ? py - b[o + 4] : 0;
     const dz = pz < b[o + 2] ? b[o + 2] - pz : pz > b[o + 5] ? pz - b[o + 5] : 0;
@@ -102,7 +105,10 @@ export class TriangleBvh {
 
   /** The nearest triangle to p; its closest point goes to out[offset .. offset + 2]. */
   nearest(px: number, py: number, pz: number, out: Float64Array, offset: number, result: NearestTriangle): NearestTriangle {
-    const v = this.positions, f = this.faces, scratch = this.scratch, stack = this.stack;
+    const v = this.positions,
+      f = this.faces,
+      scratch = this.scratch,
+      stack = this.stack;
     let bestFace = this.lastFace;
     let best = closestPointOnTriangleFlat(px, py, pz, v, 3 * f[3 * bestFace], 3 * f[3 * bestFace + 1], 3 * f[3 * bestFace + 2], scratch);
     let top = 0;
@@ -123,7 +129,8 @@ export class TriangleBvh {
         continue;
       }
       // push the farther child first so the nearer one is searched first
-      const dl = this.boxDistance2(c, px, py, pz), dr = this.boxDistance2(c + 1, px, py, pz);
+      const dl = this.boxDistance2(c, px, py, pz),
+        dr = this.boxDistance2(c + 1, px, py, pz);
       if (dl < dr) {
         stack[top++] = c + 1;
         stack[top++] = c;
@@ -149,10 +156,12 @@ export class TriangleBvh {
  * (quickselect: linear time on average, where a full sort per node would cost a log factor more).
  */
 function selectMedian(order: Int32Array, from: number, to: number, mid: number, centroid: Float64Array, axis: number): void {
-  let lo = from, hi = to - 1;
+  let lo = from,
+    hi = to - 1;
   while (lo < hi) {
     const pivot = centroid[3 * order[(lo + hi) >> 1] + axis];
-    let i = lo, j = hi;
+    let i = lo,
+      j = hi;
     while (i <= j) {
       while (centroid[3 * order[i] + axis] < pivot) i++;
       while (centroid[3 * order[j] + axis] > pivot) j--;

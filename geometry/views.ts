@@ -85,7 +85,9 @@ export function randomViews(n: number, options: ViewOptions & { seed?: number } 
   const cams: Camera[] = [];
   while (cams.length < n) {
     // a normalized Gaussian vector is uniform on the sphere
-    const x = rng.normal(), y = rng.normal(), z = rng.normal();
+    const x = rng.normal(),
+      y = rng.normal(),
+      z = rng.normal();
     const len = Math.hypot(x, y, z);
     if (len < 1e-9) continue;
     cams.push(cameraFrom([x / len, y / len, z / len], options));
@@ -102,7 +104,8 @@ export function gridViews(azimuths: readonly number[], elevations: readonly numb
     if (!Number.isFinite(el) || Math.abs(el) > 90) throw new ArgumentError(`elevations[${ei}] = ${el} must be an angle in degrees within [-90, 90].`);
     for (const [ai, az] of azimuths.entries()) {
       if (!Number.isFinite(az)) throw new ArgumentError(`azimuths[${ai}] = ${az} must be a finite angle in degrees.`);
-      const e = (el * Math.PI) / 180, a = (az * Math.PI) / 180;
+      const e = (el * Math.PI) / 180,
+        a = (az * Math.PI) / 180;
       cams.push(cameraFrom([Math.cos(e) * Math.sin(a), Math.sin(e), Math.cos(e) * Math.cos(a)], options));
     }
   }

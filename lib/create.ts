@@ -21,9 +21,9 @@ export interface TensorOptions {
 }
 
 export type NestedNumbers = number | readonly NestedNumbers[];
-export type TensorLike = NestedNumbers | FloatArray | ArrayLike<number> | NdArray<any>;
+export type TensorLike = NestedNumbers | FloatArray | ArrayLike<number> | NdArray<number[] | Float32Array | Float64Array>;
 
-function inferShape(v: NestedNumbers, argName: string): number[] {
+function inferShape(v: NestedNumbers, _argName: string): number[] {
   const shape: number[] = [];
   let cur: NestedNumbers = v;
   while (Array.isArray(cur)) {
@@ -50,7 +50,7 @@ function flatten(v: NestedNumbers, shape: number[], out: FloatArray, argName: st
   walk(v, 0, []);
 }
 
-function isNdArray(v: unknown): v is NdArray<any> {
+function isNdArray(v: unknown): v is NdArray<number[] | Float32Array | Float64Array> {
   return typeof v === 'object' && v !== null && 'shape' in v && 'stride' in v && 'data' in v && 'offset' in v;
 }
 

@@ -80,9 +80,7 @@ export function customOp<Args extends unknown[], Out extends Tensor | Tensor[]>(
     const dtype = inputs.length ? inputs[0].dtype : 'float32';
     inputs.forEach((t, i) => {
       if (t.dtype !== dtype) {
-        throw new DTypeError(
-          `${spec.name}: tensor argument ${i}${t.name ? ` (${t.name})` : ''} is ${t.dtype} but the first is ${dtype}; convert one with .to('${dtype}').`,
-        );
+        throw new DTypeError(`${spec.name}: tensor argument ${i}${t.name ? ` (${t.name})` : ''} is ${t.dtype} but the first is ${dtype}; convert one with .to('${dtype}').`);
       }
     });
     const needsInputGrad = inputs.map((t) => t.requiresGrad);
@@ -113,7 +111,13 @@ export function customOp<Args extends unknown[], Out extends Tensor | Tensor[]>(
       inputs,
       zeros: (n) => allocate(dtype, n),
     };
-    record(spec.name, inputs, outputs, (gOut) => spec.backward(bctx, ...gOut), outputs.map((o) => !nonDiff.has(o)));
+    record(
+      spec.name,
+      inputs,
+      outputs,
+      (gOut) => spec.backward(bctx, ...gOut),
+      outputs.map((o) => !nonDiff.has(o)),
+    );
     return result;
   };
   Object.defineProperty(op, 'name', { value: spec.name });

@@ -86,7 +86,11 @@ export function firstNonFinite(a: ArrayLike<number>): number {
 // sum of x * 0 over the array: 0, or NaN exactly when some x is NaN or infinite (four
 // independent sums so the adds do not wait on each other)
 function timesZeroFloat32(a: Float32Array): number {
-  let p0 = 0, p1 = 0, p2 = 0, p3 = 0, i = 0;
+  let p0 = 0,
+    p1 = 0,
+    p2 = 0,
+    p3 = 0,
+    i = 0;
   for (const n4 = a.length - (a.length % 4); i < n4; i += 4) {
     p0 += a[i] * 0;
     p1 += a[i + 1] * 0;
@@ -98,7 +102,11 @@ function timesZeroFloat32(a: Float32Array): number {
 }
 
 function timesZeroFloat64(a: Float64Array): number {
-  let p0 = 0, p1 = 0, p2 = 0, p3 = 0, i = 0;
+  let p0 = 0,
+    p1 = 0,
+    p2 = 0,
+    p3 = 0,
+    i = 0;
   for (const n4 = a.length - (a.length % 4); i < n4; i += 4) {
     p0 += a[i] * 0;
     p1 += a[i + 1] * 0;

@@ -6,7 +6,7 @@
 //   'directions' : random unit directions u: <J^T v, u> ~ (L(x + eps u) - L(x - eps u)) / 2 eps
 // A pair passes when |analytic - numeric| <= atol + rtol |numeric|.
 
-import { type FloatArray } from './dtype.js';
+import type { FloatArray } from './dtype.js';
 import { ArgumentError, DTypeError, GradcheckError } from './errors.js';
 import { Random } from './random.js';
 import { backward, noGrad } from './tape.js';
@@ -103,7 +103,10 @@ export function gradcheck(fn: Fn, inputs: Tensor[], options: GradcheckOptions = 
   // Analytic J^T v, without disturbing gradients the caller already has.
   const previous = diff.map(({ t }) => t.grad);
   diff.forEach(({ t }) => (t.grad = null));
-  backward(live, live.map((y) => weights[outs.indexOf(y)]));
+  backward(
+    live,
+    live.map((y) => weights[outs.indexOf(y)]),
+  );
   const analytic: FloatArray[] = diff.map(({ t }) => (t.grad ? t.grad.data : new Float64Array(t.size)));
   diff.forEach(({ t }, k) => (t.grad = previous[k]));
 
@@ -143,9 +146,10 @@ export function gradcheck(fn: Fn, inputs: Tensor[], options: GradcheckOptions = 
       const norm = Math.sqrt(us.reduce((s, u) => s + u.reduce((a, b) => a + b * b, 0), 0)) || 1;
       us.forEach((u) => u.forEach((_, e) => (u[e] /= norm)));
       const originals = diff.map(({ t }) => Float64Array.from(t.data));
-      const shift = (sign: number): void => diff.forEach(({ t }, k) => {
-        for (let e = 0; e < t.size; e++) t.data[e] = originals[k][e] + sign * eps * us[k][e];
-      });
+      const shift = (sign: number): void =>
+        diff.forEach(({ t }, k) => {
+          for (let e = 0; e < t.size; e++) t.data[e] = originals[k][e] + sign * eps * us[k][e];
+        });
       shift(1);
       const lp = evalL();
       shift(-1);
@@ -161,7 +165,7 @@ export function gradcheck(fn: Fn, inputs: Tensor[], options: GradcheckOptions = 
 
   const w = worst as GradcheckWorst | null;
   const ok = w !== null && w.ratio <= 1;
-  const where = !w ? 'nothing' : w.direction !== undefined ? `direction ${w.direction}` : `inputs[${w.input}]${w.inputName ? ` (${w.inputName})` : ''} element [${w.index!.join(", ")}]`;
+  const where = !w ? 'nothing' : w.direction !== undefined ? `direction ${w.direction}` : `inputs[${w.input}]${w.inputName ? ` (${w.inputName})` : ''} element [${w.index!.join(', ')}]`;
   const message = w
     ? `gradcheck ${ok ? 'passed' : 'FAILED'} (${mode}, ${checked} checks): worst at ${where}: analytic ${w.analytic}, numeric ${w.numeric}, |diff| ${w.absError.toExponential(3)} (tolerance ${(atol + rtol * Math.abs(w.numeric)).toExponential(3)})`
     : 'gradcheck made no comparison';

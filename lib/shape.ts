@@ -59,10 +59,7 @@ export function broadcastShapes(a: Shape, b: Shape, names: [string, string] = ['
     const da = a[a.length - n + i] ?? 1;
     const db = b[b.length - n + i] ?? 1;
     if (da !== db && da !== 1 && db !== 1) {
-      throw new ShapeError(
-        `cannot broadcast ${names[0]} of shape [${a}] with ${names[1]} of shape [${b}]: dimension ${i} is ${da} vs ${db}; ` +
-          `make them equal or 1 (reshape one of them).`,
-      );
+      throw new ShapeError(`cannot broadcast ${names[0]} of shape [${a}] with ${names[1]} of shape [${b}]: dimension ${i} is ${da} vs ${db}; make them equal or 1 (reshape one of them).`);
     }
     out[i] = da === 1 ? db : da;
   }

@@ -121,7 +121,7 @@ export function backward(roots: Tensor[], seeds?: (FloatArray | null | undefined
   const order = topologicalOrder(roots);
   for (let n = order.length - 1; n >= 0; n--) {
     const node = order[n];
-    const gOut = node.outputs.map((t) => (t.node === node ? grads.get(t) ?? null : null));
+    const gOut = node.outputs.map((t) => (t.node === node ? (grads.get(t) ?? null) : null));
     if (gOut.every((g) => g === null)) continue;
     if (!node.backward) {
       throw new TapeError(`the graph through '${node.name}' was already freed by an earlier backward(); pass { retainGraph: true } to the first call.`);

@@ -147,7 +147,7 @@ export class Tensor {
 
   toString(): string {
     const head = this.size <= 12 ? Array.from(this.data, (v) => +v.toPrecision(5)).join(', ') : `${this.size} values`;
-    return `Tensor(${this.name ? this.name + ', ' : ''}[${this.shape}] ${this.dtype}${this.requiresGrad ? ', requiresGrad' : ''}: ${head})`;
+    return `Tensor(${this.name ? `${this.name}, ` : ''}[${this.shape}] ${this.dtype}${this.requiresGrad ? ', requiresGrad' : ''}: ${head})`;
   }
 
   /** Multi-index of a flat element (for reports). */

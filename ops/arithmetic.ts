@@ -7,9 +7,20 @@ import type { Operand } from './broadcast.js';
 
 export const add = binaryOp('add', (a, b) => a + b, 1, 1);
 export const sub = binaryOp('sub', (a, b) => a - b, 1, -1);
-export const mul = binaryOp('mul', (a, b) => a * b, (_a, b) => b, (a) => a);
+export const mul = binaryOp(
+  'mul',
+  (a, b) => a * b,
+  (_a, b) => b,
+  (a) => a,
+);
 
-const divRaw = binaryOp('div', (a, b) => a / b, (_a, b) => 1 / b, (_a, b, y) => -y / b, true);
+const divRaw = binaryOp(
+  'div',
+  (a, b) => a / b,
+  (_a, b) => 1 / b,
+  (_a, b, y) => -y / b,
+  true,
+);
 
 /** a / b; a zero divisor throws rather than returning Infinity or NaN. */
 export function div(a: Operand, b: Operand): Tensor {

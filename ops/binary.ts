@@ -4,7 +4,7 @@
 import { customOp } from '../lib/customOp.js';
 import type { FloatArray } from '../lib/dtype.js';
 import { broadcastIndex, broadcastShapes, shapesEqual } from '../lib/shape.js';
-import { Tensor } from '../lib/tensor.js';
+import type { Tensor } from '../lib/tensor.js';
 import { type Operand, lift, operandDType, unbroadcast } from './broadcast.js';
 
 type Scalar2 = (a: number, b: number) => number;
@@ -30,7 +30,9 @@ export function binaryOp(name: string, f: Scalar2, dA: Partial, dB: Partial, che
     forward(ctx, a: Tensor, b: Tensor) {
       const shape = broadcastShapes(a.shape, b.shape, ['a', 'b']);
       const out = ctx.output(shape);
-      const A = a.data, B = b.data, Y = out.data;
+      const A = a.data,
+        B = b.data,
+        Y = out.data;
       // same shapes (the common case) need no index maps
       const ia = shapesEqual(a.shape, shape) ? null : broadcastIndex(a.shape, shape);
       const ib = shapesEqual(b.shape, shape) ? null : broadcastIndex(b.shape, shape);
@@ -44,8 +46,11 @@ export function binaryOp(name: string, f: Scalar2, dA: Partial, dB: Partial, che
     backward(ctx, gy) {
       const [a, b, out, ia, ib] = ctx.saved as [Tensor, Tensor, Tensor, Int32Array | null, Int32Array | null];
       const g = gy!;
-      const A = a.data, B = b.data, Y = out.data;
-      let ga = null, gb = null;
+      const A = a.data,
+        B = b.data,
+        Y = out.data;
+      let ga = null,
+        gb = null;
       if (ctx.needsInputGrad[0]) {
         const full = ctx.zeros(g.length);
         chainRule(dA, g, A, B, Y, ia, ib, full);

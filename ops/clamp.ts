@@ -11,7 +11,8 @@ const clampOp = customOp({
   name: 'clamp',
   forward(ctx, x: Tensor, lo: number, hi: number) {
     const out = ctx.output(x.shape);
-    const X = x.data, Y = out.data;
+    const X = x.data,
+      Y = out.data;
     for (let i = 0; i < X.length; i++) {
       const v = X[i];
       Y[i] = v < lo ? lo : v > hi ? hi : v;

@@ -23,12 +23,18 @@ const concatOp = customOp({
       const block = t.shape[axis] * inner;
       const X = t.data;
       for (let o = 0; o < outer; o++) {
-        const src = o * block, dst = o * rowOut + col;
+        const src = o * block,
+          dst = o * rowOut + col;
         for (let j = 0; j < block; j++) Y[dst + j] = X[src + j];
       }
       col += block;
     }
-    ctx.save(tensors.map((t) => t.shape[axis]), outer, inner, rowOut);
+    ctx.save(
+      tensors.map((t) => t.shape[axis]),
+      outer,
+      inner,
+      rowOut,
+    );
     return out;
   },
   backward(ctx, g) {
@@ -42,7 +48,8 @@ const concatOp = customOp({
       if (!ctx.needsInputGrad[k]) return null;
       const gx = ctx.zeros(outer * block);
       for (let o = 0; o < outer; o++) {
-        const src = o * rowOut + start, dst = o * block;
+        const src = o * rowOut + start,
+          dst = o * block;
         for (let j = 0; j < block; j++) gx[dst + j] = G[src + j];
       }
       return gx;
@@ -82,5 +89,8 @@ export function stack(tensors: readonly Tensor[], axis = 0): Tensor {
       throw new ShapeError(`stack: tensors[${i}] has shape [${t.shape}] but tensors[0] has [${first.shape}]; stacked tensors must have the same shape.`);
     }
   });
-  return concatOp(tensors.map((t) => unsqueeze(t, a)), a);
+  return concatOp(
+    tensors.map((t) => unsqueeze(t, a)),
+    a,
+  );
 }

@@ -65,10 +65,12 @@ const indexSelectOp = customOp({
     const out = ctx.output(shape);
     const { outer, len, inner } = axisLayout(x.shape, axis);
     const m = indices.length;
-    const X = x.data, Y = out.data;
+    const X = x.data,
+      Y = out.data;
     for (let o = 0; o < outer; o++) {
       for (let j = 0; j < m; j++) {
-        const src = (o * len + indices[j]) * inner, dst = (o * m + j) * inner;
+        const src = (o * len + indices[j]) * inner,
+          dst = (o * m + j) * inner;
         for (let i = 0; i < inner; i++) Y[dst + i] = X[src + i];
       }
     }
@@ -82,7 +84,8 @@ const indexSelectOp = customOp({
     const m = indices.length;
     for (let o = 0; o < outer; o++) {
       for (let j = 0; j < m; j++) {
-        const dst = (o * len + indices[j]) * inner, src = (o * m + j) * inner;
+        const dst = (o * len + indices[j]) * inner,
+          src = (o * m + j) * inner;
         for (let i = 0; i < inner; i++) gx[dst + i] += G[src + i]; // += : an index may repeat
       }
     }
@@ -110,7 +113,10 @@ export function indexSelect(x: Tensor, axis: number, indices: Int32Array | reado
  * the element's own coordinates on every axis but `axis`, index[k] on `axis`.
  */
 function offsetsAlong(index: Index, axis: number, shape: readonly number[], strides: readonly number[], argName: string, what: string): Int32Array {
-  const offsets = stridedIndex(index.shape, strides.map((s, d) => (d === axis ? 0 : s)));
+  const offsets = stridedIndex(
+    index.shape,
+    strides.map((s, d) => (d === axis ? 0 : s)),
+  );
   const size = shape[axis];
   const step = strides[axis];
   for (let k = 0; k < offsets.length; k++) {
@@ -148,7 +154,8 @@ const scatterAddOp = customOp({
   name: 'scatterAdd',
   forward(ctx, target: Tensor, src: Tensor, targetOffsets: Int32Array, srcOffsets: Int32Array) {
     const out = ctx.output(target.shape);
-    const Y = out.data, S = src.data;
+    const Y = out.data,
+      S = src.data;
     Y.set(target.data);
     for (let k = 0; k < targetOffsets.length; k++) Y[targetOffsets[k]] += S[srcOffsets[k]];
     ctx.save(targetOffsets, srcOffsets, src.size);

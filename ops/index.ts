@@ -1,5 +1,5 @@
 // Every built-in differentiable op, one concern per file.
-import "./methods.js";
+import './methods.js';
 export * from './arithmetic.js';
 export { binaryOp } from './binary.js';
 export { lift, unbroadcast, type Operand } from './broadcast.js';

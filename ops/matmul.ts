@@ -12,15 +12,23 @@ import { reshape } from './reshape.js';
 const matmulOp = customOp({
   name: 'matmul',
   forward(ctx, a: Tensor, b: Tensor) {
-    const m = a.shape[a.ndim - 2], k = a.shape[a.ndim - 1], n = b.shape[b.ndim - 1];
-    const batchA = a.shape.slice(0, -2), batchB = b.shape.slice(0, -2);
+    const m = a.shape[a.ndim - 2],
+      k = a.shape[a.ndim - 1],
+      n = b.shape[b.ndim - 1];
+    const batchA = a.shape.slice(0, -2),
+      batchB = b.shape.slice(0, -2);
     const batch = broadcastShapes(batchA, batchB, ['a (batch dimensions)', 'b (batch dimensions)']);
     const out = ctx.output([...batch, m, n]);
     // which matrix of a and of b each output matrix reads
-    const ia = broadcastIndex(batchA, batch), ib = broadcastIndex(batchB, batch);
-    const A = a.data, B = b.data, C = out.data;
+    const ia = broadcastIndex(batchA, batch),
+      ib = broadcastIndex(batchB, batch);
+    const A = a.data,
+      B = b.data,
+      C = out.data;
     for (let t = 0; t < ia.length; t++) {
-      const ao = ia[t] * m * k, bo = ib[t] * k * n, co = t * m * n;
+      const ao = ia[t] * m * k,
+        bo = ib[t] * k * n,
+        co = t * m * n;
       for (let i = 0; i < m; i++) {
         for (let j = 0; j < n; j++) {
           let s = 0;
@@ -34,11 +42,15 @@ const matmulOp = customOp({
   },
   backward(ctx, g) {
     const [a, b, ia, ib, m, k, n] = ctx.saved as [Tensor, Tensor, Int32Array, Int32Array, number, number, number];
-    const A = a.data, B = b.data, G = g!;
+    const A = a.data,
+      B = b.data,
+      G = g!;
     const ga = ctx.needsInputGrad[0] ? ctx.zeros(a.size) : null;
     const gb = ctx.needsInputGrad[1] ? ctx.zeros(b.size) : null;
     for (let t = 0; t < ia.length; t++) {
-      const ao = ia[t] * m * k, bo = ib[t] * k * n, go = t * m * n;
+      const ao = ia[t] * m * k,
+        bo = ib[t] * k * n,
+        go = t * m * n;
       if (ga) {
         // ga[i, p] += sum_j G[i, j] B[p, j]
         for (let i = 0; i < m; i++) {
@@ -76,9 +88,7 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
   const k = a.shape[a.ndim - 1];
   const kb = b.ndim === 1 ? b.shape[0] : b.shape[b.ndim - 2];
   if (k !== kb) {
-    throw new ShapeError(
-      `matmul: a has shape [${a.shape}] and b has shape [${b.shape}]; a's last dimension (${k}) must equal b's ${b.ndim === 1 ? 'length' : 'second-to-last dimension'} (${kb}).`,
-    );
+    throw new ShapeError(`matmul: a has shape [${a.shape}] and b has shape [${b.shape}]; a's last dimension (${k}) must equal b's ${b.ndim === 1 ? 'length' : 'second-to-last dimension'} (${kb}).`);
   }
   const a2 = a.ndim === 1 ? reshape(a, [1, k]) : a;
   const b2 = b.ndim === 1 ? reshape(b, [k, 1]) : b;

@@ -49,32 +49,90 @@ declare module '../lib/tensor.js' {
 }
 
 const p = Tensor.prototype;
-p.add = function (b) { return add(this, b); };
-p.sub = function (b) { return sub(this, b); };
-p.mul = function (b) { return mul(this, b); };
-p.div = function (b) { return div(this, b); };
-p.pow = function (b) { return pow(this, b); };
-p.neg = function () { return neg(this); };
-p.exp = function () { return exp(this); };
-p.log = function () { return log(this); };
-p.sqrt = function () { return sqrt(this); };
-p.abs = function () { return abs(this); };
-p.sigmoid = function () { return sigmoid(this); };
-p.tanh = function () { return tanh(this); };
-p.relu = function () { return relu(this); };
-p.clamp = function (lo, hi) { return clamp(this, lo, hi); };
-p.sum = function (axes, keepdims) { return sum(this, axes, keepdims); };
-p.mean = function (axes, keepdims) { return mean(this, axes, keepdims); };
-p.max = function (axis, keepdims) { return max(this, axis, keepdims); };
-p.min = function (axis, keepdims) { return min(this, axis, keepdims); };
-p.reshape = function (shape) { return reshape(this, shape); };
-p.flatten = function (s, e) { return flatten(this, s, e); };
-p.squeeze = function (axis) { return squeeze(this, axis); };
-p.unsqueeze = function (axis) { return unsqueeze(this, axis); };
-p.permute = function (dims) { return permute(this, dims); };
-p.transpose = function (d0, d1) { return transpose(this, d0, d1); };
-p.matmul = function (b) { return matmul(this, b); };
-p.dot = function (b) { return dot(this, b); };
-p.cross = function (b) { return cross(this, b); };
-p.norm = function (axis, keepdims) { return norm(this, axis, keepdims); };
-p.normalize = function (axis, eps) { return normalize(this, axis, eps); };
+p.add = function (b) {
+  return add(this, b);
+};
+p.sub = function (b) {
+  return sub(this, b);
+};
+p.mul = function (b) {
+  return mul(this, b);
+};
+p.div = function (b) {
+  return div(this, b);
+};
+p.pow = function (b) {
+  return pow(this, b);
+};
+p.neg = function () {
+  return neg(this);
+};
+p.exp = function () {
+  return exp(this);
+};
+p.log = function () {
+  return log(this);
+};
+p.sqrt = function () {
+  return sqrt(this);
+};
+p.abs = function () {
+  return abs(this);
+};
+p.sigmoid = function () {
+  return sigmoid(this);
+};
+p.tanh = function () {
+  return tanh(this);
+};
+p.relu = function () {
+  return relu(this);
+};
+p.clamp = function (lo, hi) {
+  return clamp(this, lo, hi);
+};
+p.sum = function (axes, keepdims) {
+  return sum(this, axes, keepdims);
+};
+p.mean = function (axes, keepdims) {
+  return mean(this, axes, keepdims);
+};
+p.max = function (axis, keepdims) {
+  return max(this, axis, keepdims);
+};
+p.min = function (axis, keepdims) {
+  return min(this, axis, keepdims);
+};
+p.reshape = function (shape) {
+  return reshape(this, shape);
+};
+p.flatten = function (s, e) {
+  return flatten(this, s, e);
+};
+p.squeeze = function (axis) {
+  return squeeze(this, axis);
+};
+p.unsqueeze = function (axis) {
+  return unsqueeze(this, axis);
+};
+p.permute = function (dims) {
+  return permute(this, dims);
+};
+p.transpose = function (d0, d1) {
+  return transpose(this, d0, d1);
+};
+p.matmul = function (b) {
+  return matmul(this, b);
+};
+p.dot = function (b) {
+  return dot(this, b);
+};
+p.cross = function (b) {
+  return cross(this, b);
+};
+p.norm = function (axis, keepdims) {
+  return norm(this, axis, keepdims);
+};
+p.normalize = function (axis, eps) {
+  return normalize(this, axis, eps);
+};

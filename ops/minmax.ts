@@ -11,8 +11,18 @@ import type { Tensor } from '../lib/tensor.js';
 import { binaryOp } from './binary.js';
 import { reduction } from './reduce.js';
 
-export const maximum = binaryOp('maximum', (a, b) => (a >= b ? a : b), (a, b) => (a >= b ? 1 : 0), (a, b) => (a >= b ? 0 : 1));
-export const minimum = binaryOp('minimum', (a, b) => (a <= b ? a : b), (a, b) => (a <= b ? 1 : 0), (a, b) => (a <= b ? 0 : 1));
+export const maximum = binaryOp(
+  'maximum',
+  (a, b) => (a >= b ? a : b),
+  (a, b) => (a >= b ? 1 : 0),
+  (a, b) => (a >= b ? 0 : 1),
+);
+export const minimum = binaryOp(
+  'minimum',
+  (a, b) => (a <= b ? a : b),
+  (a, b) => (a <= b ? 1 : 0),
+  (a, b) => (a <= b ? 0 : 1),
+);
 
 /** Builds the max (sign +1) or min (sign -1) reduction: extreme value and first arg-extreme. */
 function extremeOp(name: string, sign: 1 | -1) {
@@ -20,7 +30,8 @@ function extremeOp(name: string, sign: 1 | -1) {
     name,
     forward(ctx, x: Tensor, keptShape: number[], outShape: number[]) {
       const out = ctx.output(outShape);
-      const Y = out.data, X = x.data;
+      const Y = out.data,
+        X = x.data;
       const map = broadcastIndex(keptShape, x.shape);
       const arg = new Int32Array(Y.length).fill(-1);
       // Scanning in flat order visits each output's candidates in increasing index along the

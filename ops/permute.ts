@@ -11,7 +11,14 @@ const readPermuted = readThroughOp('permute');
 
 function permuteOp(x: Tensor, dims: number[]): Tensor {
   const shape = dims.map((d) => x.shape[d]);
-  return readPermuted(x, stridedIndex(shape, dims.map((d) => x.strides[d])), shape);
+  return readPermuted(
+    x,
+    stridedIndex(
+      shape,
+      dims.map((d) => x.strides[d]),
+    ),
+    shape,
+  );
 }
 
 /** Output axis i is input axis dims[i] (negative axes allowed); dims must be a permutation of 0..ndim-1. */

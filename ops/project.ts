@@ -28,9 +28,13 @@ const projectOp = customOp({
     const c = camera.toCamera(points.data);
     const n = c.length / 3;
     const gp = ctx.zeros(points.size);
-    const R = camera.R, fx = camera.fx, fy = camera.fy;
+    const R = camera.R,
+      fx = camera.fx,
+      fy = camera.fy;
     for (let i = 0; i < n; i++) {
-      const x = c[i * 3], y = c[i * 3 + 1], iz = 1 / c[i * 3 + 2];
+      const x = c[i * 3],
+        y = c[i * 3 + 1],
+        iz = 1 / c[i * 3 + 2];
       const gu = gPixels ? gPixels[i * 2] : 0;
       const gv = gPixels ? gPixels[i * 2 + 1] : 0;
       // dL/dc = P'^T (gu, gv) + (0, 0, gDepth)

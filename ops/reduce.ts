@@ -57,7 +57,8 @@ function reduceSum(name: string) {
     name,
     forward(ctx, x: Tensor, r: Reduction, scale: number) {
       const out = ctx.output(r.outShape);
-      const X = x.data, Y = out.data;
+      const X = x.data,
+        Y = out.data;
       if (Y.length === 1) {
         // a full reduction (the usual loss) needs no index map
         let s = 0;

@@ -63,10 +63,17 @@ export function flatten(x: Tensor, startDim = 0, endDim = -1): Tensor {
 
 /** Removes dimension `axis` (which must have size 1), or every size-1 dimension when no axis is given. */
 export function squeeze(x: Tensor, axis?: number): Tensor {
-  if (axis === undefined) return reshape(x, x.shape.filter((d) => d !== 1));
+  if (axis === undefined)
+    return reshape(
+      x,
+      x.shape.filter((d) => d !== 1),
+    );
   const a = normalizeAxis(axis, x.ndim);
   if (x.shape[a] !== 1) throw new ShapeError(`squeeze: axis ${axis} of shape [${x.shape}] has size ${x.shape[a]}, not 1; pick an axis of size 1.`);
-  return reshape(x, x.shape.filter((_, i) => i !== a));
+  return reshape(
+    x,
+    x.shape.filter((_, i) => i !== a),
+  );
 }
 
 /** Inserts a dimension of size 1 at `axis` (-ndim-1..ndim; negative counts from the end of the result). */

@@ -52,7 +52,9 @@ function lightDirection(L: LightTable, j: number, P: FloatArray | null, k: numbe
     dir[2] = L.xyz[o + 2];
     return 1;
   }
-  const dx = L.xyz[o] - P![k * 3], dy = L.xyz[o + 1] - P![k * 3 + 1], dz = L.xyz[o + 2] - P![k * 3 + 2];
+  const dx = L.xyz[o] - P![k * 3],
+    dy = L.xyz[o + 1] - P![k * 3 + 1],
+    dz = L.xyz[o + 2] - P![k * 3 + 2];
   const d = Math.sqrt(dx * dx + dy * dy + dz * dz);
   const inv = d > 0 ? 1 / d : 0;
   dir[0] = dx * inv;
@@ -66,12 +68,19 @@ const shadeOp = customOp({
   forward(ctx, normals: Tensor, albedo: Tensor, L: LightTable, positions: Tensor | null) {
     const n = normals.shape[0];
     const out = ctx.output([n, 3]);
-    const N = normals.data, A = albedo.data, P = positions ? positions.data : null, Y = out.data;
+    const N = normals.data,
+      A = albedo.data,
+      P = positions ? positions.data : null,
+      Y = out.data;
     const aStride = albedo.ndim === 1 ? 0 : 3; // [3] albedo is shared by every point
     const dir = new Float64Array(3);
     for (let k = 0; k < n; k++) {
-      const nx = N[k * 3], ny = N[k * 3 + 1], nz = N[k * 3 + 2];
-      let r = L.ambient[0], g = L.ambient[1], b = L.ambient[2];
+      const nx = N[k * 3],
+        ny = N[k * 3 + 1],
+        nz = N[k * 3 + 2];
+      let r = L.ambient[0],
+        g = L.ambient[1],
+        b = L.ambient[2];
       for (let j = 0; j < L.count; j++) {
         lightDirection(L, j, P, k, dir);
         const s = nx * dir[0] + ny * dir[1] + nz * dir[2];
@@ -91,7 +100,9 @@ const shadeOp = customOp({
   backward(ctx, gOut) {
     const [normals, albedo, L, positions] = ctx.saved as [Tensor, Tensor, LightTable, Tensor | null];
     const G = gOut!;
-    const N = normals.data, A = albedo.data, P = positions ? positions.data : null;
+    const N = normals.data,
+      A = albedo.data,
+      P = positions ? positions.data : null;
     const n = normals.shape[0];
     const aStride = albedo.ndim === 1 ? 0 : 3;
     const gn = ctx.needsInputGrad[0] ? ctx.zeros(normals.size) : null;
@@ -99,15 +110,23 @@ const shadeOp = customOp({
     const gp = positions && ctx.needsInputGrad[2] ? ctx.zeros(positions.size) : null;
     const dir = new Float64Array(3);
     for (let k = 0; k < n; k++) {
-      const nx = N[k * 3], ny = N[k * 3 + 1], nz = N[k * 3 + 2];
+      const nx = N[k * 3],
+        ny = N[k * 3 + 1],
+        nz = N[k * 3 + 2];
       const ao = k * aStride;
-      const ga0 = G[k * 3] * A[ao], ga1 = G[k * 3 + 1] * A[ao + 1], ga2 = G[k * 3 + 2] * A[ao + 2];
-      let S0 = L.ambient[0], S1 = L.ambient[1], S2 = L.ambient[2];
+      const ga0 = G[k * 3] * A[ao],
+        ga1 = G[k * 3 + 1] * A[ao + 1],
+        ga2 = G[k * 3 + 2] * A[ao + 2];
+      let S0 = L.ambient[0],
+        S1 = L.ambient[1],
+        S2 = L.ambient[2];
       for (let j = 0; j < L.count; j++) {
         const d = lightDirection(L, j, P, k, dir);
         const s = nx * dir[0] + ny * dir[1] + nz * dir[2];
         if (s <= 0) continue;
-        const c0 = L.rgb[j * 3], c1 = L.rgb[j * 3 + 1], c2 = L.rgb[j * 3 + 2];
+        const c0 = L.rgb[j * 3],
+          c1 = L.rgb[j * 3 + 1],
+          c2 = L.rgb[j * 3 + 2];
         S0 += c0 * s;
         S1 += c1 * s;
         S2 += c2 * s;
@@ -165,7 +184,7 @@ export function shade(normals: Tensor, albedo: Tensor | ArrayLike<number>, light
     }
     assertFinite(a.data, 'shade: albedo');
   } else {
-    if (!albedo || albedo.length !== 3) throw new ArgumentError('shade: albedo must be a Tensor [N, 3] or [3], or three numbers [r, g, b].');
+    if (albedo?.length !== 3) throw new ArgumentError('shade: albedo must be a Tensor [N, 3] or [3], or three numbers [r, g, b].');
     const d = allocate(normals.dtype, 3);
     for (let c = 0; c < 3; c++) d[c] = albedo[c];
     assertFinite(d, 'shade: albedo');

@@ -6,7 +6,7 @@
 import { customOp } from '../lib/customOp.js';
 import { NonFiniteError, firstNonFinite } from '../lib/errors.js';
 import { unravelIndex } from '../lib/shape.js';
-import { Tensor } from '../lib/tensor.js';
+import type { Tensor } from '../lib/tensor.js';
 import { type Operand, lift, operandDType } from './broadcast.js';
 
 type Scalar1 = (x: number) => number;
@@ -17,12 +17,13 @@ type Derivative = (x: number, y: number) => number;
  * Builds y = f(x) with derivative df. `fix` completes the error message when f leaves the finite
  * numbers (it should say what input the op needs and how to get there).
  */
-export function unaryOp(name: string, f: Scalar1, df: Derivative, fix = 'check the input for values outside the domain of ' + name): (x: Operand) => Tensor {
+export function unaryOp(name: string, f: Scalar1, df: Derivative, fix = `check the input for values outside the domain of ${name}`): (x: Operand) => Tensor {
   const op = customOp({
     name,
     forward(ctx, x: Tensor) {
       const out = ctx.output(x.shape);
-      const X = x.data, Y = out.data;
+      const X = x.data,
+        Y = out.data;
       for (let i = 0; i < Y.length; i++) Y[i] = f(X[i]);
       const bad = firstNonFinite(Y);
       if (bad >= 0) {
@@ -43,7 +44,11 @@ export function unaryOp(name: string, f: Scalar1, df: Derivative, fix = 'check t
   return (x: Operand) => op(lift(x, operandDType(x), 'x'));
 }
 
-export const neg = unaryOp('neg', (x) => -x, () => -1);
+export const neg = unaryOp(
+  'neg',
+  (x) => -x,
+  () => -1,
+);
 
 export const exp = unaryOp('exp', Math.exp, (_x, y) => y, 'exp overflows above about 709 in float64 (88 in float32); scale the input down or clamp it first');
 
@@ -70,4 +75,8 @@ export const sigmoid = unaryOp(
 export const tanh = unaryOp('tanh', Math.tanh, (_x, y) => 1 - y * y);
 
 // relu'(0) is taken as 0, like abs'(0).
-export const relu = unaryOp('relu', (x) => (x > 0 ? x : 0), (x) => (x > 0 ? 1 : 0));
+export const relu = unaryOp(
+  'relu',
+  (x) => (x > 0 ? x : 0),
+  (x) => (x > 0 ? 1 : 0),
+);

@@ -23,7 +23,8 @@ function vectorBatches(op: string, a: Tensor, b: Tensor, len?: number): { batch:
   if (b.shape[b.ndim - 1] !== k) {
     throw new ShapeError(`${op}: a [${a.shape}] holds vectors of length ${k} but b [${b.shape}] of length ${b.shape[b.ndim - 1]}; the last axes must match.`);
   }
-  const batchA = a.shape.slice(0, -1), batchB = b.shape.slice(0, -1);
+  const batchA = a.shape.slice(0, -1),
+    batchB = b.shape.slice(0, -1);
   const batch = broadcastShapes(batchA, batchB, ['a (leading dimensions)', 'b (leading dimensions)']);
   return { batch, ia: broadcastIndex(batchA, batch), ib: broadcastIndex(batchB, batch), k };
 }
@@ -33,9 +34,12 @@ const dotOp = customOp({
   forward(ctx, a: Tensor, b: Tensor) {
     const { batch, ia, ib, k } = vectorBatches('dot', a, b);
     const out = ctx.output(batch);
-    const A = a.data, B = b.data, Y = out.data;
+    const A = a.data,
+      B = b.data,
+      Y = out.data;
     for (let t = 0; t < Y.length; t++) {
-      const ao = ia[t] * k, bo = ib[t] * k;
+      const ao = ia[t] * k,
+        bo = ib[t] * k;
       let s = 0;
       for (let j = 0; j < k; j++) s += A[ao + j] * B[bo + j];
       Y[t] = s;
@@ -45,11 +49,15 @@ const dotOp = customOp({
   },
   backward(ctx, g) {
     const [a, b, ia, ib, k] = ctx.saved as [Tensor, Tensor, Int32Array, Int32Array, number];
-    const A = a.data, B = b.data, G = g!;
+    const A = a.data,
+      B = b.data,
+      G = g!;
     const ga = ctx.needsInputGrad[0] ? ctx.zeros(a.size) : null;
     const gb = ctx.needsInputGrad[1] ? ctx.zeros(b.size) : null;
     for (let t = 0; t < G.length; t++) {
-      const ao = ia[t] * k, bo = ib[t] * k, gt = G[t];
+      const ao = ia[t] * k,
+        bo = ib[t] * k,
+        gt = G[t];
       // += sums over batch entries that shared a broadcast vector
       if (ga) for (let j = 0; j < k; j++) ga[ao + j] += gt * B[bo + j];
       if (gb) for (let j = 0; j < k; j++) gb[bo + j] += gt * A[ao + j];
@@ -68,12 +76,20 @@ const crossOp = customOp({
   forward(ctx, a: Tensor, b: Tensor) {
     const { batch, ia, ib } = vectorBatches('cross', a, b, 3);
     const out = ctx.output([...batch, 3]);
-    const A = a.data, B = b.data, Y = out.data;
+    const A = a.data,
+      B = b.data,
+      Y = out.data;
     const n = ia.length;
     for (let t = 0; t < n; t++) {
-      const ao = ia[t] * 3, bo = ib[t] * 3, yo = t * 3;
-      const a0 = A[ao], a1 = A[ao + 1], a2 = A[ao + 2];
-      const b0 = B[bo], b1 = B[bo + 1], b2 = B[bo + 2];
+      const ao = ia[t] * 3,
+        bo = ib[t] * 3,
+        yo = t * 3;
+      const a0 = A[ao],
+        a1 = A[ao + 1],
+        a2 = A[ao + 2];
+      const b0 = B[bo],
+        b1 = B[bo + 1],
+        b2 = B[bo + 2];
       Y[yo] = a1 * b2 - a2 * b1;
       Y[yo + 1] = a2 * b0 - a0 * b2;
       Y[yo + 2] = a0 * b1 - a1 * b0;
@@ -83,22 +99,32 @@ const crossOp = customOp({
   },
   backward(ctx, g) {
     const [a, b, ia, ib] = ctx.saved as [Tensor, Tensor, Int32Array, Int32Array];
-    const A = a.data, B = b.data, G = g!;
+    const A = a.data,
+      B = b.data,
+      G = g!;
     const ga = ctx.needsInputGrad[0] ? ctx.zeros(a.size) : null;
     const gb = ctx.needsInputGrad[1] ? ctx.zeros(b.size) : null;
     for (let t = 0; t < ia.length; t++) {
-      const ao = ia[t] * 3, bo = ib[t] * 3, go = t * 3;
-      const g0 = G[go], g1 = G[go + 1], g2 = G[go + 2];
+      const ao = ia[t] * 3,
+        bo = ib[t] * 3,
+        go = t * 3;
+      const g0 = G[go],
+        g1 = G[go + 1],
+        g2 = G[go + 2];
       if (ga) {
         // b x g
-        const b0 = B[bo], b1 = B[bo + 1], b2 = B[bo + 2];
+        const b0 = B[bo],
+          b1 = B[bo + 1],
+          b2 = B[bo + 2];
         ga[ao] += b1 * g2 - b2 * g1;
         ga[ao + 1] += b2 * g0 - b0 * g2;
         ga[ao + 2] += b0 * g1 - b1 * g0;
       }
       if (gb) {
         // g x a
-        const a0 = A[ao], a1 = A[ao + 1], a2 = A[ao + 2];
+        const a0 = A[ao],
+          a1 = A[ao + 1],
+          a2 = A[ao + 2];
         gb[bo] += g1 * a2 - g2 * a1;
         gb[bo + 1] += g2 * a0 - g0 * a2;
         gb[bo + 2] += g0 * a1 - g1 * a0;
@@ -133,7 +159,8 @@ const normOp = customOp({
   forward(ctx, x: Tensor, axis: number, keepdims: boolean) {
     const { outer, len, inner } = axisLayout(x.shape, axis);
     const out = ctx.output(reducedShape(x.shape, axis, keepdims));
-    const X = x.data, Y = out.data;
+    const X = x.data,
+      Y = out.data;
     for (let o = 0; o < outer; o++) {
       for (let i = 0; i < inner; i++) {
         const base = o * len * inner + i;
@@ -150,8 +177,10 @@ const normOp = customOp({
   },
   backward(ctx, g) {
     const [x, out, axis] = ctx.saved as [Tensor, Tensor, number];
-    const { outer, len, inner } = axisLayout(x.shape, axis);
-    const X = x.data, N = out.data, G = g!;
+    const { len, inner } = axisLayout(x.shape, axis);
+    const X = x.data,
+      N = out.data,
+      G = g!;
     const gx = ctx.zeros(x.size);
     for (let v = 0; v < N.length; v++) {
       if (G[v] === 0) continue; // nothing flows here, even through a zero vector
@@ -162,8 +191,10 @@ const normOp = customOp({
             `keep vectors away from 0, or use normalize(x, axis, eps) / a squared norm (dot(x, x)) there.`,
         );
       }
-      const o = Math.floor(v / inner), i = v % inner;
-      const base = o * len * inner + i, scale = G[v] / n;
+      const o = Math.floor(v / inner),
+        i = v % inner;
+      const base = o * len * inner + i,
+        scale = G[v] / n;
       for (let j = 0; j < len; j++) gx[base + j * inner] = scale * X[base + j * inner];
     }
     return [gx];
@@ -184,13 +215,15 @@ const normalizeOp = customOp({
   forward(ctx, x: Tensor, axis: number, eps: number | undefined) {
     const { outer, len, inner } = axisLayout(x.shape, axis);
     const out = ctx.output(x.shape);
-    const X = x.data, Y = out.data;
+    const X = x.data,
+      Y = out.data;
     // per vector: the divisor |x| (or eps where |x| < eps), saved for the backward
     const divisor = ctx.dtype === 'float64' ? new Float64Array(outer * inner) : new Float32Array(outer * inner);
     const clamped = new Uint8Array(outer * inner);
     for (let o = 0; o < outer; o++) {
       for (let i = 0; i < inner; i++) {
-        const base = o * len * inner + i, v = o * inner + i;
+        const base = o * len * inner + i,
+          v = o * inner + i;
         let s = 0;
         for (let j = 0; j < len; j++) {
           const c = X[base + j * inner];
@@ -200,8 +233,7 @@ const normalizeOp = customOp({
         if (eps === undefined) {
           if (d === 0) {
             throw new NonFiniteError(
-              `normalize: x has a zero vector at ${vectorName('x', x.shape, axis, v, inner)}, which has no direction; ` +
-                `remove it or pass eps (e.g. 1e-12) to divide by max(|x|, eps).`,
+              `normalize: x has a zero vector at ${vectorName('x', x.shape, axis, v, inner)}, which has no direction; remove it or pass eps (e.g. 1e-12) to divide by max(|x|, eps).`,
             );
           }
         } else if (d < eps) {
@@ -219,11 +251,13 @@ const normalizeOp = customOp({
   backward(ctx, g) {
     const [y, divisor, clamped, axis] = ctx.saved as [Tensor, Float64Array, Uint8Array, number];
     const { outer, len, inner } = axisLayout(y.shape, axis);
-    const Y = y.data, G = g!;
+    const Y = y.data,
+      G = g!;
     const gx = ctx.zeros(y.size);
     for (let o = 0; o < outer; o++) {
       for (let i = 0; i < inner; i++) {
-        const base = o * len * inner + i, v = o * inner + i;
+        const base = o * len * inner + i,
+          v = o * inner + i;
         const r = 1 / divisor[v];
         if (clamped[v]) {
           // y = x / eps is linear in x

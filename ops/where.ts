@@ -57,7 +57,10 @@ const whereOp = customOp({
     const ic = broadcastIndex(cond.shape, shape);
     const ia = broadcastIndex(a.shape, shape);
     const ib = broadcastIndex(b.shape, shape);
-    const M = cond.mask, A = a.data, B = b.data, Y = out.data;
+    const M = cond.mask,
+      A = a.data,
+      B = b.data,
+      Y = out.data;
     for (let i = 0; i < Y.length; i++) Y[i] = M[ic[i]] ? A[ia[i]] : B[ib[i]];
     ctx.save(M, ic, a.shape, b.shape, shape);
     return out;
@@ -65,7 +68,8 @@ const whereOp = customOp({
   backward(ctx, gy) {
     const [M, ic, aShape, bShape, shape] = ctx.saved as [Uint8Array, Int32Array, number[], number[], number[]];
     const g = gy!;
-    let ga = null, gb = null;
+    let ga = null,
+      gb = null;
     if (ctx.needsInputGrad[0]) {
       const full = ctx.zeros(g.length);
       for (let i = 0; i < g.length; i++) if (M[ic[i]]) full[i] = g[i];

@@ -178,7 +178,8 @@ export function* fitSteps(init: FitInit, views: readonly FitView[], options: Fit
   const t0 = performance.now();
   const iterations = options.iterations ?? 300;
   if (!Number.isInteger(iterations) || iterations < 1) throw new ArgumentError(`fitPointCloud: options.iterations must be a whole number >= 1, got ${iterations}.`);
-  const Tn = options.normalSteps ?? 10, Tp = options.positionSteps ?? 20;
+  const Tn = options.normalSteps ?? 10,
+    Tp = options.positionSteps ?? 20;
   const batch = Math.min(options.viewsPerStep ?? 3, views.length);
   const [window0, window1] = options.window ?? [32, 16];
   const albedo0 = options.albedo ?? [1, 1, 1];
@@ -206,14 +207,16 @@ export function* fitSteps(init: FitInit, views: readonly FitView[], options: Fit
   const clip = options.clip ?? 0.05;
   const radius = options.radius ?? 3 * scale.spacing;
   const schedule = new NeighborhoodSchedule({ radius, every: options.rebuildEvery ?? 10 });
-  const gammaP = options.projectionWeight ?? 0.02, gammaR = options.repulsionWeight ?? 0;
+  const gammaP = options.projectionWeight ?? 0.02,
+    gammaR = options.repulsionWeight ?? 0;
   const rng = new Random(options.seed ?? 0);
   const distances = views.map((v) => (v.mask ? maskDistance(v.mask, v.camera.width, v.camera.height) : null));
   const gammaS = options.silhouetteWeight ?? 0.001;
   const plateau = options.plateau
     ? new ReduceLROnPlateau(optP, { factor: options.plateau.factor ?? 0.5, patience: options.plateau.patience ?? 2, threshold: options.plateau.threshold ?? 0.01, minLr: options.plateau.minLr ?? 0 })
     : null;
-  let cycleLoss = 0, cycleSteps = 0;
+  let cycleLoss = 0,
+    cycleSteps = 0;
   let order: number[] = [];
   const nextViews = (): number[] => {
     const picked: number[] = [];
@@ -235,7 +238,10 @@ export function* fitSteps(init: FitInit, views: readonly FitView[], options: Fit
   let stopped: FitResult['stopped'] = 'budget';
   let step = 0;
   while (step < iterations) {
-    for (const [phase, steps] of [['normals', Tn], ['positions', Tp]] as const) {
+    for (const [phase, steps] of [
+      ['normals', Tn],
+      ['positions', Tp],
+    ] as const) {
       for (let s = 0; s < steps && step < iterations; s++, step++) {
         if (options.signal?.aborted) {
           stopped = 'aborted';
@@ -262,13 +268,17 @@ export function* fitSteps(init: FitInit, views: readonly FitView[], options: Fit
         cycleLoss += imageValue;
         cycleSteps++;
         if (phase === 'positions' && (gammaP > 0 || gammaR > 0)) {
-          const reg = surfaceRegularization(positions, noGrad(() => unit.detach()), {
-            neighborhood: schedule.at(step, positions),
-            projectionWeight: gammaP,
-            repulsionWeight: gammaR,
-            detachFrame: true,
-            threads: splat.threads,
-          });
+          const reg = surfaceRegularization(
+            positions,
+            noGrad(() => unit.detach()),
+            {
+              neighborhood: schedule.at(step, positions),
+              projectionWeight: gammaP,
+              repulsionWeight: gammaR,
+              detachFrame: true,
+              threads: splat.threads,
+            },
+          );
           loss = add(loss!, reg.loss);
         }
         if (phase === 'positions' && gammaS > 0) {
@@ -318,4 +328,3 @@ export function* fitSteps(init: FitInit, views: readonly FitView[], options: Fit
     stopped,
   };
 }
-

@@ -4,4 +4,16 @@ export { SGD, type SGDHyperparameters, type SGDOptions } from './sgd.js';
 export { Adam, type AdamHyperparameters, type AdamOptions } from './adam.js';
 export { clipGradNorm, clipGradValue, type ClipGradNormOptions } from './clip.js';
 export { ReduceLROnPlateau, StepLR, type HasParamGroups, type ReduceLROnPlateauOptions, type StepLROptions } from './schedules.js';
-export { FIT_LOSSES, fitPointCloud, fitPointCloudAsync, fitSteps, type FitInit, type FitLossKind, type FitOptions, type FitResult, type FitState, type FitStep, type FitView } from './fitPointCloud.js';
+export {
+  FIT_LOSSES,
+  fitPointCloud,
+  fitPointCloudAsync,
+  fitSteps,
+  type FitInit,
+  type FitLossKind,
+  type FitOptions,
+  type FitResult,
+  type FitState,
+  type FitStep,
+  type FitView,
+} from './fitPointCloud.js';

@@ -166,17 +166,13 @@ export abstract class Optimizer<H extends BaseHyperparameters> {
       throw new ArgumentError(`${this.kind}.loadStateDict: dict must be { state, paramGroups } as returned by stateDict().`);
     }
     if (dict.paramGroups.length !== this.paramGroups.length) {
-      throw new ArgumentError(
-        `${this.kind}.loadStateDict: dict has ${dict.paramGroups.length} parameter groups but this optimizer has ${this.paramGroups.length}; build it over the same groups.`,
-      );
+      throw new ArgumentError(`${this.kind}.loadStateDict: dict has ${dict.paramGroups.length} parameter groups but this optimizer has ${this.paramGroups.length}; build it over the same groups.`);
     }
     const params = this.paramGroups.flatMap((group) => group.params);
     this.paramGroups.forEach((group, g) => {
       const saved = dict.paramGroups[g];
       if (!Array.isArray(saved.params) || saved.params.length !== group.params.length) {
-        throw new ArgumentError(
-          `${this.kind}.loadStateDict: paramGroups[${g}] has ${saved.params?.length} parameters in dict but ${group.params.length} here; build it over the same tensors.`,
-        );
+        throw new ArgumentError(`${this.kind}.loadStateDict: paramGroups[${g}] has ${saved.params?.length} parameters in dict but ${group.params.length} here; build it over the same tensors.`);
       }
     });
     // Validate everything into fresh objects first, so a bad dict leaves this optimizer as it was.

@@ -16,12 +16,23 @@ export interface ArithmeticArgs {
 }
 
 export const arithmetic = defineKernel<ArithmeticArgs>('pool.arithmetic', import.meta.url, (a, task) => {
-  const t = a.table, n = t.length;
+  const t = a.table,
+    n = t.length;
   // eight independent sums: throughput-bound, like the splat kernels' inner loops
-  let s0 = task, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
+  let s0 = task,
+    s1 = 0,
+    s2 = 0,
+    s3 = 0,
+    s4 = 0,
+    s5 = 0,
+    s6 = 0,
+    s7 = 0;
   for (let r = 0; r < a.passes; r++) {
     for (let i = 0; i < n; i += 4) {
-      const x = t[i], y = t[i + 1], z = t[i + 2], w = t[i + 3];
+      const x = t[i],
+        y = t[i + 1],
+        z = t[i + 2],
+        w = t[i + 3];
       s0 += x * y;
       s1 += y * z;
       s2 += z * w;

@@ -41,7 +41,11 @@ export const TEXT_LENGTH = 7;
 const HEADER_WORDS = 8;
 const TEXT_BYTES = 16384;
 
-export const RUNNING = 0, FAILED = 1, DIED = 2, CANCELLED = 3, RECORDING = 4;
+export const RUNNING = 0,
+  FAILED = 1,
+  DIED = 2,
+  CANCELLED = 3,
+  RECORDING = 4;
 
 /** True once a failure is fully recorded (its worker, task and error text readable), or the job was cancelled. */
 export function jobFailed(control: Int32Array): boolean {

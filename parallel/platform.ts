@@ -69,7 +69,11 @@ function newNodeWorker(threads: typeof NodeWorkerThreads, url: URL, execArgv: st
     return new threads.Worker(url, { execArgv });
   } catch (error) {
     if ((error as { code?: string }).code !== 'ERR_WORKER_INVALID_EXEC_ARGV') throw error;
-    const refused = String((error as Error).message).split(': ').slice(1).join(': ').split(/,\s*/);
+    const refused = String((error as Error).message)
+      .split(': ')
+      .slice(1)
+      .join(': ')
+      .split(/,\s*/);
     const kept = execArgv.filter((f) => !refused.includes(f));
     return new threads.Worker(url, { execArgv: kept.length < execArgv.length ? kept : [] });
   }

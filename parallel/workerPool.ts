@@ -5,7 +5,24 @@
 // WorkerError; the workers are unreferenced, so they never keep a Node process alive.
 
 import { ArgumentError, WorkerError } from '../lib/errors.js';
-import { type JobMessage, type Kernel, type PreloadMessage, CANCELLED, DIED, DONE, EXIT_CODE, FAILED_TASK, FAILED_WORKER, RUNNING, SIGNAL, STATUS, failureText, jobFailed, newControl, workLoop } from './job.js';
+import {
+  type JobMessage,
+  type Kernel,
+  type PreloadMessage,
+  CANCELLED,
+  DIED,
+  DONE,
+  EXIT_CODE,
+  FAILED_TASK,
+  FAILED_WORKER,
+  RUNNING,
+  SIGNAL,
+  STATUS,
+  failureText,
+  jobFailed,
+  newControl,
+  workLoop,
+} from './job.js';
 import { canBlock, startWorker, type WorkerHandle } from './platform.js';
 import { isShared } from '../lib/sharedMemory.js';
 import { kernelModules } from './kernels.js';
@@ -86,7 +103,8 @@ export function closePool(): void {
 /** Every typed array in the args must be shared, or a worker would write into its own copy. */
 function checkShared(value: unknown, path: string, kernel: string, depth = 0): void {
   if (ArrayBuffer.isView(value)) {
-    if (value.byteLength > 0 && !isShared(value)) throw new TypeError(`runTasks('${kernel}'): ${path} is not on a SharedArrayBuffer, so a worker would read and write a copy; allocate it with lib/sharedMemory.`);
+    if (value.byteLength > 0 && !isShared(value))
+      throw new TypeError(`runTasks('${kernel}'): ${path} is not on a SharedArrayBuffer, so a worker would read and write a copy; allocate it with lib/sharedMemory.`);
     return;
   }
   if (depth > 4 || value === null || typeof value !== 'object') return;
@@ -138,7 +156,11 @@ function failure(control: Int32Array, kernel: string, threads: number): WorkerEr
   const e = failureText(control);
   if (status === DIED) {
     if (workers[worker - 1]) workers[worker - 1].alive = false;
-    return new WorkerError(`worker ${worker} of ${threads - 1} died (exit code ${control[EXIT_CODE]}) while running task ${task} of '${kernel}'; the call was abandoned and the worker will be replaced.`, e.name, e.stack);
+    return new WorkerError(
+      `worker ${worker} of ${threads - 1} died (exit code ${control[EXIT_CODE]}) while running task ${task} of '${kernel}'; the call was abandoned and the worker will be replaced.`,
+      e.name,
+      e.stack,
+    );
   }
   return new WorkerError(`worker ${worker} failed in task ${task} of '${kernel}': ${e.name}: ${e.message}`, e.name, e.stack);
 }

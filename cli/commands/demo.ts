@@ -72,7 +72,7 @@ export const demo: Command = {
     // progress goes to stderr so that --json leaves stdout a clean JSON document
     const summary = await untilInterrupted(async (signal) => d.run(out, (line) => console.error(line), signal));
     mkdirSync(out, { recursive: true });
-    writeFileSync(join(out, 'summary.json'), JSON.stringify(summary, null, 2) + '\n');
+    writeFileSync(join(out, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
     if (json) console.log(JSON.stringify(summary, null, 2));
     else {
       const fields = Object.entries(summary).filter(([, v]) => v === null || typeof v !== 'object');

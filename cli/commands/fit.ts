@@ -21,7 +21,7 @@ export function fitConfigFromArgs(args: ParsedArgs): FitConfig {
     } else if (name === 'out' || name === 'json') continue;
     else {
       const key = OPTION_KEYS.get(name);
-      if (!key) throw new ArgumentError(`fit: unknown option --${name}; known options: --config, --out, --json, ${[...OPTION_KEYS.keys()].map((k) => '--' + k).join(', ')}.`);
+      if (!key) throw new ArgumentError(`fit: unknown option --${name}; known options: --config, --out, --json, ${[...OPTION_KEYS.keys()].map((k) => `--${k}`).join(', ')}.`);
       fromArgs[key] = parseOptionValue(key, raw);
     }
   }

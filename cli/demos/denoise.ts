@@ -70,8 +70,12 @@ export interface DenoiseSummary {
 /** Coefficient of variation of the nearest-neighbour distances, and min over mean. */
 function spacing(points: Float64Array): { variation: number; minRatio: number; mean: number } {
   const d = knn(points, 1).distances;
-  let sum = 0, min = Infinity;
-  for (const v of d) { sum += v; min = Math.min(min, v); }
+  let sum = 0,
+    min = Infinity;
+  for (const v of d) {
+    sum += v;
+    min = Math.min(min, v);
+  }
   const mean = sum / d.length;
   let sq = 0;
   for (const v of d) sq += (v - mean) ** 2;
@@ -102,7 +106,9 @@ export function denoise(options: DenoiseOptions = {}): DenoiseSummary {
   const rng = new Random(seed + 1);
   const noisy = new Float64Array(clean.positions);
   for (let i = 0; i < n; i++) {
-    const z = rng.uniform(-1, 1), a = rng.uniform(0, 2 * Math.PI), r = Math.sqrt(1 - z * z);
+    const z = rng.uniform(-1, 1),
+      a = rng.uniform(0, 2 * Math.PI),
+      r = Math.sqrt(1 - z * z);
     const len = noise * diagonal * rng.normal();
     noisy[3 * i] += len * r * Math.cos(a);
     noisy[3 * i + 1] += len * r * Math.sin(a);
@@ -113,7 +119,8 @@ export function denoise(options: DenoiseOptions = {}): DenoiseSummary {
   const projectionSchedule = new NeighborhoodSchedule({ radius: checkPositive(options.projectionRadius ?? 3.75, 'projectionRadius') * cleanSpacing.mean, every });
   const repulsionSchedule = new NeighborhoodSchedule({ radius: checkPositive(options.repulsionRadius ?? 2, 'repulsionRadius') * cleanSpacing.mean, every });
   const normals = options.useNormals ? tensor(clean.normals!, { shape: [n, 3] }) : null;
-  const gammaP = 1, gammaR = options.repulsionWeight ?? 1e-8;
+  const gammaP = 1,
+    gammaR = options.repulsionWeight ?? 1e-8;
   // L_p = 1/N sum_i sum_k w_ik h_ik^2 moves p_i by about 4 lr h / N per step: lr = step N / 4
   const opt = new SGD([positions], { lr: (checkPositive(options.step ?? 0.25, 'step') * n) / (4 * gammaP) });
   for (let it = 0; it < iterations; it++) {
@@ -121,7 +128,11 @@ export function denoise(options: DenoiseOptions = {}): DenoiseSummary {
     const repulsionNeighborhood = repulsionSchedule.at(it, positions);
     opt.zeroGrad();
     const r = surfaceRegularization(positions, normals, {
-      neighborhood, repulsionNeighborhood, projectionWeight: gammaP, repulsionWeight: gammaR, detachFrame: options.detachFrame ?? true,
+      neighborhood,
+      repulsionNeighborhood,
+      projectionWeight: gammaP,
+      repulsionWeight: gammaR,
+      detachFrame: options.detachFrame ?? true,
     });
     r.loss.backward();
     opt.step();

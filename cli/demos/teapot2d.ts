@@ -75,9 +75,11 @@ export interface Teapot2dSummary {
 
 /** Intersection over union of two coverage masks (values > 0.5 count as inside). */
 export function silhouetteIou(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let inter = 0, union = 0;
+  let inter = 0,
+    union = 0;
   for (let i = 0; i < a.length; i++) {
-    const x = a[i] > 0.5, y = b[i] > 0.5;
+    const x = a[i] > 0.5,
+      y = b[i] > 0.5;
     if (x && y) inter++;
     if (x || y) union++;
   }
@@ -97,10 +99,12 @@ export function teapot2d(options: Teapot2dOptions = {}): Teapot2dSummary {
   const n = side * side;
   const extent = options.extent ?? 0.1;
   const grid = new Float32Array(3 * n);
-  for (let j = 0; j < side; j++)
-    for (let i = 0; i < side; i++) grid.set([extent * (-0.5 + (i + 0.5) / side), extent * (-0.5 + (j + 0.5) / side), 0], 3 * (j * side + i));
+  for (let j = 0; j < side; j++) for (let i = 0; i < side; i++) grid.set([extent * (-0.5 + (i + 0.5) / side), extent * (-0.5 + (j + 0.5) / side), 0], 3 * (j * side + i));
   const positions = tensor(grid, { shape: [n, 3], requiresGrad: true, name: 'positions' });
-  const normals = tensor(new Float32Array(3 * n).map((_, i) => (i % 3 === 2 ? 1 : 0)), { shape: [n, 3] });
+  const normals = tensor(
+    new Float32Array(3 * n).map((_, i) => (i % 3 === 2 ? 1 : 0)),
+    { shape: [n, 3] },
+  );
   const white = tensor(new Float32Array(n).fill(1), { shape: [n, 1] });
   const splat = { sigma: options.sigma ?? 0.005, mergeThreshold: 0.05, backfaceCulling: false, window: options.window ?? 28 };
 

@@ -139,7 +139,7 @@ export const FIT_CONFIG_KEYS = Object.keys(FIELDS) as (keyof FitConfig)[];
 
 /** Command-line spelling of a field: lrPositions -> --lr-positions. */
 export function optionName(key: string): string {
-  return key.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase());
+  return key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 }
 
 /**

@@ -49,14 +49,25 @@ export function writeFitSheet(path: string, cloud: OrientedCloud, views: readonl
 
 /** The step losses as an SVG line chart (log-scale loss axis when it spans more than a decade). */
 export function lossCurveSvg(history: readonly number[], title = 'image loss per step'): string {
-  const W = 640, H = 360, left = 64, right = 16, top = 32, bottom = 40;
-  let lo = Infinity, hi = -Infinity;
+  const W = 640,
+    H = 360,
+    left = 64,
+    right = 16,
+    top = 32,
+    bottom = 40;
+  let lo = Infinity,
+    hi = -Infinity;
   // a loop, not Math.min(...history): a long run's history is too many arguments for a spread
-  for (const v of history) if (Number.isFinite(v) && v > 0) (lo = Math.min(lo, v)), (hi = Math.max(hi, v));
+  for (const v of history) {
+    if (!(Number.isFinite(v) && v > 0)) continue;
+    lo = Math.min(lo, v);
+    hi = Math.max(hi, v);
+  }
   if (lo > hi) lo = hi = 1;
   const log = hi / lo > 10;
   const f = (v: number) => (log ? Math.log10(v) : v);
-  const y0 = f(lo), y1 = f(hi) === y0 ? y0 + 1 : f(hi);
+  const y0 = f(lo),
+    y1 = f(hi) === y0 ? y0 + 1 : f(hi);
   const x = (i: number) => left + ((W - left - right) * i) / Math.max(1, history.length - 1);
   const y = (v: number) => top + (H - top - bottom) * (1 - (f(v) - y0) / (y1 - y0));
   // one point per pixel column is plenty
@@ -87,5 +98,5 @@ export function writeLossCurve(dir: string, history: readonly number[]): void {
 }
 
 export function writeSummary(dir: string, summary: object): void {
-  writeFileSync(join(dir, 'summary.json'), JSON.stringify(summary, null, 2) + '\n');
+  writeFileSync(join(dir, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
 }

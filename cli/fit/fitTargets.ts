@@ -107,7 +107,7 @@ function imagePaths(dir: string, cameraFile: string, posed: PosedView[]): string
     return posed.map((p) => {
       const path = resolve(dirname(cameraFile), p.image!);
       if (existsSync(path)) return path;
-      if (extname(path) === '' && existsSync(path + '.png')) return path + '.png';
+      if (extname(path) === '' && existsSync(`${path}.png`)) return `${path}.png`;
       throw new ArgumentError(`${cameraFile}: the image '${p.image}' of a camera is not at '${path}'; fix the path in the camera file or add the image.`);
     });
   }
@@ -115,7 +115,9 @@ function imagePaths(dir: string, cameraFile: string, posed: PosedView[]): string
     .filter((f) => f.toLowerCase().endsWith('.png'))
     .sort();
   if (pngs.length !== posed.length) {
-    throw new ArgumentError(`${cameraFile} has ${posed.length} cameras but '${dir}' holds ${pngs.length} PNG images; give one camera per image (in file-name order) or name each camera's image in the camera file.`);
+    throw new ArgumentError(
+      `${cameraFile} has ${posed.length} cameras but '${dir}' holds ${pngs.length} PNG images; give one camera per image (in file-name order) or name each camera's image in the camera file.`,
+    );
   }
   return pngs.map((f) => join(dir, f));
 }
@@ -153,9 +155,11 @@ function checkSize(image: FloatImage, file: string, camera: Camera, first: { fil
 
 /** The least-squares point nearest to every camera's optical axis: where the cameras look. */
 function lookAtPoint(cameras: readonly Camera[]): [number, number, number] {
-  const A = new Float64Array(9), b = new Float64Array(3);
+  const A = new Float64Array(9),
+    b = new Float64Array(3);
   for (const cam of cameras) {
-    const c = cam.center, d = cam.forward;
+    const c = cam.center,
+      d = cam.forward;
     for (let i = 0; i < 3; i++) {
       for (let j = 0; j < 3; j++) {
         const m = (i === j ? 1 : 0) - d[i] * d[j]; // I - d d^T
@@ -168,7 +172,9 @@ function lookAtPoint(cameras: readonly Camera[]): [number, number, number] {
   const D = det(A);
   if (Math.abs(D) < 1e-9 * cameras.length ** 3) {
     // all axes parallel (one camera): a point along the first axis, as far as that camera is from the origin
-    const c = cameras[0].center, d = cameras[0].forward, s = Math.hypot(...c) || 1;
+    const c = cameras[0].center,
+      d = cameras[0].forward,
+      s = Math.hypot(...c) || 1;
     return [c[0] + s * d[0], c[1] + s * d[1], c[2] + s * d[2]];
   }
   // Cramer's rule
@@ -222,7 +228,11 @@ export function folderTargets(dir: string, options: Pick<TargetOptions, 'cameras
 export function loadTargets(target: string, options: TargetOptions): FitTargets {
   const builtIn = (BUILT_IN_SHAPES as readonly string[]).includes(target);
   if (!builtIn && existsSync(target) && statSync(target).isDirectory()) return folderTargets(target, options);
-  for (const [key, v] of [['cameras', options.cameras], ['masks', options.masks], ['truth', options.truth]] as const) {
+  for (const [key, v] of [
+    ['cameras', options.cameras],
+    ['masks', options.masks],
+    ['truth', options.truth],
+  ] as const) {
     if (v !== null) throw new ArgumentError(`--${key} only applies to a folder of images; --target '${target}' is a shape or mesh (its cameras, masks and surface are made for it).`);
   }
   if (!builtIn && !existsSync(target)) {

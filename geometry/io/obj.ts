@@ -49,7 +49,9 @@ export function parseObj(text: string, fileName = 'input.obj'): Mesh {
           colorLine = l + 1;
           hasColors = withColor;
         } else if (withColor !== hasColors) {
-          throw new ArgumentError(`${at}: vertex ${vertex} ${withColor ? 'has' : 'has no'} colour but the vertex on line ${colorLine} ${hasColors ? 'has' : 'has none'}; give every 'v' line r g b, or none.`);
+          throw new ArgumentError(
+            `${at}: vertex ${vertex} ${withColor ? 'has' : 'has no'} colour but the vertex on line ${colorLine} ${hasColors ? 'has' : 'has none'}; give every 'v' line r g b, or none.`,
+          );
         }
         if (withColor) for (let k = 4; k <= 6; k++) colors.push(readNumber(words[k], at, `the colour of vertex ${vertex}`, false));
         break;
@@ -116,7 +118,9 @@ function resolveIndex(text: string, count: number, at: string, what: 'vertex' | 
   const i = Number(text);
   const resolved = i > 0 ? i - 1 : count + i;
   if (i === 0 || resolved < 0 || resolved >= count) {
-    throw new ArgumentError(`${at}: ${what} index ${i} is out of range: ${count} ${what === 'vertex' ? 'vertices' : 'normals'} are defined before this line (valid: 1 to ${count}, or -1 to -${count}).`);
+    throw new ArgumentError(
+      `${at}: ${what} index ${i} is out of range: ${count} ${what === 'vertex' ? 'vertices' : 'normals'} are defined before this line (valid: 1 to ${count}, or -1 to -${count}).`,
+    );
   }
   return resolved;
 }
@@ -128,7 +132,9 @@ function vertexNormals(fileNormals: number[], faces: number[], cornerNormals: nu
   for (const n of cornerNormals) if (n >= 0) cornersWithNormal++;
   if (cornersWithNormal === 0) {
     if (normalCount !== vertexCount) {
-      throw new ArgumentError(`${fileName}: ${normalCount} 'vn' lines for ${vertexCount} vertices, and no face names a normal; give one 'vn' per 'v' (in the same order) or reference normals in the faces (f v//vn).`);
+      throw new ArgumentError(
+        `${fileName}: ${normalCount} 'vn' lines for ${vertexCount} vertices, and no face names a normal; give one 'vn' per 'v' (in the same order) or reference normals in the faces (f v//vn).`,
+      );
     }
     return new Float64Array(fileNormals);
   }
@@ -140,7 +146,9 @@ function vertexNormals(fileNormals: number[], faces: number[], cornerNormals: nu
   const named = new Int32Array(vertexCount).fill(-1);
   const averaged = new Uint8Array(vertexCount);
   for (let c = 0; c < faces.length; c++) {
-    const vertex = faces[c], v = 3 * vertex, n = 3 * cornerNormals[c];
+    const vertex = faces[c],
+      v = 3 * vertex,
+      n = 3 * cornerNormals[c];
     if (named[vertex] < 0) named[vertex] = cornerNormals[c];
     else if (named[vertex] !== cornerNormals[c]) averaged[vertex] = 1;
     normals[v] += fileNormals[n];
@@ -186,10 +194,12 @@ export function formatObj(data: Mesh | PointCloud): string {
   }
   if (normals) for (let i = 0; i < normals.length; i += 3) out.push(`vn ${normals[i]} ${normals[i + 1]} ${normals[i + 2]}`);
   for (let f = 0; f < faces.length; f += 3) {
-    const a = faces[f] + 1, b = faces[f + 1] + 1, c = faces[f + 2] + 1;
+    const a = faces[f] + 1,
+      b = faces[f + 1] + 1,
+      c = faces[f + 2] + 1;
     out.push(normals ? `f ${a}//${a} ${b}//${b} ${c}//${c}` : `f ${a} ${b} ${c}`);
   }
-  return out.join('\n') + '\n';
+  return `${out.join('\n')}\n`;
 }
 
 /** Writes a mesh or point cloud as an OBJ file. */

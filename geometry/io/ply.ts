@@ -26,10 +26,22 @@ export interface PlyWriteOptions {
 type ScalarType = 'int8' | 'uint8' | 'int16' | 'uint16' | 'int32' | 'uint32' | 'float32' | 'float64';
 
 const SCALAR_TYPES: Readonly<Record<string, ScalarType>> = {
-  char: 'int8', int8: 'int8', uchar: 'uint8', uint8: 'uint8',
-  short: 'int16', int16: 'int16', ushort: 'uint16', uint16: 'uint16',
-  int: 'int32', int32: 'int32', uint: 'uint32', uint32: 'uint32',
-  float: 'float32', float32: 'float32', double: 'float64', float64: 'float64',
+  char: 'int8',
+  int8: 'int8',
+  uchar: 'uint8',
+  uint8: 'uint8',
+  short: 'int16',
+  int16: 'int16',
+  ushort: 'uint16',
+  uint16: 'uint16',
+  int: 'int32',
+  int32: 'int32',
+  uint: 'uint32',
+  uint32: 'uint32',
+  float: 'float32',
+  float32: 'float32',
+  double: 'float64',
+  float64: 'float64',
 };
 
 const TYPE_SIZE: Readonly<Record<ScalarType, number>> = { int8: 1, uint8: 1, int16: 2, uint16: 2, int32: 4, uint32: 4, float32: 4, float64: 8 };
@@ -69,9 +81,7 @@ interface PlyHeader {
 export function parsePly(bytes: Uint8Array, fileName = 'input.ply'): Mesh {
   if (!(bytes instanceof Uint8Array)) throw new ArgumentError(`${fileName}: expected the file contents as a Uint8Array (e.g. from readFileSync).`);
   const header = parseHeader(bytes, fileName);
-  const source: ValueSource = header.format === 'ascii'
-    ? new AsciiValues(bytes, header, fileName)
-    : new BinaryValues(bytes, header, fileName);
+  const source: ValueSource = header.format === 'ascii' ? new AsciiValues(bytes, header, fileName) : new BinaryValues(bytes, header, fileName);
 
   const vertexElement = header.elements.find((e) => e.name === 'vertex');
   if (!vertexElement) throw new ArgumentError(`${fileName}: the header declares no 'element vertex'; a PLY mesh or point cloud needs one.`);
@@ -147,8 +157,10 @@ function parseHeader(bytes: Uint8Array, fileName: string): PlyHeader {
         const element = elements[elements.length - 1];
         if (!element) throw new ArgumentError(`${at}: 'property' before any 'element' line; move it under its element.`);
         if (words[1] === 'list') {
-          const countType = SCALAR_TYPES[words[2]], type = SCALAR_TYPES[words[3]];
-          if (words.length !== 5 || !countType || !type) throw new ArgumentError(`${at}: expected 'property list <count type> <item type> <name>' with PLY types (uchar, int, float...), got '${line}'.`);
+          const countType = SCALAR_TYPES[words[2]],
+            type = SCALAR_TYPES[words[3]];
+          if (words.length !== 5 || !countType || !type)
+            throw new ArgumentError(`${at}: expected 'property list <count type> <item type> <name>' with PLY types (uchar, int, float...), got '${line}'.`);
           if (isFloatType(countType)) throw new ArgumentError(`${at}: a list's count type must be an integer type, got '${words[2]}'.`);
           element.properties.push({ name: words[4], type, countType });
         } else {
@@ -177,8 +189,18 @@ interface VertexLayout {
 }
 
 const VERTEX_SLOTS: Readonly<Record<string, number>> = {
-  x: 0, y: 1, z: 2, nx: 3, ny: 4, nz: 5,
-  red: 6, green: 7, blue: 8, diffuse_red: 6, diffuse_green: 7, diffuse_blue: 8,
+  x: 0,
+  y: 1,
+  z: 2,
+  nx: 3,
+  ny: 4,
+  nz: 5,
+  red: 6,
+  green: 7,
+  blue: 8,
+  diffuse_red: 6,
+  diffuse_green: 7,
+  diffuse_blue: 8,
 };
 
 function vertexLayout(element: PlyElement, fileName: string): VertexLayout {
@@ -220,9 +242,19 @@ function readVertices(element: PlyElement, layout: VertexLayout, source: ValueSo
       if (slots[p] >= 0) row[slots[p]] = value * scales[p];
     }
     source.endRecord();
-    positions[3 * v] = row[0]; positions[3 * v + 1] = row[1]; positions[3 * v + 2] = row[2];
-    if (normals) { normals[3 * v] = row[3]; normals[3 * v + 1] = row[4]; normals[3 * v + 2] = row[5]; }
-    if (colors) { colors[3 * v] = row[6]; colors[3 * v + 1] = row[7]; colors[3 * v + 2] = row[8]; }
+    positions[3 * v] = row[0];
+    positions[3 * v + 1] = row[1];
+    positions[3 * v + 2] = row[2];
+    if (normals) {
+      normals[3 * v] = row[3];
+      normals[3 * v + 1] = row[4];
+      normals[3 * v + 2] = row[5];
+    }
+    if (colors) {
+      colors[3 * v] = row[6];
+      colors[3 * v + 1] = row[7];
+      colors[3 * v + 2] = row[8];
+    }
   }
 }
 
@@ -302,7 +334,11 @@ class BinaryValues implements ValueSource {
   private element = '';
   private index = 0;
 
-  constructor(bytes: Uint8Array, header: PlyHeader, private readonly fileName: string) {
+  constructor(
+    bytes: Uint8Array,
+    header: PlyHeader,
+    private readonly fileName: string,
+  ) {
     this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     this.little = header.format === 'binary_little_endian';
     this.offset = header.bodyStart;
@@ -314,7 +350,9 @@ class BinaryValues implements ValueSource {
     }
     const available = bytes.length - header.bodyStart;
     if (needed > available) {
-      throw new ArgumentError(`${fileName}: byte ${bytes.length}: the file is truncated: the header declares ${header.elements.map((e) => `${e.count} ${e.name}`).join(', ')}, which need at least ${needed} bytes after the header (from byte ${header.bodyStart}), but only ${available} remain.`);
+      throw new ArgumentError(
+        `${fileName}: byte ${bytes.length}: the file is truncated: the header declares ${header.elements.map((e) => `${e.count} ${e.name}`).join(', ')}, which need at least ${needed} bytes after the header (from byte ${header.bodyStart}), but only ${available} remain.`,
+      );
     }
   }
 
@@ -332,16 +370,25 @@ class BinaryValues implements ValueSource {
       throw new ArgumentError(`${this.fileName}: byte ${at}: the file ends while reading property '${property}' of ${this.element} ${this.index}; it is truncated (shorter than its header says).`);
     }
     this.offset = at + size;
-    const v = this.view, le = this.little;
+    const v = this.view,
+      le = this.little;
     switch (type) {
-      case 'int8': return v.getInt8(at);
-      case 'uint8': return v.getUint8(at);
-      case 'int16': return v.getInt16(at, le);
-      case 'uint16': return v.getUint16(at, le);
-      case 'int32': return v.getInt32(at, le);
-      case 'uint32': return v.getUint32(at, le);
-      case 'float32': return v.getFloat32(at, le);
-      case 'float64': return v.getFloat64(at, le);
+      case 'int8':
+        return v.getInt8(at);
+      case 'uint8':
+        return v.getUint8(at);
+      case 'int16':
+        return v.getInt16(at, le);
+      case 'uint16':
+        return v.getUint16(at, le);
+      case 'int32':
+        return v.getInt32(at, le);
+      case 'uint32':
+        return v.getUint32(at, le);
+      case 'float32':
+        return v.getFloat32(at, le);
+      case 'float64':
+        return v.getFloat64(at, le);
     }
   }
 
@@ -380,13 +427,19 @@ class AsciiValues implements ValueSource {
   private index = 0;
   private count = 0;
 
-  constructor(bytes: Uint8Array, header: PlyHeader, private readonly fileName: string) {
+  constructor(
+    bytes: Uint8Array,
+    header: PlyHeader,
+    private readonly fileName: string,
+  ) {
     this.lines = new TextDecoder('latin1').decode(bytes.subarray(header.bodyStart)).split('\n');
     this.firstLine = header.endHeaderLine + 1;
     // one record per line: refuse absurd counts before anything is allocated for them
     const records = header.elements.reduce((sum, e) => sum + e.count, 0);
     if (records > this.lines.length) {
-      throw new ArgumentError(`${fileName}: line ${this.firstLine + this.lines.length - 1}: the file is truncated: the header declares ${header.elements.map((e) => `${e.count} ${e.name}`).join(', ')} (one line each), but the body has only ${this.lines.length} lines.`);
+      throw new ArgumentError(
+        `${fileName}: line ${this.firstLine + this.lines.length - 1}: the file is truncated: the header declares ${header.elements.map((e) => `${e.count} ${e.name}`).join(', ')} (one line each), but the body has only ${this.lines.length} lines.`,
+      );
     }
   }
 
@@ -470,7 +523,8 @@ export function formatPly(data: Mesh | PointCloud, options: PlyWriteOptions = {}
   const format = options.format ?? 'binary_little_endian';
   const coordinateType = options.coordinateType ?? 'double';
   const colorType = options.colorType ?? 'uchar';
-  if (format !== 'ascii' && format !== 'binary_little_endian' && format !== 'binary_big_endian') throw new ArgumentError(`formatPly: options.format must be 'ascii', 'binary_little_endian' or 'binary_big_endian', got '${format}'.`);
+  if (format !== 'ascii' && format !== 'binary_little_endian' && format !== 'binary_big_endian')
+    throw new ArgumentError(`formatPly: options.format must be 'ascii', 'binary_little_endian' or 'binary_big_endian', got '${format}'.`);
   if (coordinateType !== 'double' && coordinateType !== 'float') throw new ArgumentError(`formatPly: options.coordinateType must be 'double' or 'float', got '${coordinateType}'.`);
   if (colorType !== 'uchar' && colorType !== 'float') throw new ArgumentError(`formatPly: options.colorType must be 'uchar' or 'float', got '${colorType}'.`);
   checkWritable(data, 'data');
@@ -485,7 +539,7 @@ export function formatPly(data: Mesh | PointCloud, options: PlyWriteOptions = {}
   if (data.colors) for (const c of ['red', 'green', 'blue']) lines.push(`property ${colorType} ${c}`);
   if (faceCount > 0) lines.push(`element face ${faceCount}`, 'property list uchar int vertex_indices');
   lines.push('end_header');
-  const header = lines.join('\n') + '\n';
+  const header = `${lines.join('\n')}\n`;
 
   return format === 'ascii'
     ? new TextEncoder().encode(header + asciiBody(data, faces, coordinateType, colorType))
@@ -514,7 +568,7 @@ function asciiBody(data: Mesh | PointCloud, faces: Uint32Array, coordinateType: 
     out.push(row.join(' '));
   }
   for (let f = 0; f < faces.length; f += 3) out.push(`3 ${faces[f]} ${faces[f + 1]} ${faces[f + 2]}`);
-  return out.length ? out.join('\n') + '\n' : '';
+  return out.length ? `${out.join('\n')}\n` : '';
 }
 
 function binaryBody(data: Mesh | PointCloud, faces: Uint32Array, header: string, coordinateType: 'double' | 'float', colorType: 'uchar' | 'float', little: boolean): Uint8Array {
@@ -534,18 +588,30 @@ function binaryBody(data: Mesh | PointCloud, faces: Uint32Array, header: string,
     at += cs;
   };
   for (let i = 0; i < positions.length; i += 3) {
-    putCoordinate(positions[i]); putCoordinate(positions[i + 1]); putCoordinate(positions[i + 2]);
-    if (normals) { putCoordinate(normals[i]); putCoordinate(normals[i + 1]); putCoordinate(normals[i + 2]); }
+    putCoordinate(positions[i]);
+    putCoordinate(positions[i + 1]);
+    putCoordinate(positions[i + 2]);
+    if (normals) {
+      putCoordinate(normals[i]);
+      putCoordinate(normals[i + 1]);
+      putCoordinate(normals[i + 2]);
+    }
     if (colors) {
       for (let c = 0; c < 3; c++) {
         if (colorType === 'uchar') view.setUint8(at++, toUchar(colors[i + c]));
-        else { view.setFloat32(at, colors[i + c], little); at += 4; }
+        else {
+          view.setFloat32(at, colors[i + c], little);
+          at += 4;
+        }
       }
     }
   }
   for (let f = 0; f < faces.length; f += 3) {
     view.setUint8(at++, 3);
-    for (let k = 0; k < 3; k++) { view.setInt32(at, faces[f + k], little); at += 4; }
+    for (let k = 0; k < 3; k++) {
+      view.setInt32(at, faces[f + k], little);
+      at += 4;
+    }
   }
   return bytes;
 }

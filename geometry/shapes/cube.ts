@@ -10,10 +10,24 @@ export function cube(): Mesh {
   const faces: number[] = [];
   for (let axis = 0; axis < 3; axis++) {
     // u x v = e_axis, so (-,-), (+,-), (+,+), (-,+) in (u, v) runs counter-clockwise seen from +axis
-    const u = (axis + 1) % 3, v = (axis + 2) % 3;
+    const u = (axis + 1) % 3,
+      v = (axis + 2) % 3;
     for (const side of [-0.5, 0.5]) {
       const base = positions.length / 3;
-      const corners = side > 0 ? [[-1, -1], [1, -1], [1, 1], [-1, 1]] : [[-1, -1], [-1, 1], [1, 1], [1, -1]];
+      const corners =
+        side > 0
+          ? [
+              [-1, -1],
+              [1, -1],
+              [1, 1],
+              [-1, 1],
+            ]
+          : [
+              [-1, -1],
+              [-1, 1],
+              [1, 1],
+              [1, -1],
+            ];
       for (const [su, sv] of corners) {
         const p = [0, 0, 0];
         p[axis] = side;

@@ -13,7 +13,9 @@ export function fitUnitCube(positions: Float64Array, what = 'positions'): Float6
     throw new ArgumentError(`${what}: all points coincide (or are not finite), so there is no size to scale to 1; pass at least two distinct finite points.`);
   }
   const scale = 1 / extent;
-  const cx = (min[0] + max[0]) / 2, cy = (min[1] + max[1]) / 2, cz = (min[2] + max[2]) / 2;
+  const cx = (min[0] + max[0]) / 2,
+    cy = (min[1] + max[1]) / 2,
+    cz = (min[2] + max[2]) / 2;
   const out = new Float64Array(positions.length);
   for (let i = 0; i < positions.length; i += 3) {
     out[i] = (positions[i] - cx) * scale;

@@ -22,10 +22,17 @@ export function grid(segments = 16): Mesh {
   let f = 0;
   for (let j = 0; j < segments; j++) {
     for (let i = 0; i < segments; i++) {
-      const a = j * side + i, b = a + 1, c = a + side + 1, d = a + side;
+      const a = j * side + i,
+        b = a + 1,
+        c = a + side + 1,
+        d = a + side;
       // +x then +y: counter-clockwise seen from +z
-      faces[f++] = a; faces[f++] = b; faces[f++] = c;
-      faces[f++] = a; faces[f++] = c; faces[f++] = d;
+      faces[f++] = a;
+      faces[f++] = b;
+      faces[f++] = c;
+      faces[f++] = a;
+      faces[f++] = c;
+      faces[f++] = d;
     }
   }
   return { positions, faces, normals };

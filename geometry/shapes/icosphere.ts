@@ -40,8 +40,12 @@ export function icosphere(subdivisions = 4): Mesh {
   for (let s = 0; s < subdivisions; s++) {
     const next: number[] = [];
     for (let f = 0; f < faces.length; f += 3) {
-      const a = faces[f], b = faces[f + 1], c = faces[f + 2];
-      const ab = midpoint(a, b), bc = midpoint(b, c), ca = midpoint(c, a);
+      const a = faces[f],
+        b = faces[f + 1],
+        c = faces[f + 2];
+      const ab = midpoint(a, b),
+        bc = midpoint(b, c),
+        ca = midpoint(c, a);
       next.push(a, ab, ca, b, bc, ab, c, ca, bc, ab, bc, ca);
     }
     faces = next;

@@ -24,7 +24,9 @@ export function teapot(segments = 8): Mesh {
     const first = patch * side * side;
     for (let iv = 0; iv < side; iv++) {
       for (let iu = 0; iu < side; iu++) {
-        let x = 0, y = 0, z = 0;
+        let x = 0,
+          y = 0,
+          z = 0;
         for (let r = 0; r < 4; r++) {
           for (let c = 0; c < 4; c++) {
             const w = basis[4 * iv + r] * basis[4 * iu + c];
@@ -43,10 +45,17 @@ export function teapot(segments = 8): Mesh {
     }
     for (let iv = 0; iv < segments; iv++) {
       for (let iu = 0; iu < segments; iu++) {
-        const a = first + iv * side + iu, b = a + 1, c = a + side + 1, d = a + side;
+        const a = first + iv * side + iu,
+          b = a + 1,
+          c = a + side + 1,
+          d = a + side;
         // every patch of the data has d/du x d/dv pointing outward, so +u then +v is counter-clockwise outside
-        faces[f++] = a; faces[f++] = b; faces[f++] = c;
-        faces[f++] = a; faces[f++] = c; faces[f++] = d;
+        faces[f++] = a;
+        faces[f++] = b;
+        faces[f++] = c;
+        faces[f++] = a;
+        faces[f++] = c;
+        faces[f++] = d;
       }
     }
   }
@@ -58,7 +67,8 @@ export function teapot(segments = 8): Mesh {
 function bernsteinTable(segments: number): Float64Array {
   const basis = new Float64Array(4 * (segments + 1));
   for (let i = 0; i <= segments; i++) {
-    const t = i / segments, s = 1 - t;
+    const t = i / segments,
+      s = 1 - t;
     basis[4 * i] = s * s * s;
     basis[4 * i + 1] = 3 * t * s * s;
     basis[4 * i + 2] = 3 * t * t * s;

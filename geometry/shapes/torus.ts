@@ -34,10 +34,17 @@ export function torus(majorRadius = 1, minorRadius = 0.4, segments = 48, tubeSeg
     const i1 = (i + 1) % segments;
     for (let j = 0; j < tubeSegments; j++) {
       const j1 = (j + 1) % tubeSegments;
-      const a = i * tubeSegments + j, b = i * tubeSegments + j1, c = i1 * tubeSegments + j1, d = i1 * tubeSegments + j;
+      const a = i * tubeSegments + j,
+        b = i * tubeSegments + j1,
+        c = i1 * tubeSegments + j1,
+        d = i1 * tubeSegments + j;
       // d(tube) x d(ring) points away from the tube's centre line, so (a, b, c) is counter-clockwise outside
-      faces[f++] = a; faces[f++] = b; faces[f++] = c;
-      faces[f++] = a; faces[f++] = c; faces[f++] = d;
+      faces[f++] = a;
+      faces[f++] = b;
+      faces[f++] = c;
+      faces[f++] = a;
+      faces[f++] = c;
+      faces[f++] = d;
     }
   }
   return unitShapeMesh(positions, faces);

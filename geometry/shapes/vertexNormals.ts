@@ -12,13 +12,27 @@ import { normalizeTripleAt } from '../vector3.js';
 export function computeVertexNormals(positions: Float64Array, faces: Uint32Array): Float64Array {
   const normals = new Float64Array(positions.length);
   for (let f = 0; f < faces.length; f += 3) {
-    const a = 3 * faces[f], b = 3 * faces[f + 1], c = 3 * faces[f + 2];
-    const e1x = positions[b] - positions[a], e1y = positions[b + 1] - positions[a + 1], e1z = positions[b + 2] - positions[a + 2];
-    const e2x = positions[c] - positions[a], e2y = positions[c + 1] - positions[a + 1], e2z = positions[c + 2] - positions[a + 2];
-    const nx = e1y * e2z - e1z * e2y, ny = e1z * e2x - e1x * e2z, nz = e1x * e2y - e1y * e2x;
-    normals[a] += nx; normals[a + 1] += ny; normals[a + 2] += nz;
-    normals[b] += nx; normals[b + 1] += ny; normals[b + 2] += nz;
-    normals[c] += nx; normals[c + 1] += ny; normals[c + 2] += nz;
+    const a = 3 * faces[f],
+      b = 3 * faces[f + 1],
+      c = 3 * faces[f + 2];
+    const e1x = positions[b] - positions[a],
+      e1y = positions[b + 1] - positions[a + 1],
+      e1z = positions[b + 2] - positions[a + 2];
+    const e2x = positions[c] - positions[a],
+      e2y = positions[c + 1] - positions[a + 1],
+      e2z = positions[c + 2] - positions[a + 2];
+    const nx = e1y * e2z - e1z * e2y,
+      ny = e1z * e2x - e1x * e2z,
+      nz = e1x * e2y - e1y * e2x;
+    normals[a] += nx;
+    normals[a + 1] += ny;
+    normals[a + 2] += nz;
+    normals[b] += nx;
+    normals[b + 1] += ny;
+    normals[b + 2] += nz;
+    normals[c] += nx;
+    normals[c + 1] += ny;
+    normals[c + 2] += nz;
   }
   for (let i = 0; i < normals.length; i += 3) {
     normalizeTripleAt(normals, i);

@@ -25,8 +25,12 @@ export function weldVertices(positions: Float64Array, faces: Uint32Array, tolera
   const cells = new Map<string, number[]>();
   const tol2 = tolerance * tolerance;
   for (let i = 0; i < count; i++) {
-    const x = positions[3 * i], y = positions[3 * i + 1], z = positions[3 * i + 2];
-    const cx = Math.floor(x / tolerance), cy = Math.floor(y / tolerance), cz = Math.floor(z / tolerance);
+    const x = positions[3 * i],
+      y = positions[3 * i + 1],
+      z = positions[3 * i + 2];
+    const cx = Math.floor(x / tolerance),
+      cy = Math.floor(y / tolerance),
+      cz = Math.floor(z / tolerance);
     let match = -1;
     for (let dx = -1; dx <= 1 && match < 0; dx++) {
       for (let dy = -1; dy <= 1 && match < 0; dy++) {
@@ -35,7 +39,9 @@ export function weldVertices(positions: Float64Array, faces: Uint32Array, tolera
           if (!bucket) continue;
           for (const k of bucket) {
             const j = kept[k];
-            const ex = positions[3 * j] - x, ey = positions[3 * j + 1] - y, ez = positions[3 * j + 2] - z;
+            const ex = positions[3 * j] - x,
+              ey = positions[3 * j + 1] - y,
+              ez = positions[3 * j + 2] - z;
             if (ex * ex + ey * ey + ez * ez <= tol2) {
               match = k;
               break;
@@ -63,7 +69,9 @@ export function weldVertices(positions: Float64Array, faces: Uint32Array, tolera
   const newFaces = new Uint32Array(faces.length);
   let f = 0;
   for (let t = 0; t < faces.length; t += 3) {
-    const a = remap[faces[t]], b = remap[faces[t + 1]], c = remap[faces[t + 2]];
+    const a = remap[faces[t]],
+      b = remap[faces[t + 1]],
+      c = remap[faces[t + 2]];
     if (a === b || b === c || a === c) continue;
     newFaces[f++] = a;
     newFaces[f++] = b;

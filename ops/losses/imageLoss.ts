@@ -16,7 +16,8 @@ export const SMAPE_EPS = 0.01;
 const imageLossOp = customOp({
   name: 'imageLoss',
   forward(ctx, image: Tensor, target: Tensor, kind: ImageLossKind, pixels: number) {
-    const I = image.data, T = target.data;
+    const I = image.data,
+      T = target.data;
     let total = 0;
     for (let i = 0; i < I.length; i++) {
       const a = I[i] - T[i];
@@ -31,7 +32,8 @@ const imageLossOp = customOp({
   },
   backward(ctx, g) {
     const [image, target, kind, pixels] = ctx.saved as [Tensor, Tensor, ImageLossKind, number];
-    const I = image.data, T = target.data;
+    const I = image.data,
+      T = target.data;
     const gI = ctx.zeros(I.length);
     const s = g![0] / pixels;
     for (let i = 0; i < I.length; i++) {

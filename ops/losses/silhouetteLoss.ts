@@ -17,16 +17,23 @@ function sample(positions: ArrayLike<number>, camera: Camera, distance: Float32A
   const { width: W, height: H, R, t, fx, fy, cx, cy } = camera;
   let loss = 0;
   for (let k = 0; k < positions.length / 3; k++) {
-    const p0 = positions[3 * k], p1 = positions[3 * k + 1], p2 = positions[3 * k + 2];
+    const p0 = positions[3 * k],
+      p1 = positions[3 * k + 1],
+      p2 = positions[3 * k + 2];
     const z = R[6] * p0 + R[7] * p1 + R[8] * p2 + t[2];
     if (!(z > camera.near)) continue;
     // pixel coordinates with pixel centres at integers, for bilinear lookup
     const u = (fx * (R[0] * p0 + R[1] * p1 + R[2] * p2 + t[0])) / z + cx - 0.5;
     const w = (fy * (R[3] * p0 + R[4] * p1 + R[5] * p2 + t[1])) / z + cy - 0.5;
-    const i = Math.floor(u), j = Math.floor(w);
+    const i = Math.floor(u),
+      j = Math.floor(w);
     if (i < 0 || j < 0 || i >= W - 1 || j >= H - 1) continue;
-    const a = u - i, b = w - j;
-    const d00 = distance[j * W + i], d10 = distance[j * W + i + 1], d01 = distance[(j + 1) * W + i], d11 = distance[(j + 1) * W + i + 1];
+    const a = u - i,
+      b = w - j;
+    const d00 = distance[j * W + i],
+      d10 = distance[j * W + i + 1],
+      d01 = distance[(j + 1) * W + i],
+      d11 = distance[(j + 1) * W + i + 1];
     if (d00 === 0 && d10 === 0 && d01 === 0 && d11 === 0) continue;
     loss += (1 - b) * ((1 - a) * d00 + a * d10) + b * ((1 - a) * d01 + a * d11);
     if (gScreen) {

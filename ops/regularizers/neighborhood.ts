@@ -45,13 +45,15 @@ export function buildNeighborhood(positions: Tensor | Float64Array | Float32Arra
   const found = index.knn(k); // checks k
   const offsets = new Int32Array(n + 1);
   const keep = radius ?? Infinity;
-  let count = 0, farSum = 0;
+  let count = 0,
+    farSum = 0;
   for (let i = 0; i < n; i++) {
     for (let j = 0; j < k; j++) if (found.distances[i * k + j] <= keep) count++;
     offsets[i + 1] = count;
     farSum += found.distances[i * k + k - 1];
   }
-  const indices = new Int32Array(count), distances = new Float64Array(count);
+  const indices = new Int32Array(count),
+    distances = new Float64Array(count);
   let e = 0;
   for (let i = 0; i < n; i++) {
     for (let j = 0; j < k; j++) {
@@ -77,7 +79,8 @@ export class NeighborhoodSchedule {
   builds = 0;
 
   constructor(readonly options: NeighborhoodOptions & { every: number }) {
-    if (!Number.isInteger(options.every) || options.every < 1) throw new ArgumentError(`NeighborhoodSchedule: options.every must be a whole number >= 1 (steps between rebuilds), got ${options.every}.`);
+    if (!Number.isInteger(options.every) || options.every < 1)
+      throw new ArgumentError(`NeighborhoodSchedule: options.every must be a whole number >= 1 (steps between rebuilds), got ${options.every}.`);
   }
 
   at(step: number, positions: Tensor | Float64Array | Float32Array): Neighborhood {
@@ -104,8 +107,10 @@ export function checkNeighbors(neighbors: NeighborLists, n: number, caller: stri
     throw new ShapeError(`${caller}: neighbors.offsets must have N + 1 = ${n + 1} entries for ${n} points, got ${neighbors.offsets.length}; rebuild the neighbourhood after changing the point count.`);
   }
   const { offsets, indices } = neighbors;
-  if (offsets[0] !== 0 || offsets[n] !== indices.length) throw new ArgumentError(`${caller}: neighbors.offsets must run from 0 to indices.length (${indices.length}), got ${offsets[0]} .. ${offsets[n]}.`);
+  if (offsets[0] !== 0 || offsets[n] !== indices.length)
+    throw new ArgumentError(`${caller}: neighbors.offsets must run from 0 to indices.length (${indices.length}), got ${offsets[0]} .. ${offsets[n]}.`);
   for (let i = 0; i < indices.length; i++) {
-    if (indices[i] < 0 || indices[i] >= n) throw new ArgumentError(`${caller}: neighbors.indices[${i}] = ${indices[i]} is not a point index in [0, ${n}); rebuild the neighbourhood for these positions.`);
+    if (indices[i] < 0 || indices[i] >= n)
+      throw new ArgumentError(`${caller}: neighbors.indices[${i}] = ${indices[i]} is not a point index in [0, ${n}); rebuild the neighbourhood for these positions.`);
   }
 }

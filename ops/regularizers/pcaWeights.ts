@@ -54,11 +54,15 @@ export const pcaWeightRanges = defineKernel<PcaWeightArgs>('regularizer.pcaWeigh
   const { P, N, phi, offsets, indices, invD2, invSigma, u, sums, w } = a;
   const [i0, i1] = chunkRange(offsets.length - 1, c);
   for (let i = i0; i < i1; i++) {
-    const px = P[3 * i], py = P[3 * i + 1], pz = P[3 * i + 2];
+    const px = P[3 * i],
+      py = P[3 * i + 1],
+      pz = P[3 * i + 2];
     let s = 0;
     for (let e = offsets[i]; e < offsets[i + 1]; e++) {
       const k = indices[e];
-      const dx = px - P[3 * k], dy = py - P[3 * k + 1], dz = pz - P[3 * k + 2];
+      const dx = px - P[3 * k],
+        dy = py - P[3 * k + 1],
+        dz = pz - P[3 * k + 2];
       let v = Math.exp(-(dx * dx + dy * dy + dz * dz) * invD2) * phi[k]; // psi phi
       if (N) {
         const d = 1 - (N[3 * i] * N[3 * k] + N[3 * i + 1] * N[3 * k + 1] + N[3 * i + 2] * N[3 * k + 2]);
@@ -76,25 +80,38 @@ const pcaWeightsOp = customOp({
   name: 'pcaWeights',
   forward(ctx, positions: Tensor, normals: Tensor | null, phi: Float64Array, neighbors: NeighborLists, radius: number, sigma: number, threads: number) {
     const on = threads > 1;
-    const n = neighbors.offsets.length - 1, entries = neighbors.indices.length;
-    const u = float64(entries, on), sums = float64(n, on);
+    const n = neighbors.offsets.length - 1,
+      entries = neighbors.indices.length;
+    const u = float64(entries, on),
+      sums = float64(n, on);
     const out = new Tensor(allocate(ctx.dtype, entries, on), [entries]);
-    const invD2 = 1 / (radius * radius), invSigma = 1 / sigma;
-    runTasks(pcaWeightRanges, {
-      P: scratchShared('pcaWeights.P', positions.data, on),
-      N: normals ? scratchShared('pcaWeights.N', normals.data, on) : null,
-      phi: scratchShared('pcaWeights.phi', phi, on),
-      offsets: scratchShared('pcaWeights.offsets', neighbors.offsets, on),
-      indices: scratchShared('pcaWeights.indices', neighbors.indices, on),
-      invD2, invSigma, u, sums, w: out.data,
-    }, CHUNKS, threads);
+    const invD2 = 1 / (radius * radius),
+      invSigma = 1 / sigma;
+    runTasks(
+      pcaWeightRanges,
+      {
+        P: scratchShared('pcaWeights.P', positions.data, on),
+        N: normals ? scratchShared('pcaWeights.N', normals.data, on) : null,
+        phi: scratchShared('pcaWeights.phi', phi, on),
+        offsets: scratchShared('pcaWeights.offsets', neighbors.offsets, on),
+        indices: scratchShared('pcaWeights.indices', neighbors.indices, on),
+        invD2,
+        invSigma,
+        u,
+        sums,
+        w: out.data,
+      },
+      CHUNKS,
+      threads,
+    );
     ctx.save(positions, normals, neighbors, invD2, invSigma, u, sums, out.data);
     return out;
   },
   backward(ctx, g) {
     const [positions, normals, neighbors, invD2, invSigma, u, sums, w] = ctx.saved as [Tensor, Tensor | null, NeighborLists, number, number, Float64Array, Float64Array, ArrayLike<number>];
     const G = g!;
-    const P = positions.data, N = normals ? normals.data : null;
+    const P = positions.data,
+      N = normals ? normals.data : null;
     const { offsets, indices } = neighbors;
     const n = offsets.length - 1;
     const gP = ctx.zeros(P.length);
@@ -108,10 +125,16 @@ const pcaWeightsOp = customOp({
         const gu = ((G[e] - gw) / S) * u[e]; // dL/du times u: dL/dlog(psi), dL/dlog(theta)
         if (gu === 0) continue;
         const k = indices[e];
-        const dx = P[3 * i] - P[3 * k], dy = P[3 * i + 1] - P[3 * k + 1], dz = P[3 * i + 2] - P[3 * k + 2];
+        const dx = P[3 * i] - P[3 * k],
+          dy = P[3 * i + 1] - P[3 * k + 1],
+          dz = P[3 * i + 2] - P[3 * k + 2];
         const f = -2 * gu * invD2; // d log psi / d p_i = -2 d / D^2
-        gP[3 * i] += f * dx; gP[3 * i + 1] += f * dy; gP[3 * i + 2] += f * dz;
-        gP[3 * k] -= f * dx; gP[3 * k + 1] -= f * dy; gP[3 * k + 2] -= f * dz;
+        gP[3 * i] += f * dx;
+        gP[3 * i + 1] += f * dy;
+        gP[3 * i + 2] += f * dz;
+        gP[3 * k] -= f * dx;
+        gP[3 * k + 1] -= f * dy;
+        gP[3 * k + 2] -= f * dz;
         if (N && gN) {
           const c = 1 - (N[3 * i] * N[3 * k] + N[3 * i + 1] * N[3 * k + 1] + N[3 * i + 2] * N[3 * k + 2]);
           const h = 2 * gu * c * invSigma; // d log theta / d(n_i.n_k) = 2 (1 - n_i.n_k) / sigma
@@ -140,7 +163,9 @@ export function checkPoints(positions: Tensor, normals: Tensor | null, caller: s
     }
     assertFinite(normals.data, `${caller}: normals`, 'fix the NaN/infinite normals');
     for (let i = 0; i < n; i++) {
-      const x = normals.data[3 * i], y = normals.data[3 * i + 1], z = normals.data[3 * i + 2];
+      const x = normals.data[3 * i],
+        y = normals.data[3 * i + 1],
+        z = normals.data[3 * i + 2];
       if (x * x + y * y + z * z < 1e-24) throw new ArgumentError(`${caller}: normal ${i} has zero length; give every point a unit normal (or estimate one with weightedPca).`);
     }
   }

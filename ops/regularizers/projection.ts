@@ -35,8 +35,12 @@ export const projectionRanges = defineKernel<ProjectionArgs>('regularizer.projec
   if (!a.backward) {
     let total = 0;
     for (let i = i0; i < i1; i++) {
-      const nx = Nn[3 * i], ny = Nn[3 * i + 1], nz = Nn[3 * i + 2];
-      const px = P[3 * i], py = P[3 * i + 1], pz = P[3 * i + 2];
+      const nx = Nn[3 * i],
+        ny = Nn[3 * i + 1],
+        nz = Nn[3 * i + 2];
+      const px = P[3 * i],
+        py = P[3 * i + 1],
+        pz = P[3 * i + 2];
       let row = 0;
       for (let e = offsets[i]; e < offsets[i + 1]; e++) {
         const k = indices[e];
@@ -51,19 +55,29 @@ export const projectionRanges = defineKernel<ProjectionArgs>('regularizer.projec
   const { scale, gN, gW } = a;
   const gP = a.gP ? a.gP.subarray(c * 3 * n, (c + 1) * 3 * n) : null;
   for (let i = i0; i < i1; i++) {
-    const nx = Nn[3 * i], ny = Nn[3 * i + 1], nz = Nn[3 * i + 2];
+    const nx = Nn[3 * i],
+      ny = Nn[3 * i + 1],
+      nz = Nn[3 * i + 2];
     for (let e = offsets[i]; e < offsets[i + 1]; e++) {
       const k = indices[e];
-      const dx = P[3 * i] - P[3 * k], dy = P[3 * i + 1] - P[3 * k + 1], dz = P[3 * i + 2] - P[3 * k + 2];
+      const dx = P[3 * i] - P[3 * k],
+        dy = P[3 * i + 1] - P[3 * k + 1],
+        dz = P[3 * i + 2] - P[3 * k + 2];
       const h = nx * dx + ny * dy + nz * dz;
       if (gW) gW[e] += scale * h * h;
       const g = 2 * scale * w[e] * h;
       if (gP) {
-        gP[3 * i] += g * nx; gP[3 * i + 1] += g * ny; gP[3 * i + 2] += g * nz;
-        gP[3 * k] -= g * nx; gP[3 * k + 1] -= g * ny; gP[3 * k + 2] -= g * nz;
+        gP[3 * i] += g * nx;
+        gP[3 * i + 1] += g * ny;
+        gP[3 * i + 2] += g * nz;
+        gP[3 * k] -= g * nx;
+        gP[3 * k + 1] -= g * ny;
+        gP[3 * k + 2] -= g * nz;
       }
       if (gN) {
-        gN[3 * i] += g * dx; gN[3 * i + 1] += g * dy; gN[3 * i + 2] += g * dz;
+        gN[3 * i] += g * dx;
+        gN[3 * i + 1] += g * dy;
+        gN[3 * i + 2] += g * dz;
       }
     }
   }
@@ -99,6 +113,7 @@ export function projectionLoss(positions: Tensor, normals: Tensor, weights: Tens
   const n = checkPoints(positions, normals, 'projectionLoss');
   checkNeighbors(neighbors, n, 'projectionLoss');
   if (!(weights instanceof Tensor)) throw new ArgumentError('projectionLoss: weights must be a tensor of one w_ik per neighbour entry (from pcaWeights).');
-  if (weights.size !== neighbors.indices.length) throw new ShapeError(`projectionLoss: weights has ${weights.size} values but the neighbourhood has ${neighbors.indices.length} entries; compute them with pcaWeights on the same neighbourhood.`);
+  if (weights.size !== neighbors.indices.length)
+    throw new ShapeError(`projectionLoss: weights has ${weights.size} values but the neighbourhood has ${neighbors.indices.length} entries; compute them with pcaWeights on the same neighbourhood.`);
   return projectionOp(positions, normals, weights, neighbors, resolveThreads(options.threads, 'projectionLoss: options.threads'));
 }

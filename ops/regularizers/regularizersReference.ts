@@ -29,8 +29,15 @@ function differences(positions: Tensor, neighbors: NeighborLists, rows: Int32Arr
 }
 
 /** eq. 15-16 with tape ops: w = psi theta phi / sum_k psi theta phi. */
-export function pcaWeightsReference(positions: Tensor, normals: Tensor | null, neighbors: NeighborLists, radius: number, options: { occlusion?: ArrayLike<number>; normalAngle?: number } = {}): Tensor {
-  const n = positions.shape[0], rows = rowsOf(neighbors);
+export function pcaWeightsReference(
+  positions: Tensor,
+  normals: Tensor | null,
+  neighbors: NeighborLists,
+  radius: number,
+  options: { occlusion?: ArrayLike<number>; normalAngle?: number } = {},
+): Tensor {
+  const n = positions.shape[0],
+    rows = rowsOf(neighbors);
   const d = differences(positions, neighbors, rows);
   let u = exp(mul(dot(d, d), -1 / (radius * radius))); // psi (15a)
   if (normals) {

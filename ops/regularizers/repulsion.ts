@@ -51,12 +51,18 @@ export const repulsionRanges = defineKernel<RepulsionArgs>('regularizer.repulsio
   if (!a.backward) {
     let total = 0;
     for (let i = i0; i < i1; i++) {
-      const nx = Nn[3 * i], ny = Nn[3 * i + 1], nz = Nn[3 * i + 2];
+      const nx = Nn[3 * i],
+        ny = Nn[3 * i + 1],
+        nz = Nn[3 * i + 2];
       for (let e = offsets[i]; e < offsets[i + 1]; e++) {
         const k = indices[e];
-        const dx = P[3 * i] - P[3 * k], dy = P[3 * i + 1] - P[3 * k + 1], dz = P[3 * i + 2] - P[3 * k + 2];
+        const dx = P[3 * i] - P[3 * k],
+          dy = P[3 * i + 1] - P[3 * k + 1],
+          dz = P[3 * i + 2] - P[3 * k + 2];
         const h = dx * nx + dy * ny + dz * nz;
-        const tx = dx - h * nx, ty = dy - h * ny, tz = dz - h * nz;
+        const tx = dx - h * nx,
+          ty = dy - h * ny,
+          tz = dz - h * nz;
         const s = tx * tx + ty * ty + tz * tz + eps;
         total += Math.exp(-(dx * dx + dy * dy + dz * dz) * invD2) / s;
       }
@@ -67,12 +73,18 @@ export const repulsionRanges = defineKernel<RepulsionArgs>('regularizer.repulsio
   const { scale, gN } = a;
   const gP = a.gP ? a.gP.subarray(c * 3 * n, (c + 1) * 3 * n) : null;
   for (let i = i0; i < i1; i++) {
-    const nx = Nn[3 * i], ny = Nn[3 * i + 1], nz = Nn[3 * i + 2];
+    const nx = Nn[3 * i],
+      ny = Nn[3 * i + 1],
+      nz = Nn[3 * i + 2];
     for (let e = offsets[i]; e < offsets[i + 1]; e++) {
       const k = indices[e];
-      const dx = P[3 * i] - P[3 * k], dy = P[3 * i + 1] - P[3 * k + 1], dz = P[3 * i + 2] - P[3 * k + 2];
+      const dx = P[3 * i] - P[3 * k],
+        dy = P[3 * i + 1] - P[3 * k + 1],
+        dz = P[3 * i + 2] - P[3 * k + 2];
       const h = dx * nx + dy * ny + dz * nz;
-      const tx = dx - h * nx, ty = dy - h * ny, tz = dz - h * nz;
+      const tx = dx - h * nx,
+        ty = dy - h * ny,
+        tz = dz - h * nz;
       const s = tx * tx + ty * ty + tz * tz + eps;
       const psi = Math.exp(-(dx * dx + dy * dy + dz * dz) * invD2);
       const nt = nx * tx + ny * ty + nz * tz; // 0 for a unit normal
@@ -81,8 +93,12 @@ export const repulsionRanges = defineKernel<RepulsionArgs>('regularizer.repulsio
         const gx = f * (dx * invD2 + (tx - nt * nx) / s);
         const gy = f * (dy * invD2 + (ty - nt * ny) / s);
         const gz = f * (dz * invD2 + (tz - nt * nz) / s);
-        gP[3 * i] += gx; gP[3 * i + 1] += gy; gP[3 * i + 2] += gz;
-        gP[3 * k] -= gx; gP[3 * k + 1] -= gy; gP[3 * k + 2] -= gz;
+        gP[3 * i] += gx;
+        gP[3 * i + 1] += gy;
+        gP[3 * i + 2] += gz;
+        gP[3 * k] -= gx;
+        gP[3 * k + 1] -= gy;
+        gP[3 * k + 2] -= gz;
       }
       if (gN) {
         const f = (2 * psi * scale) / (s * s);

@@ -59,7 +59,10 @@ export function surfaceRegularization(positions: Tensor, normals: Tensor | null,
   if (!neighborhood) throw new ArgumentError('surfaceRegularization: options.neighborhood is required (build it with buildNeighborhood or a NeighborhoodSchedule).');
   const gammaP = options.projectionWeight ?? DEFAULT_PROJECTION_WEIGHT;
   const gammaR = options.repulsionWeight ?? DEFAULT_REPULSION_WEIGHT;
-  for (const [name, v] of [['projectionWeight', gammaP], ['repulsionWeight', gammaR]] as const) {
+  for (const [name, v] of [
+    ['projectionWeight', gammaP],
+    ['repulsionWeight', gammaR],
+  ] as const) {
     if (!(v >= 0) || !Number.isFinite(v)) throw new ArgumentError(`surfaceRegularization: options.${name} must be a finite number >= 0 (gamma of eq. 8), got ${v}.`);
   }
   const weights = pcaWeights(positions, normals, neighborhood, neighborhood.radius, { occlusion: options.occlusion, normalAngle: options.normalAngle, threads: options.threads });

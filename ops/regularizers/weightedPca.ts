@@ -70,22 +70,48 @@ export const weightedPcaRanges = defineKernel<WeightedPcaArgs>('regularizer.weig
   const [i0, i1] = chunkRange(offsets.length - 1, c);
   const C = new Float64Array(9);
   for (let i = i0; i < i1; i++) {
-    let mx = 0, my = 0, mz = 0;
+    let mx = 0,
+      my = 0,
+      mz = 0;
     for (let e = offsets[i]; e < offsets[i + 1]; e++) {
-      const k = indices[e], we = w[e];
-      mx += we * P[3 * k]; my += we * P[3 * k + 1]; mz += we * P[3 * k + 2];
+      const k = indices[e],
+        we = w[e];
+      mx += we * P[3 * k];
+      my += we * P[3 * k + 1];
+      mz += we * P[3 * k + 2];
     }
-    let cxx = 0, cxy = 0, cxz = 0, cyy = 0, cyz = 0, czz = 0;
+    let cxx = 0,
+      cxy = 0,
+      cxz = 0,
+      cyy = 0,
+      cyz = 0,
+      czz = 0;
     for (let e = offsets[i]; e < offsets[i + 1]; e++) {
-      const k = indices[e], we = w[e];
-      const qx = P[3 * k] - mx, qy = P[3 * k + 1] - my, qz = P[3 * k + 2] - mz;
-      cxx += we * qx * qx; cxy += we * qx * qy; cxz += we * qx * qz;
-      cyy += we * qy * qy; cyz += we * qy * qz; czz += we * qz * qz;
+      const k = indices[e],
+        we = w[e];
+      const qx = P[3 * k] - mx,
+        qy = P[3 * k + 1] - my,
+        qz = P[3 * k + 2] - mz;
+      cxx += we * qx * qx;
+      cxy += we * qx * qy;
+      cxz += we * qx * qz;
+      cyy += we * qy * qy;
+      cyz += we * qy * qz;
+      czz += we * qz * qz;
     }
-    C[0] = cxx; C[1] = cxy; C[2] = cxz; C[4] = cyy; C[5] = cyz; C[8] = czz;
+    C[0] = cxx;
+    C[1] = cxy;
+    C[2] = cxz;
+    C[4] = cyy;
+    C[5] = cyz;
+    C[8] = czz;
     symmetricEigen3(C, 0, L, 3 * i, V, 9 * i);
-    Nn[3 * i] = V[9 * i + 6]; Nn[3 * i + 1] = V[9 * i + 7]; Nn[3 * i + 2] = V[9 * i + 8];
-    means[3 * i] = mx; means[3 * i + 1] = my; means[3 * i + 2] = mz;
+    Nn[3 * i] = V[9 * i + 6];
+    Nn[3 * i + 1] = V[9 * i + 7];
+    Nn[3 * i + 2] = V[9 * i + 8];
+    means[3 * i] = mx;
+    means[3 * i + 1] = my;
+    means[3 * i + 2] = mz;
   }
 });
 
@@ -94,32 +120,55 @@ const weightedPcaOp = customOp({
   forward(ctx, positions: Tensor, weights: Tensor, neighbors: NeighborLists, threads: number) {
     const on = threads > 1;
     const n = neighbors.offsets.length - 1;
-    const output = (shape: number[]) => new Tensor(allocate(ctx.dtype, shape.reduce((x, y) => x * y, 1), on), shape);
-    const values = output([n, 3]), vectors = output([n, 3, 3]), normals = output([n, 3]);
+    const output = (shape: number[]) =>
+      new Tensor(
+        allocate(
+          ctx.dtype,
+          shape.reduce((x, y) => x * y, 1),
+          on,
+        ),
+        shape,
+      );
+    const values = output([n, 3]),
+      vectors = output([n, 3, 3]),
+      normals = output([n, 3]);
     const means = float64(3 * n, on);
-    runTasks(weightedPcaRanges, {
-      P: scratchShared('weightedPca.P', positions.data, on),
-      w: scratchShared('weightedPca.w', weights.data, on),
-      offsets: scratchShared('weightedPca.offsets', neighbors.offsets, on),
-      indices: scratchShared('weightedPca.indices', neighbors.indices, on),
-      L: values.data, V: vectors.data, normals: normals.data, means,
-    }, CHUNKS, threads);
+    runTasks(
+      weightedPcaRanges,
+      {
+        P: scratchShared('weightedPca.P', positions.data, on),
+        w: scratchShared('weightedPca.w', weights.data, on),
+        offsets: scratchShared('weightedPca.offsets', neighbors.offsets, on),
+        indices: scratchShared('weightedPca.indices', neighbors.indices, on),
+        L: values.data,
+        V: vectors.data,
+        normals: normals.data,
+        means,
+      },
+      CHUNKS,
+      threads,
+    );
     ctx.save(positions, weights, neighbors, means, values.data, vectors.data);
     return [values, vectors, normals];
   },
   backward(ctx, gValues, gVectors, gNormals) {
     const [positions, weights, neighbors, means, L, V] = ctx.saved as [Tensor, Tensor, NeighborLists, Float64Array, ArrayLike<number>, ArrayLike<number>];
-    const P = positions.data, w = weights.data;
+    const P = positions.data,
+      w = weights.data;
     const { offsets, indices } = neighbors;
     const n = offsets.length - 1;
     const gP = ctx.needsInputGrad[0] ? ctx.zeros(P.length) : null;
     const gW = ctx.needsInputGrad[1] ? ctx.zeros(w.length) : null;
-    const Vb = new Float64Array(9), K = new Float64Array(9), G = new Float64Array(9);
+    const Vb = new Float64Array(9),
+      K = new Float64Array(9),
+      G = new Float64Array(9);
     for (let i = 0; i < n; i++) {
       // incoming gradient of the eigenvectors (rows), the normal output adding into row 2
       for (let a = 0; a < 9; a++) Vb[a] = gVectors ? gVectors[9 * i + a] : 0;
       if (gNormals) for (let a = 0; a < 3; a++) Vb[6 + a] += gNormals[3 * i + a];
-      const l0 = L[3 * i], l1 = L[3 * i + 1], l2 = L[3 * i + 2];
+      const l0 = L[3 * i],
+        l1 = L[3 * i + 1],
+        l2 = L[3 * i + 2];
       const delta = GAP_GUARD * (Math.abs(l0) + Math.abs(l1) + Math.abs(l2));
       const lam = [l0, l1, l2];
       // K = diag(lambda') + F o (V^T V'),  (V^T V')_ij = v_i . v'_j
@@ -130,7 +179,8 @@ const weightedPcaOp = customOp({
           if (r === c) kv = gValues ? gValues[3 * i + r] : 0;
           else {
             const m = V[9 * i + 3 * r] * Vb[3 * c] + V[9 * i + 3 * r + 1] * Vb[3 * c + 1] + V[9 * i + 3 * r + 2] * Vb[3 * c + 2];
-            const gap = lam[c] - lam[r], denom = gap * gap + delta * delta;
+            const gap = lam[c] - lam[r],
+              denom = gap * gap + delta * delta;
             kv = denom > 0 ? (m * gap) / denom : 0; // a point with < 2 neighbours has C = 0: no coupling
           }
           K[3 * r + c] = kv;
@@ -151,19 +201,29 @@ const weightedPcaOp = customOp({
           G[3 * a + b] = G[3 * b + a] = 0.5 * s;
         }
       }
-      const mx = means[3 * i], my = means[3 * i + 1], mz = means[3 * i + 2];
+      const mx = means[3 * i],
+        my = means[3 * i + 1],
+        mz = means[3 * i + 2];
       // s = sum_k w_k (p_k - m), zero for normalized weights but kept so the op is exact for any w
-      let sx = 0, sy = 0, sz = 0;
+      let sx = 0,
+        sy = 0,
+        sz = 0;
       for (let e = offsets[i]; e < offsets[i + 1]; e++) {
-        const k = indices[e], we = w[e];
-        sx += we * (P[3 * k] - mx); sy += we * (P[3 * k + 1] - my); sz += we * (P[3 * k + 2] - mz);
+        const k = indices[e],
+          we = w[e];
+        sx += we * (P[3 * k] - mx);
+        sy += we * (P[3 * k + 1] - my);
+        sz += we * (P[3 * k + 2] - mz);
       }
       const rx = -2 * (G[0] * sx + G[1] * sy + G[2] * sz);
       const ry = -2 * (G[3] * sx + G[4] * sy + G[5] * sz);
       const rz = -2 * (G[6] * sx + G[7] * sy + G[8] * sz);
       for (let e = offsets[i]; e < offsets[i + 1]; e++) {
-        const k = indices[e], we = w[e];
-        const qx = P[3 * k] - mx, qy = P[3 * k + 1] - my, qz = P[3 * k + 2] - mz;
+        const k = indices[e],
+          we = w[e];
+        const qx = P[3 * k] - mx,
+          qy = P[3 * k + 1] - my,
+          qz = P[3 * k + 2] - mz;
         const gx = G[0] * qx + G[1] * qy + G[2] * qz;
         const gy = G[3] * qx + G[4] * qy + G[5] * qz;
         const gz = G[6] * qx + G[7] * qy + G[8] * qz;
@@ -188,10 +248,9 @@ export function weightedPca(positions: Tensor, weights: Tensor, neighbors: Neigh
   const n = checkPoints(positions, null, 'weightedPca');
   checkNeighbors(neighbors, n, 'weightedPca');
   if (!(weights instanceof Tensor)) throw new ArgumentError('weightedPca: weights must be a tensor of one w_ik per neighbour entry (from pcaWeights).');
-  if (weights.size !== neighbors.indices.length) throw new ShapeError(`weightedPca: weights has ${weights.size} values but the neighbourhood has ${neighbors.indices.length} entries; compute them with pcaWeights on the same neighbourhood.`);
+  if (weights.size !== neighbors.indices.length)
+    throw new ShapeError(`weightedPca: weights has ${weights.size} values but the neighbourhood has ${neighbors.indices.length} entries; compute them with pcaWeights on the same neighbourhood.`);
   const threads = resolveThreads(options.threads, 'weightedPca: options.threads');
-  const [eigenvalues, eigenvectors, normals] = options.detach
-    ? weightedPcaOp(positions.detach(), weights.detach(), neighbors, threads)
-    : weightedPcaOp(positions, weights, neighbors, threads);
+  const [eigenvalues, eigenvectors, normals] = options.detach ? weightedPcaOp(positions.detach(), weights.detach(), neighbors, threads) : weightedPcaOp(positions, weights, neighbors, threads);
   return { eigenvalues, eigenvectors, normals };
 }

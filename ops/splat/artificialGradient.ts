@@ -87,22 +87,37 @@ export function artificialScreenGradient(
   const { width, height, frontCount: A, index, rho, visible } = cache;
   const stride = Px.Grad + channels;
   const half = o.window / 2;
-  const eps = ARTIFICIAL_EPS, T = o.mergeThreshold, C = o.cutoff;
+  const eps = ARTIFICIAL_EPS,
+    T = o.mergeThreshold,
+    C = o.cutoff;
   // k can only be cached at x inside its truncated ellipse (q <= C); the slack covers the
   // rasterizer's rounding at the edge, so the list is searched wherever k could be in it
   const inside = C * (1 + 1e-9);
   const rgb = channels === 3;
   for (let e = e0; e < e1; e++) {
     const k = order[e];
-    const X = screen.px[k], Y = screen.py[k], zk = screen.depth[k];
-    const ha = 0.5 * screen.ia[k], ib = screen.ib[k], hc = 0.5 * screen.ic[k], wk = screen.scale[k];
+    const X = screen.px[k],
+      Y = screen.py[k],
+      zk = screen.depth[k];
+    const ha = 0.5 * screen.ia[k],
+      ib = screen.ib[k],
+      hc = 0.5 * screen.ic[k],
+      wk = screen.scale[k];
     const toPx = focal / zk; // pixels per unit of depth at the splat
-    const w0 = attributes[3 * k], w1 = attributes[3 * k + 1], w2 = attributes[3 * k + 2]; // RGB fast path
-    const i0 = Math.max(0, Math.ceil(X - half - 0.5)), i1 = Math.min(width - 1, Math.floor(X + half - 0.5));
-    const j0 = Math.max(0, Math.ceil(Y - half - 0.5)), j1 = Math.min(height - 1, Math.floor(Y + half - 0.5));
-    let gx = 0, gy = 0, gz = 0;
+    const w0 = attributes[3 * k],
+      w1 = attributes[3 * k + 1],
+      w2 = attributes[3 * k + 2]; // RGB fast path
+    const i0 = Math.max(0, Math.ceil(X - half - 0.5)),
+      i1 = Math.min(width - 1, Math.floor(X + half - 0.5));
+    const j0 = Math.max(0, Math.ceil(Y - half - 0.5)),
+      j1 = Math.min(height - 1, Math.floor(Y + half - 0.5));
+    let gx = 0,
+      gy = 0,
+      gz = 0;
     for (let j = j0; j <= j1; j++) {
-      const dy = j + 0.5 - Y, qb = ib * dy, qc = hc * dy * dy;
+      const dy = j + 0.5 - Y,
+        qb = ib * dy,
+        qc = hc * dy * dy;
       let dx = i0 + 0.5 - X;
       for (let p = j * width + i0, pEnd = j * width + i1; p <= pEnd; p++, dx++) {
         const rec = p * stride;
@@ -123,11 +138,13 @@ export function artificialScreenGradient(
         if (rgb) dot = record[rec + Px.Grad] * w0 + record[rec + Px.Grad + 1] * w1 + record[rec + Px.Grad + 2] * w2;
         else for (let c = 0; c < channels; c++) dot += record[rec + Px.Grad + c] * attributes[k * channels + c];
         const G = record[rec + Px.G];
-        let g: number, fr = 0;
+        let g: number,
+          fr = 0;
         if (at >= 0) {
           // (c) without k: the rest of the list, re-thresholded against its new front (eq. 5, 6);
           // the front stays where it is unless k was it
-          const rest = record[rec + Px.S] - rho[at], restD = record[rec + Px.D] - rho[at] * dot;
+          const rest = record[rec + Px.S] - rho[at],
+            restD = record[rec + Px.D] - rho[at] * dot;
           g = at > p * A && rest > 0 ? restD / rest - G : restScore(cache, p, at === p * A, rest, restD, record, rec, attributes, channels, T, o.background) - G;
         } else {
           // (a), (b): k joins x with its centre weight wk: I' = (S I + wk w_k) / (S + wk), so
@@ -146,7 +163,8 @@ export function artificialScreenGradient(
         if (at >= 0) {
           // (c) two ways off x along +-(x_k - x): the short one (r - dist) and the long one (r + dist)
           if (dist === 0) continue; // centred exactly: no preferred direction
-          const d1 = r - dist, d2 = -(r + dist);
+          const d1 = r - dist,
+            d2 = -(r + dist);
           // G = g D / (|D|^2 + eps): with g < 0 it points against D, so descent moves along D
           const f = (0.5 * g * (d1 / (d1 * d1 + eps) + d2 / (d2 * d2 + eps))) / dist;
           gx -= f * dx;
@@ -180,9 +198,22 @@ export function artificialScreenGradient(
  * the rest's rho sum (weight) and rho-weighted dot products (sum). When the one left out was the
  * front, the splats behind the visible ones join if they lie within T of the new front.
  */
-function restScore(cache: SplatCache, p: number, wasFront: boolean, weight: number, sum: number, record: Float64Array, rec: number, attributes: FloatArray, channels: number, T: number, background: readonly number[]): number {
+function restScore(
+  cache: SplatCache,
+  p: number,
+  wasFront: boolean,
+  weight: number,
+  sum: number,
+  record: Float64Array,
+  rec: number,
+  attributes: FloatArray,
+  channels: number,
+  T: number,
+  background: readonly number[],
+): number {
   const { frontCount: A, index, rho, pointDepth, visible, count } = cache;
-  const base = p * A, n = count[p];
+  const base = p * A,
+    n = count[p];
   if (wasFront && n > 1) {
     const limit = pointDepth[index[base + 1]] + T;
     for (let s = base + visible[p]; s < base + n; s++) {
@@ -202,11 +233,18 @@ function restScore(cache: SplatCache, p: number, wasFront: boolean, weight: numb
 
 /** Screen-space gradients (pixels, depth in pixels) -> dL/dp through the projection. */
 export function chainScreenGradient(gScreen: Float64Array, positions: FloatArray, camera: CameraPose, focal: number, gP: FloatArray, k0 = 0, k1 = gScreen.length / 3): void {
-  const R = camera.R, t = camera.t, fx = camera.fx, fy = camera.fy;
+  const R = camera.R,
+    t = camera.t,
+    fx = camera.fx,
+    fy = camera.fy;
   for (let k = k0; k < k1; k++) {
-    const gx = gScreen[3 * k], gy = gScreen[3 * k + 1], gzPx = gScreen[3 * k + 2];
+    const gx = gScreen[3 * k],
+      gy = gScreen[3 * k + 1],
+      gzPx = gScreen[3 * k + 2];
     if (gx === 0 && gy === 0 && gzPx === 0) continue;
-    const p0 = positions[3 * k], p1 = positions[3 * k + 1], p2 = positions[3 * k + 2];
+    const p0 = positions[3 * k],
+      p1 = positions[3 * k + 1],
+      p2 = positions[3 * k + 2];
     const x = R[0] * p0 + R[1] * p1 + R[2] * p2 + t[0];
     const y = R[3] * p0 + R[4] * p1 + R[5] * p2 + t[1];
     const z = R[6] * p0 + R[7] * p1 + R[8] * p2 + t[2];

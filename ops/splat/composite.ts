@@ -28,7 +28,18 @@ const FLOAT32_MAX = 3.4028234663852886e38;
  * here. `zeroed`: the outputs are fresh (all zero), so empty pixels need writing only for a
  * non-zero background; otherwise (an earlier render's buffers) every output of every pixel is written.
  */
-export function composite(cache: SplatCache, mergeThreshold: number | null, attributes: FloatArray, channels: number, normals: FloatArray, background: readonly number[], out: CompositeImages, p0: number, p1: number, zeroed: boolean): number {
+export function composite(
+  cache: SplatCache,
+  mergeThreshold: number | null,
+  attributes: FloatArray,
+  channels: number,
+  normals: FloatArray,
+  background: readonly number[],
+  out: CompositeImages,
+  p0: number,
+  p1: number,
+  zeroed: boolean,
+): number {
   const { frontCount: A, index, rho, pointDepth, count, visible } = cache;
   const { image, depth, normal, alpha } = out;
   const rgb = channels === 3;
@@ -52,9 +63,18 @@ export function composite(cache: SplatCache, mergeThreshold: number | null, attr
       continue;
     }
     const base = p * A;
-    let k = index[base], zk = pointDepth[k], r = rho[base];
+    let k = index[base],
+      zk = pointDepth[k],
+      r = rho[base];
     const limit = zk + T;
-    let wsum = 0, z = 0, nx = 0, ny = 0, nz = 0, a0 = 0, a1 = 0, a2 = 0;
+    let wsum = 0,
+      z = 0,
+      nx = 0,
+      ny = 0,
+      nz = 0,
+      a0 = 0,
+      a1 = 0,
+      a2 = 0;
     if (!rgb) acc.fill(0);
     let s = base;
     for (;;) {
@@ -81,7 +101,9 @@ export function composite(cache: SplatCache, mergeThreshold: number | null, attr
     const inv = 1 / wsum;
     let check: number; // x * 0 is NaN exactly when x is NaN or infinite
     if (rgb) {
-      const i0 = a0 * inv, i1 = a1 * inv, i2 = a2 * inv;
+      const i0 = a0 * inv,
+        i1 = a1 * inv,
+        i2 = a2 * inv;
       image[px] = i0;
       image[px + 1] = i1;
       image[px + 2] = i2;

@@ -40,7 +40,7 @@ export interface SplatCall extends SplatOptions {
  */
 export function ewaSplat(positions: Tensor, normals: Tensor, attributes: Tensor, camera: Camera, options: SplatCall = {}): SplatRender {
   const channels = validateSplatInputs(positions, normals, attributes, camera);
-  if ('implementation' in options) throw new ArgumentError("options.implementation is gone: call ewaSplatReference(positions, normals, attributes, camera, options) for the textbook twin.");
+  if ('implementation' in options) throw new ArgumentError('options.implementation is gone: call ewaSplatReference(positions, normals, attributes, camera, options) for the textbook twin.');
   const resolved = resolveSplatOptions(options, channels, () => cloudScale(positions.data));
   return renderFast(positions, normals, attributes, camera, resolved, { visibility: options.visibility, reuse: options.reuse });
 }

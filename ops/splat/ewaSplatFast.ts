@@ -61,7 +61,8 @@ const VIEW = Symbol('ewaSplat.view');
 function recycle(old: SplatView, W: number, H: number, channels: number, frontCount: number, dtype: DType, shared: boolean, pointDepth: Float64Array): { out: RenderImages; cache: SplatCache } | null {
   const r = old.result;
   if (!r || old.recycled) return null;
-  const c = r.cache, im = r.images;
+  const c = r.cache,
+    im = r.images;
   const fits = c.width === W && c.height === H && c.frontCount === frontCount && isShared(c.index) === shared && im.image.shape[2] === channels && im.image.dtype === dtype;
   if (!fits) return null;
   old.recycled = true;
@@ -73,7 +74,14 @@ function recycle(old: SplatView, W: number, H: number, channels: number, frontCo
 
 /** Output tensor storage: shared when the pool's workers write it. */
 function output(dtype: DType, shape: number[], shared: boolean): Tensor {
-  return new Tensor(allocate(dtype, shape.reduce((a, b) => a * b, 1), shared), shape);
+  return new Tensor(
+    allocate(
+      dtype,
+      shape.reduce((a, b) => a * b, 1),
+      shared,
+    ),
+    shape,
+  );
 }
 
 const imagesOf = (t: RenderImages) => ({ image: t.image.data, depth: t.depth.data, normal: t.normal.data, alpha: t.alpha.data });
@@ -84,11 +92,17 @@ const splatOp = customOp({
   forward(ctx, positions: Tensor, normals: Tensor, attributes: Tensor, view: SplatView) {
     const { camera, options: o } = view;
     const channels = attributes.shape[1];
-    const H = camera.height, W = camera.width;
+    const H = camera.height,
+      W = camera.width;
     // the frozen-visibility mode is for checking, and runs on this thread
     const threads = (view.threads = view.visibility ? 1 : o.threads);
     const shared = threads > 1;
-    const outputs = (): RenderImages => ({ image: output(ctx.dtype, [H, W, channels], shared), depth: output(ctx.dtype, [H, W], shared), normal: output(ctx.dtype, [H, W, 3], shared), alpha: output(ctx.dtype, [H, W], shared) });
+    const outputs = (): RenderImages => ({
+      image: output(ctx.dtype, [H, W, channels], shared),
+      depth: output(ctx.dtype, [H, W], shared),
+      normal: output(ctx.dtype, [H, W, 3], shared),
+      alpha: output(ctx.dtype, [H, W], shared),
+    });
     let out: RenderImages;
     let cache: SplatCache, culled: CullCounts, stats: RasterStats;
     let screen: ScreenSplats;
@@ -105,9 +119,11 @@ const splatOp = customOp({
       const P = scratchShared('splat.forward.positions', positions.data, shared);
       const N = scratchShared('splat.forward.normals', normals.data, shared);
       screen = emptyScreenSplats(n, shared);
-      const chunk = Math.max(256, Math.ceil(n / 32)), tasks = Math.ceil(n / chunk);
+      const chunk = Math.max(256, Math.ceil(n / 32)),
+        tasks = Math.ceil(n / chunk);
       const cam = plainCamera(camera);
-      const culledBy = int32(3 * tasks, shared), behind = int32(tasks, shared);
+      const culledBy = int32(3 * tasks, shared),
+        behind = int32(tasks, shared);
       // zero-filling the outputs and the cache (~5 MB at 256 x 256) overlaps the workers' start;
       // an earlier render's buffers (options.reuse) need none: forwardBands then writes every pixel
       let made: { out: RenderImages; cache: SplatCache; zeroed: boolean } | null = null;
@@ -125,11 +141,26 @@ const splatOp = customOp({
       const bins = binSplats(screen, H, shared);
       const evaluations = float64(bins.bands, shared);
       const nonFinite = int32(bins.bands, shared);
-      runTasks(forwardBands, {
-        screen, bins, cache, cutoff: o.cutoff, mergeThreshold: o.mergeThreshold,
-        attributes: scratchShared('splat.forward.attributes', attributes.data, shared), channels, normals: N, background: o.background,
-        out: imagesOf(out), zeroed, evaluations, nonFinite,
-      }, bins.bands, threads);
+      runTasks(
+        forwardBands,
+        {
+          screen,
+          bins,
+          cache,
+          cutoff: o.cutoff,
+          mergeThreshold: o.mergeThreshold,
+          attributes: scratchShared('splat.forward.attributes', attributes.data, shared),
+          channels,
+          normals: N,
+          background: o.background,
+          out: imagesOf(out),
+          zeroed,
+          evaluations,
+          nonFinite,
+        },
+        bins.bands,
+        threads,
+      );
       bad = nonFinite.find((p) => p >= 0) ?? -1;
       cache.bins = bins;
       stats = { evaluations: evaluations.reduce((a, b) => a + b, 0) };
@@ -142,10 +173,12 @@ const splatOp = customOp({
   },
   backward(ctx, gImage) {
     const [positions, normals, attributes, view, screen, cache, image] = ctx.saved as [Tensor, Tensor, Tensor, SplatView, ScreenSplats, SplatCache, Tensor];
-    if (view.recycled) throw new ArgumentError('ewaSplat: this render\'s buffers were overwritten by a later call that passed it as options.reuse; run its backward before reusing it.');
+    if (view.recycled) throw new ArgumentError("ewaSplat: this render's buffers were overwritten by a later call that passed it as options.reuse; run its backward before reusing it.");
     const [needP, needN, needW] = ctx.needsInputGrad;
-    const n = positions.shape[0], channels = attributes.shape[1];
-    const threads = view.threads!, shared = threads > 1;
+    const n = positions.shape[0],
+      channels = attributes.shape[1];
+    const threads = view.threads!,
+      shared = threads > 1;
     const gP = needP ? allocate(ctx.dtype, 3 * n, shared) : null;
     const gN = needN ? allocate(ctx.dtype, 3 * n, shared) : null;
     const gW = needW ? allocate(ctx.dtype, attributes.size, shared) : null;
@@ -161,7 +194,10 @@ const splatOp = customOp({
     };
     // the exact part (eq. 11 without the visibility term), per band into per-entry partial sums
     const bandArgs = {
-      ...inputs, bins, channels, packed: packSplats(screen, attributes.data, channels, scratchUnset(Float64Array, 'splat.packed', PACK * n, shared)),
+      ...inputs,
+      bins,
+      channels,
+      packed: packSplats(screen, attributes.data, channels, scratchUnset(Float64Array, 'splat.packed', PACK * n, shared)),
       partial: scratchUnset(Float64Array, 'splat.partial', bins.splats.length * entryStride(channels), shared),
       pixelRecords: artificialOn ? emptyPixelRecords(cache.width * cache.height, channels, shared) : null,
     };
@@ -179,18 +215,50 @@ const splatOp = customOp({
     // in screen space; dh/dn = 0 (eq. 10)
     if (order && gScreen) {
       const chunk = Math.max(16, Math.ceil(order.length / 64));
-      runTasks(artificialSplats, {
-        cache, attributes: inputs.attributes, screen, channels, focal, order, chunk, gScreen, pixelRecords: bandArgs.pixelRecords!,
-        options: { window: view.options.window, cutoff: view.options.cutoff, mergeThreshold: view.options.mergeThreshold, background: view.options.background },
-      }, Math.ceil(order.length / chunk), threads);
+      runTasks(
+        artificialSplats,
+        {
+          cache,
+          attributes: inputs.attributes,
+          screen,
+          channels,
+          focal,
+          order,
+          chunk,
+          gScreen,
+          pixelRecords: bandArgs.pixelRecords!,
+          options: { window: view.options.window, cutoff: view.options.cutoff, mergeThreshold: view.options.mergeThreshold, background: view.options.background },
+        },
+        Math.ceil(order.length / chunk),
+        threads,
+      );
     }
     // per point: the chain to p and n of the smooth sums and the screen-space artificial gradient
     const chunk = Math.max(64, Math.ceil(n / 64));
-    runTasks(chainPoints, {
-      count: n, chunk, bins, partial: bandArgs.partial, packed: bandArgs.packed, channels, width: cache.width,
-      sums: scratchUnset(Float64Array, 'splat.sums', SUMS * n, shared), gW, positions: positionsShared, normals: normalsShared,
-      pose: plainCamera(view.camera), sigma: view.options.sigma, gP, gN, gScreen, focal,
-    }, Math.ceil(n / chunk), threads);
+    runTasks(
+      chainPoints,
+      {
+        count: n,
+        chunk,
+        bins,
+        partial: bandArgs.partial,
+        packed: bandArgs.packed,
+        channels,
+        width: cache.width,
+        sums: scratchUnset(Float64Array, 'splat.sums', SUMS * n, shared),
+        gW,
+        positions: positionsShared,
+        normals: normalsShared,
+        pose: plainCamera(view.camera),
+        sigma: view.options.sigma,
+        gP,
+        gN,
+        gScreen,
+        focal,
+      },
+      Math.ceil(n / chunk),
+      threads,
+    );
     return [gP, gN, gW];
   },
 });

@@ -29,7 +29,9 @@ const referenceOp = customOp({
   allowNonFinite: true, // inputs are validated and composite checks every output pixel
   forward(ctx, positions: Tensor, normals: Tensor, attributes: Tensor, view: ReferenceView) {
     const { camera, options: o } = view;
-    const H = camera.height, W = camera.width, channels = attributes.shape[1];
+    const H = camera.height,
+      W = camera.width,
+      channels = attributes.shape[1];
     // eq. 1-5: every pixel's front list by brute force
     const cache = splatForwardReference(positions.data, normals.data, camera, o);
     // the backward's per-splat screen parameters (centres, M^-1, scale), as the fast path has them

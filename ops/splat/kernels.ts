@@ -34,7 +34,8 @@ export interface ScreenArgs {
 
 /** Task i: points i*chunk ... as screen-space splats (eq. 1-3). */
 export const screenPoints = defineKernel<ScreenArgs>('splat.screenPoints', import.meta.url, (a, task) => {
-  const k0 = task * a.chunk, k1 = Math.min(a.count, k0 + a.chunk);
+  const k0 = task * a.chunk,
+    k1 = Math.min(a.count, k0 + a.chunk);
   a.behind[task] = screenSplatRange(a.positions, a.normals, a.camera, a.options, a.screen, a.culled.subarray(3 * task, 3 * task + 3), k0, k1);
 });
 
@@ -108,7 +109,8 @@ export interface ArtificialArgs {
 
 /** Task i: the artificial gradient (eq. 12-14) of splats order[i*chunk ...]. */
 export const artificialSplats = defineKernel<ArtificialArgs>('splat.artificialSplats', import.meta.url, (a, task) => {
-  const e0 = task * a.chunk, e1 = Math.min(a.order.length, e0 + a.chunk);
+  const e0 = task * a.chunk,
+    e1 = Math.min(a.order.length, e0 + a.chunk);
   artificialScreenGradient(a.cache, a.screen, a.attributes, a.channels, a.focal, a.options, a.pixelRecords, a.gScreen, a.order, e0, e1);
 });
 
@@ -141,7 +143,8 @@ export interface ChainPointArgs {
  * chain of those sums to p and n, and the chain of the artificial gradient.
  */
 export const chainPoints = defineKernel<ChainPointArgs>('splat.chainPoints', import.meta.url, (a, task) => {
-  const k0 = task * a.chunk, k1 = Math.min(a.count, k0 + a.chunk);
+  const k0 = task * a.chunk,
+    k1 = Math.min(a.count, k0 + a.chunk);
   reduceSplats(k0, k1, a.bins, a.partial, a.channels, a.packed, a.width, a.sums, a.gW);
   for (let k = k0; k < k1; k++) chainSplat(k, a.sums, a.positions, a.normals, a.pose, a.sigma, a.gP, a.gN);
   if (a.gScreen && a.gP) chainScreenGradient(a.gScreen, a.positions, a.pose, a.focal, a.gP, k0, k1);

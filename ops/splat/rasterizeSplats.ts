@@ -28,9 +28,11 @@ export function frontToBack(s: ScreenSplats): Int32Array {
   const { depth, active } = s;
   let m = 0;
   for (let k = 0; k < s.count; k++) if (active[k]) m++;
-  let order = new Int32Array(m), spare = new Int32Array(m);
+  let order = new Int32Array(m),
+    spare = new Int32Array(m);
   const f32 = new Float32Array(m);
-  let keys = new Uint32Array(f32.buffer), spareKeys = new Uint32Array(m);
+  let keys = new Uint32Array(f32.buffer),
+    spareKeys = new Uint32Array(m);
   m = 0;
   for (let k = 0; k < s.count; k++) {
     if (!active[k]) continue;
@@ -46,7 +48,8 @@ export function frontToBack(s: ScreenSplats): Int32Array {
     counts[768 + (key >>> 24)]++;
   }
   for (let pass = 0; pass < 4; pass++) {
-    const shift = 8 * pass, base = 256 * pass;
+    const shift = 8 * pass,
+      base = 256 * pass;
     if (m === 0 || counts[base + ((keys[0] >>> shift) & 255)] === m) continue; // one digit for all: nothing moves
     for (let d = 0, total = 0; d < 256; d++) {
       const c = counts[base + d];
@@ -54,7 +57,8 @@ export function frontToBack(s: ScreenSplats): Int32Array {
       total += c;
     }
     for (let o = 0; o < m; o++) {
-      const key = keys[o], at = counts[base + ((key >>> shift) & 255)]++;
+      const key = keys[o],
+        at = counts[base + ((key >>> shift) & 255)]++;
       spare[at] = order[o];
       spareKeys[at] = key;
     }
@@ -77,7 +81,8 @@ function sortExactly(order: Int32Array, i: number, j: number, depth: Float64Arra
     return;
   }
   for (let a = i + 1; a < j; a++) {
-    const k = order[a], z = depth[k];
+    const k = order[a],
+      z = depth[k];
     let b = a - 1;
     while (b >= i && (depth[order[b]] > z || (depth[order[b]] === z && order[b] > k))) {
       order[b + 1] = order[b];
@@ -106,9 +111,12 @@ export function binSplats(s: ScreenSplats, height: number, shared = false): Band
   const bands = Math.ceil(height / BAND);
   const order = frontToBack(s);
   const bandStart = int32(bands + 1, shared);
-  const splatStart = int32(s.count + 1, shared), firstBand = int32(s.count, shared);
+  const splatStart = int32(s.count + 1, shared),
+    firstBand = int32(s.count, shared);
   for (let o = 0; o < order.length; o++) {
-    const k = order[o], b0 = (s.y0[k] / BAND) | 0, b1 = (s.y1[k] / BAND) | 0;
+    const k = order[o],
+      b0 = (s.y0[k] / BAND) | 0,
+      b1 = (s.y1[k] / BAND) | 0;
     for (let b = b0; b <= b1; b++) bandStart[b + 1]++;
     splatStart[k + 1] = b1 - b0 + 1;
     firstBand[k] = b0;
@@ -120,7 +128,9 @@ export function binSplats(s: ScreenSplats, height: number, shared = false): Band
   const splatEntries = int32(bandStart[bands], shared);
   // a stable counting sort: each band's list keeps the front-to-back order
   for (let o = 0; o < order.length; o++) {
-    const k = order[o], b0 = (s.y0[k] / BAND) | 0, b1 = (s.y1[k] / BAND) | 0;
+    const k = order[o],
+      b0 = (s.y0[k] / BAND) | 0,
+      b1 = (s.y1[k] / BAND) | 0;
     for (let b = b0; b <= b1; b++) {
       splatEntries[splatStart[k] + b - b0] = fill[b];
       splats[fill[b]++] = k;
@@ -153,28 +163,37 @@ function appendRun(cache: SplatCache, p: number, dir: 1 | -1, count: number, k: 
 /** Fills the cache lists of the pixels of band b; returns the splat-pixel evaluations. */
 export function rasterizeBand(s: ScreenSplats, bins: BandBins, b: number, cache: SplatCache, cutoff: number): number {
   const { width, height } = cache;
-  const by0 = b * BAND, by1 = Math.min(by0 + BAND, height) - 1;
+  const by0 = b * BAND,
+    by1 = Math.min(by0 + BAND, height) - 1;
   let evaluations = 0;
   for (let e = bins.bandStart[b]; e < bins.bandStart[b + 1]; e++) {
     const k = bins.splats[e];
-    const X = s.px[k], Y = s.py[k];
-    const ha = 0.5 * s.ia[k], ib = s.ib[k], hc = 0.5 * s.ic[k], scale = s.scale[k];
-    const x0 = s.x0[k], x1 = s.x1[k];
+    const X = s.px[k],
+      Y = s.py[k];
+    const ha = 0.5 * s.ia[k],
+      ib = s.ib[k],
+      hc = 0.5 * s.ic[k],
+      scale = s.scale[k];
+    const x0 = s.x0[k],
+      x1 = s.x1[k];
     // q(dx, dy) = 1/2 d^T M^-1 d = ha dx^2 + ib dx dy + hc dy^2 is quadratic, so exp(-q) steps by
     // ratios whose own ratios are constant: along a row exp(-2 ha), down a column exp(-2 hc).
     // Anchor: the column of the centre; per row we carry exp(-q) and the row ratio there, and each
     // row runs outwards from it in both directions.
-    const stepRatio = Math.exp(-2 * ha), inv2ha = 1 / (2 * ha);
+    const stepRatio = Math.exp(-2 * ha),
+      inv2ha = 1 / (2 * ha);
     const anchor = Math.min(Math.max(Math.round(X - 0.5), x0), x1);
     const ax = anchor + 0.5 - X;
-    const jStart = Math.max(s.y0[k], by0), jEnd = Math.min(s.y1[k], by1);
+    const jStart = Math.max(s.y0[k], by0),
+      jEnd = Math.min(s.y1[k], by1);
     let dy = jStart + 0.5 - Y;
     let wA = Math.exp(-((ha * ax + ib * dy) * ax + hc * dy * dy)); // exp(-q) at the anchor
     let colRatio = Math.exp(-(ib * ax + hc * (2 * dy + 1))); // exp(-(q(j+1) - q(j))) at the anchor
     const colStep = Math.exp(-2 * hc);
     let rowRatio = Math.exp(-(2 * ha * ax + ha + ib * dy)); // exp(-(q(i+1) - q(i))) at the anchor
     let rowRatioInv = 1 / rowRatio; // kept too, so that walking left multiplies instead of divides
-    const rowRatioStep = Math.exp(-ib), rowRatioStepInv = 1 / rowRatioStep;
+    const rowRatioStep = Math.exp(-ib),
+      rowRatioStepInv = 1 / rowRatioStep;
     for (let j = jStart; j <= jEnd; j++, dy++) {
       if (j > jStart) {
         wA *= colRatio;
@@ -183,7 +202,8 @@ export function rasterizeBand(s: ScreenSplats, bins: BandBins, b: number, cache:
         rowRatioInv *= rowRatioStepInv;
       }
       // eq. 4 keeps q <= C: an interval of dx on this row, so only covered pixels are visited
-      const qb = ib * dy, qc = hc * dy * dy - cutoff;
+      const qb = ib * dy,
+        qc = hc * dy * dy - cutoff;
       const disc = qb * qb - 4 * ha * qc;
       if (disc < 0) continue;
       const root = Math.sqrt(disc);

@@ -49,7 +49,8 @@ type ScreenOptions = Pick<ResolvedSplatOptions, 'sigma' | 'cutoff' | 'backfaceCu
 
 /** Per-splat arrays for n points, all inactive (`shared`: on shared memory, for the thread pool). */
 export function emptyScreenSplats(n: number, shared = false): ScreenSplats {
-  const f64 = () => float64(n, shared), i32 = () => int32(n, shared);
+  const f64 = () => float64(n, shared),
+    i32 = () => int32(n, shared);
   return { count: n, active: uint8(n, shared), px: f64(), py: f64(), depth: f64(), ia: f64(), ib: f64(), ic: f64(), scale: f64(), x0: i32(), x1: i32(), y0: i32(), y1: i32() };
 }
 
@@ -58,13 +59,25 @@ export function emptyScreenSplats(n: number, shared = false): ScreenSplats {
  * offscreen]). With behindCamera 'error' it stops at the first point at or behind the near plane
  * and returns its index (the caller throws); otherwise it returns -1.
  */
-export function screenSplatRange(positions: ArrayLike<number>, normals: ArrayLike<number>, camera: PlainCamera, o: ScreenOptions, s: ScreenSplats, culled: Int32Array | number[], k0: number, k1: number): number {
-  const R = camera.R, t = camera.t;
+export function screenSplatRange(
+  positions: ArrayLike<number>,
+  normals: ArrayLike<number>,
+  camera: PlainCamera,
+  o: ScreenOptions,
+  s: ScreenSplats,
+  culled: Int32Array | number[],
+  k0: number,
+  k1: number,
+): number {
+  const R = camera.R,
+    t = camera.t;
   const { fx, fy, cx, cy, width, height, near } = camera;
   const s2 = o.sigma * o.sigma;
   const twoC = 2 * o.cutoff;
   for (let k = k0; k < k1; k++) {
-    const p0 = positions[3 * k], p1 = positions[3 * k + 1], p2 = positions[3 * k + 2];
+    const p0 = positions[3 * k],
+      p1 = positions[3 * k + 1],
+      p2 = positions[3 * k + 2];
     const x = R[0] * p0 + R[1] * p1 + R[2] * p2 + t[0];
     const y = R[3] * p0 + R[4] * p1 + R[5] * p2 + t[1];
     const z = R[6] * p0 + R[7] * p1 + R[8] * p2 + t[2];
@@ -73,7 +86,9 @@ export function screenSplatRange(positions: ArrayLike<number>, normals: ArrayLik
       culled[1]++;
       continue;
     }
-    const m0 = normals[3 * k], m1 = normals[3 * k + 1], m2 = normals[3 * k + 2];
+    const m0 = normals[3 * k],
+      m1 = normals[3 * k + 1],
+      m2 = normals[3 * k + 2];
     const len = Math.sqrt(m0 * m0 + m1 * m1 + m2 * m2);
     const nx = (R[0] * m0 + R[1] * m1 + R[2] * m2) / len;
     const ny = (R[3] * m0 + R[4] * m1 + R[5] * m2) / len;
@@ -86,22 +101,29 @@ export function screenSplatRange(positions: ArrayLike<number>, normals: ArrayLik
     }
     // P' rows: a = (fx/z, 0, -fx x/z^2), b = (0, fy/z, -fy y/z^2); Q = P' (I - n n^T) P'^T
     const iz = 1 / z;
-    const a0 = fx * iz, a2 = -fx * x * iz * iz;
-    const b1 = fy * iz, b2 = -fy * y * iz * iz;
+    const a0 = fx * iz,
+      a2 = -fx * x * iz * iz;
+    const b1 = fy * iz,
+      b2 = -fy * y * iz * iz;
     const an = a0 * nx + a2 * nz; // a . n
     const bn = b1 * ny + b2 * nz; // b . n
     const qxx = a0 * a0 + a2 * a2 - an * an;
     const qxy = a2 * b2 - an * bn;
     const qyy = b1 * b1 + b2 * b2 - bn * bn;
     const detQ = Math.max(qxx * qyy - qxy * qxy, 0);
-    const mxx = s2 * qxx + 1, mxy = s2 * qxy, myy = s2 * qyy + 1;
+    const mxx = s2 * qxx + 1,
+      mxy = s2 * qxy,
+      myy = s2 * qyy + 1;
     const detM = mxx * myy - mxy * mxy;
     const X = fx * x * iz + cx;
     const Y = fy * y * iz + cy;
-    const rx = Math.sqrt(twoC * mxx), ry = Math.sqrt(twoC * myy);
+    const rx = Math.sqrt(twoC * mxx),
+      ry = Math.sqrt(twoC * myy);
     // pixel i has centre i + 0.5: it is inside [X - rx, X + rx] when i in [X - rx - 0.5, X + rx - 0.5]
-    const x0 = Math.max(0, Math.ceil(X - rx - 0.5)), x1 = Math.min(width - 1, Math.floor(X + rx - 0.5));
-    const y0 = Math.max(0, Math.ceil(Y - ry - 0.5)), y1 = Math.min(height - 1, Math.floor(Y + ry - 0.5));
+    const x0 = Math.max(0, Math.ceil(X - rx - 0.5)),
+      x1 = Math.min(width - 1, Math.floor(X + rx - 0.5));
+    const y0 = Math.max(0, Math.ceil(Y - ry - 0.5)),
+      y1 = Math.min(height - 1, Math.floor(Y + ry - 0.5));
     if (x0 > x1 || y0 > y1) {
       culled[2]++;
       continue;
@@ -124,7 +146,8 @@ export function screenSplatRange(positions: ArrayLike<number>, normals: ArrayLik
 
 /** The error for point k at or behind the near plane. */
 export function behindCameraError(positions: ArrayLike<number>, k: number, camera: PlainCamera): ArgumentError {
-  const R = camera.R, t = camera.t;
+  const R = camera.R,
+    t = camera.t;
   const z = R[6] * positions[3 * k] + R[7] * positions[3 * k + 1] + R[8] * positions[3 * k + 2] + t[2];
   return new ArgumentError(`positions[${k}] is at depth ${z} from the camera, at or behind its near plane ${camera.near}; move the camera back, or pass behindCamera: 'cull' to skip such points.`);
 }
@@ -153,7 +176,8 @@ const TILE = 16;
  * splat go this way so that neighbouring splats find those pixels still in cache.
  */
 export function tileOrder(s: ScreenSplats, width: number, height: number, shared = false): Int32Array {
-  const tx = Math.ceil(width / TILE), ty = Math.ceil(height / TILE);
+  const tx = Math.ceil(width / TILE),
+    ty = Math.ceil(height / TILE);
   const tileOf = (k: number) => {
     const i = Math.min(tx - 1, Math.max(0, Math.floor(s.px[k] / TILE)));
     const j = Math.min(ty - 1, Math.max(0, Math.floor(s.py[k] / TILE)));

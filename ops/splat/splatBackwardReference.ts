@@ -37,7 +37,9 @@ export function splatBackwardReference(
   gImage: FloatArray,
 ): { gP: Float64Array; gN: Float64Array; gW: Float64Array } {
   const n = positions.length / 3;
-  const gP = new Float64Array(3 * n), gN = new Float64Array(3 * n), gW = new Float64Array(n * channels);
+  const gP = new Float64Array(3 * n),
+    gN = new Float64Array(3 * n),
+    gW = new Float64Array(n * channels);
   const { width, height, frontCount: A } = cache;
   const lists: Entry[][] = [];
   for (let p = 0; p < width * height; p++) {
@@ -45,7 +47,7 @@ export function splatBackwardReference(
     for (let s = 0; s < cache.count[p]; s++) list.push({ k: cache.index[p * A + s], rho: cache.rho[p * A + s], z: cache.pointDepth[cache.index[p * A + s]] });
     lists.push(list);
   }
-  const valueAt = (p: number, list: Entry[]) => pixelValue(list, o.mergeThreshold, attributes, channels, o.background);
+  const valueAt = (_p: number, list: Entry[]) => pixelValue(list, o.mergeThreshold, attributes, channels, o.background);
   const lossChange = (p: number, after: number[], before: number[]) => after.reduce((s, v, c) => s + gImage[p * channels + c] * (v - before[c]), 0);
 
   // smooth part, one visible pair at a time (eq. 11 without the visibility term)
@@ -61,7 +63,8 @@ export function splatBackwardReference(
         gW[e.k * channels + c] += (gImage[p * channels + c] * e.rho) / S; // dI/dw = rho / S
         dLdrho += (gImage[p * channels + c] * (attributes[e.k * channels + c] - I[c])) / S; // dI/drho = (w - I) / S
       }
-      const dx = (p % width) + 0.5 - screen.px[e.k], dy = Math.floor(p / width) + 0.5 - screen.py[e.k];
+      const dx = (p % width) + 0.5 - screen.px[e.k],
+        dy = Math.floor(p / width) + 0.5 - screen.py[e.k];
       const u = [screen.ia[e.k] * dx + screen.ib[e.k] * dy, screen.ib[e.k] * dx + screen.ic[e.k] * dy];
       addPixel(pair, SUMS * e.k, dLdrho * e.rho, u[0], u[1]);
       chainSplat(e.k, pair, positions, normals, camera, o.sigma, gP, gN);
@@ -81,13 +84,17 @@ export function splatBackwardReference(
         const frontZ = cache.visible[p] > 0 ? list[0].z : Infinity;
         for (let k = 0; k < n; k++) {
           if (!screen.active[k]) continue;
-          const dx = i + 0.5 - screen.px[k], dy = j + 0.5 - screen.py[k];
+          const dx = i + 0.5 - screen.px[k],
+            dy = j + 0.5 - screen.py[k];
           if (Math.abs(dx) > o.window / 2 || Math.abs(dy) > o.window / 2) continue;
           const visibleHere = list.slice(0, cache.visible[p]).some((e) => e.k === k);
           const zk = screen.depth[k];
           let after: number[];
           if (visibleHere) {
-            after = valueAt(p, list.filter((e) => e.k !== k)); // (c): k moved off x
+            after = valueAt(
+              p,
+              list.filter((e) => e.k !== k),
+            ); // (c): k moved off x
           } else if (cache.visible[p] > 0 && zk >= frontZ - o.mergeThreshold) {
             // (a) or (b) behind: k moved to the front depth, joining the visible run
             const visible = list.slice(0, cache.visible[p]);

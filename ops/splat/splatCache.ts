@@ -66,14 +66,19 @@ export function countOccluded(cache: SplatCache, counts: Float64Array | Uint32Ar
  * The same front lists with rho_bar recomputed from new splat parameters, without truncation:
  * the render with the visibility h frozen (eq. 9), for checking the smooth gradient.
  */
-export function refreshWeights(frozen: SplatCache, splat: { px: Float64Array; py: Float64Array; ia: Float64Array; ib: Float64Array; ic: Float64Array; scale: Float64Array; depth: Float64Array }): SplatCache {
+export function refreshWeights(
+  frozen: SplatCache,
+  splat: { px: Float64Array; py: Float64Array; ia: Float64Array; ib: Float64Array; ic: Float64Array; scale: Float64Array; depth: Float64Array },
+): SplatCache {
   const A = frozen.frontCount;
   const out: SplatCache = { ...frozen, rho: new (frozen.rho.constructor as Float64ArrayConstructor)(frozen.rho.length), pointDepth: splat.depth };
   for (let p = 0; p < frozen.count.length; p++) {
-    const dx0 = (p % frozen.width) + 0.5, dy0 = ((p / frozen.width) | 0) + 0.5;
+    const dx0 = (p % frozen.width) + 0.5,
+      dy0 = ((p / frozen.width) | 0) + 0.5;
     for (let s = 0; s < frozen.count[p]; s++) {
       const k = frozen.index[p * A + s];
-      const dx = dx0 - splat.px[k], dy = dy0 - splat.py[k];
+      const dx = dx0 - splat.px[k],
+        dy = dy0 - splat.py[k];
       out.rho[p * A + s] = splat.scale[k] * Math.exp(-0.5 * (splat.ia[k] * dx * dx + 2 * splat.ib[k] * dx * dy + splat.ic[k] * dy * dy));
     }
   }

@@ -64,17 +64,13 @@ export function splatForwardReference(positions: ArrayLike<number>, normals: Arr
       [camera.fx / c[2], 0, (-camera.fx * c[0]) / (c[2] * c[2])],
       [0, camera.fy / c[2], (-camera.fy * c[1]) / (c[2] * c[2])],
     ];
-    const Ru = rotate(camera.R, u), Rv = rotate(camera.R, v);
+    const Ru = rotate(camera.R, u),
+      Rv = rotate(camera.R, v);
     // J = P' R [u v]
     const J: Mat2 = [dot(Pd[0] as Vec3, Ru), dot(Pd[0] as Vec3, Rv), dot(Pd[1] as Vec3, Ru), dot(Pd[1] as Vec3, Rv)];
     const s2 = o.sigma * o.sigma;
     // M = J V J^T + I with V = sigma^2 I
-    const M: Mat2 = [
-      s2 * (J[0] * J[0] + J[1] * J[1]) + 1,
-      s2 * (J[0] * J[2] + J[1] * J[3]),
-      s2 * (J[2] * J[0] + J[3] * J[1]),
-      s2 * (J[2] * J[2] + J[3] * J[3]) + 1,
-    ];
+    const M: Mat2 = [s2 * (J[0] * J[0] + J[1] * J[1]) + 1, s2 * (J[0] * J[2] + J[1] * J[3]), s2 * (J[2] * J[0] + J[3] * J[1]), s2 * (J[2] * J[2] + J[3] * J[3]) + 1];
     splats.push({
       x: (camera.fx * c[0]) / c[2] + camera.cx,
       y: (camera.fy * c[1]) / c[2] + camera.cy,

@@ -39,7 +39,11 @@ export function validateSplatInputs(positions: Tensor, normals: Tensor, attribut
   if (!(attributes instanceof Tensor) || attributes.ndim !== 2 || attributes.shape[0] !== n || attributes.shape[1] < 1) {
     throw new ShapeError(`attributes must be an N x C tensor with N = ${n} (e.g. shaded RGB colours), got ${attributes instanceof Tensor ? `[${attributes.shape}]` : typeof attributes}.`);
   }
-  for (const [t, name] of [[positions, 'positions'], [normals, 'normals'], [attributes, 'attributes']] as const) {
+  for (const [t, name] of [
+    [positions, 'positions'],
+    [normals, 'normals'],
+    [attributes, 'attributes'],
+  ] as const) {
     const bad = firstNonFinite(t.data);
     if (bad >= 0) throw new NonFiniteError(`${name}[${Math.floor(bad / t.shape[1])}] has a non-finite value (${t.data[bad]}); remove or fix that point before rendering.`);
   }
@@ -55,5 +59,7 @@ export function validateSplatInputs(positions: Tensor, normals: Tensor, attribut
 
 /** The error for an output pixel that came out non-finite from finite inputs. */
 export function nonFinitePixel(p: number, width: number): NonFiniteError {
-  return new NonFiniteError(`ewaSplat: pixel (${p % width}, ${Math.floor(p / width)}) came out non-finite from finite inputs (an overflow: extreme coordinates, or a sigma far from the point spacing); rescale the scene or pass a sigma.`);
+  return new NonFiniteError(
+    `ewaSplat: pixel (${p % width}, ${Math.floor(p / width)}) came out non-finite from finite inputs (an overflow: extreme coordinates, or a sigma far from the point spacing); rescale the scene or pass a sigma.`,
+  );
 }

@@ -82,7 +82,16 @@ describe('splatgrad fit', () => {
 
   it('fits a folder of images with its camera file and masks, and reports Chamfer against --truth', async () => {
     writeCubeFolder(join(dir, 'cube'));
-    const config = resolveFitConfig({ target: join(dir, 'cube'), masks: join(dir, 'cube', 'masks'), truth: 'cube', points: 300, iterations: 60, initRadius: 0.9, lrPositions: 0.005, checkpointEvery: 0 });
+    const config = resolveFitConfig({
+      target: join(dir, 'cube'),
+      masks: join(dir, 'cube', 'masks'),
+      truth: 'cube',
+      points: 300,
+      iterations: 60,
+      initRadius: 0.9,
+      lrPositions: 0.005,
+      checkpointEvery: 0,
+    });
     const s = await runFit(config, { out: join(dir, 'out') });
     expect(s.kind).to.equal('images');
     expect(s.views).to.equal(4);
@@ -111,7 +120,10 @@ describe('splatgrad fit', () => {
 
   it('takes a bare built-in name for the shape even where a folder of that name exists', () => {
     mkdirSync(join(dir, 'cube'));
-    const r = spawnSync(process.execPath, [cli, 'fit', 'cube', '--points', '50', '--size', '16', '--views', '1', '--iterations', '1', '--out', join(dir, 'o'), '--json'], { cwd: dir, encoding: 'utf8' });
+    const r = spawnSync(process.execPath, [cli, 'fit', 'cube', '--points', '50', '--size', '16', '--views', '1', '--iterations', '1', '--out', join(dir, 'o'), '--json'], {
+      cwd: dir,
+      encoding: 'utf8',
+    });
     expect(r.status, r.stderr).to.equal(0);
     expect(JSON.parse(r.stdout).kind).to.equal('shape');
     const folder = spawnSync(process.execPath, [cli, 'fit', './cube', '--out', join(dir, 'o')], { cwd: dir, encoding: 'utf8' });
@@ -182,7 +194,10 @@ describe('splatgrad fit', () => {
 
     it('NaN in the initial PLY, or a PLY without normals', () => {
       const nan = join(dir, 'nan.ply');
-      writeFileSync(nan, 'ply\nformat ascii 1.0\nelement vertex 2\nproperty float x\nproperty float y\nproperty float z\nproperty float nx\nproperty float ny\nproperty float nz\nend_header\n0 0 0 0 0 1\n0 nan 0 0 0 1\n');
+      writeFileSync(
+        nan,
+        'ply\nformat ascii 1.0\nelement vertex 2\nproperty float x\nproperty float y\nproperty float z\nproperty float nx\nproperty float ny\nproperty float nz\nend_header\n0 0 0 0 0 1\n0 nan 0 0 0 1\n',
+      );
       failsWith(/nan.ply: vertex 1 has a non-finite/, 'cube', '--init', nan, '--out', join(dir, 'o'));
       const bare = join(dir, 'bare.ply');
       writeFileSync(bare, 'ply\nformat ascii 1.0\nelement vertex 1\nproperty float x\nproperty float y\nproperty float z\nend_header\n0 0 0\n');

@@ -66,7 +66,12 @@ describe('Camera', () => {
   it('rejects world-to-camera matrices that are not rigid', () => {
     expect(() => Camera.fromMatrix({ R: [2, 0, 0, 0, 1, 0, 0, 0, 1], t: [0, 0, 0], width: 1, height: 1, focal: 1 })).to.throw(ArgumentError, /not a rotation/);
     expect(() => Camera.fromMatrix({ R: [-1, 0, 0, 0, 1, 0, 0, 0, 1], t: [0, 0, 0], width: 1, height: 1, focal: 1 })).to.throw(ArgumentError, /reflection/);
-    const bottom = [[1, 0, 0, 0], [0, 1, 0, 0], [0, 0, 1, 0], [0, 0, 1, 1]];
+    const bottom = [
+      [1, 0, 0, 0],
+      [0, 1, 0, 0],
+      [0, 0, 1, 0],
+      [0, 0, 1, 1],
+    ];
     expect(() => Camera.fromMatrix({ worldToCamera: bottom, width: 1, height: 1, focal: 1 })).to.throw(ArgumentError, /last row/);
   });
 
@@ -76,10 +81,12 @@ describe('Camera', () => {
     const h = 1e-6;
     const pix = (x: number[]) => [(simple.fx * x[0]) / x[2] + simple.cx, (simple.fy * x[1]) / x[2] + simple.cy];
     for (let j = 0; j < 3; j++) {
-      const plus = c.slice(), minus = c.slice();
+      const plus = c.slice(),
+        minus = c.slice();
       plus[j] += h;
       minus[j] -= h;
-      const [up, vp] = pix(plus), [um, vm] = pix(minus);
+      const [up, vp] = pix(plus),
+        [um, vm] = pix(minus);
       expect(J[j], `du/dc${j}`).to.be.closeTo((up - um) / (2 * h), 1e-5);
       expect(J[3 + j], `dv/dc${j}`).to.be.closeTo((vp - vm) / (2 * h), 1e-5);
     }
@@ -102,7 +109,8 @@ describe('Camera', () => {
     const back = Camera.fromMatrix(cam.toJSON());
     expect(back.toJSON()).to.deep.equal(cam.toJSON());
     expect(back.near).to.equal(0.01);
-    const A = cam.worldToCameraMatrix(), B = cam.cameraToWorldMatrix();
+    const A = cam.worldToCameraMatrix(),
+      B = cam.cameraToWorldMatrix();
     for (let i = 0; i < 4; i++) {
       for (let j = 0; j < 4; j++) {
         let s = 0;

@@ -9,7 +9,8 @@ import { formatCameraFile, formatTransformsJson, parseCameraFile, parseTransform
 const point = [0.3, -0.2, 0.4];
 
 function expectSamePixels(a: Camera, b: Camera, p = point): void {
-  const pa = a.project(p).pixels, pb = b.project(p).pixels;
+  const pa = a.project(p).pixels,
+    pb = b.project(p).pixels;
   expect(pb[0]).to.be.closeTo(pa[0], 1e-9);
   expect(pb[1]).to.be.closeTo(pa[1], 1e-9);
 }
@@ -43,19 +44,55 @@ describe('camera files', () => {
 
   it('rejects malformed camera files, naming the file and the field', () => {
     const good = JSON.parse(formatCameraFile([cams[0]]));
+    // biome-ignore lint/suspicious/noExplicitAny: a camera file edited freely, to break it on purpose
     const variant = (edit: (j: any) => void): string => {
       const j = structuredClone(good);
       edit(j);
       return JSON.stringify(j);
     };
     expect(() => parseCameraFile('{"version": 1, "cameras": [', 'bad.json')).to.throw(ArgumentError, /bad\.json: not valid JSON/);
-    expect(() => parseCameraFile(variant((j) => (j.version = 7)), 'a.json')).to.throw(ArgumentError, /a\.json: version/);
-    expect(() => parseCameraFile(variant((j) => delete j.cameras[0].fx), 'a.json')).to.throw(ArgumentError, /a\.json: cameras\[0\]\.fx is missing/);
-    expect(() => parseCameraFile(variant((j) => (j.cameras[0].cy = 'middle')), 'a.json')).to.throw(ArgumentError, /cameras\[0\]\.cy must be a finite number/);
-    expect(() => parseCameraFile(variant((j) => (j.cameras[0].worldToCamera[1] = [0, 1, 0])), 'a.json')).to.throw(ArgumentError, /a\.json: cameras\[0\]: worldToCamera\[1\] must be a row of 4/);
-    expect(() => parseCameraFile(variant((j) => (j.cameras[0].worldToCamera[0][0] = 3)), 'a.json')).to.throw(ArgumentError, /a\.json: cameras\[0\]: .*not a rotation/);
-    expect(() => parseCameraFile(variant((j) => (j.cameras[0].width = -4)), 'a.json')).to.throw(ArgumentError, /a\.json: cameras\[0\]: width/);
-    expect(() => parseCameraFile(variant((j) => (j.cameras = {})), 'a.json')).to.throw(ArgumentError, /a\.json: "cameras" must be an array/);
+    expect(() =>
+      parseCameraFile(
+        variant((j) => (j.version = 7)),
+        'a.json',
+      ),
+    ).to.throw(ArgumentError, /a\.json: version/);
+    expect(() =>
+      parseCameraFile(
+        variant((j) => delete j.cameras[0].fx),
+        'a.json',
+      ),
+    ).to.throw(ArgumentError, /a\.json: cameras\[0\]\.fx is missing/);
+    expect(() =>
+      parseCameraFile(
+        variant((j) => (j.cameras[0].cy = 'middle')),
+        'a.json',
+      ),
+    ).to.throw(ArgumentError, /cameras\[0\]\.cy must be a finite number/);
+    expect(() =>
+      parseCameraFile(
+        variant((j) => (j.cameras[0].worldToCamera[1] = [0, 1, 0])),
+        'a.json',
+      ),
+    ).to.throw(ArgumentError, /a\.json: cameras\[0\]: worldToCamera\[1\] must be a row of 4/);
+    expect(() =>
+      parseCameraFile(
+        variant((j) => (j.cameras[0].worldToCamera[0][0] = 3)),
+        'a.json',
+      ),
+    ).to.throw(ArgumentError, /a\.json: cameras\[0\]: .*not a rotation/);
+    expect(() =>
+      parseCameraFile(
+        variant((j) => (j.cameras[0].width = -4)),
+        'a.json',
+      ),
+    ).to.throw(ArgumentError, /a\.json: cameras\[0\]: width/);
+    expect(() =>
+      parseCameraFile(
+        variant((j) => (j.cameras = {})),
+        'a.json',
+      ),
+    ).to.throw(ArgumentError, /a\.json: "cameras" must be an array/);
     expect(() => readCameraFile('/nonexistent/cams.json')).to.throw(/ENOENT/);
   });
 
@@ -65,7 +102,17 @@ describe('camera files', () => {
     camera_angle_x: Math.PI / 2,
     w: 100,
     h: 100,
-    frames: [{ file_path: './train/r_0', transform_matrix: [[1, 0, 0, 0], [0, 1, 0, 0], [0, 0, 1, 4], [0, 0, 0, 1]] }],
+    frames: [
+      {
+        file_path: './train/r_0',
+        transform_matrix: [
+          [1, 0, 0, 0],
+          [0, 1, 0, 0],
+          [0, 0, 1, 4],
+          [0, 0, 0, 1],
+        ],
+      },
+    ],
   });
 
   it('reads transforms.json: OpenGL camera-to-world becomes our world-to-camera', () => {
@@ -89,7 +136,19 @@ describe('camera files', () => {
   });
 
   it('uses defaults for a missing size, per-frame intrinsics, and rejects bad transforms.json files by field', () => {
-    const noSize = JSON.stringify({ camera_angle_x: 0.5, frames: [{ transform_matrix: [[1, 0, 0, 0], [0, 1, 0, 0], [0, 0, 1, 4], [0, 0, 0, 1]] }] });
+    const noSize = JSON.stringify({
+      camera_angle_x: 0.5,
+      frames: [
+        {
+          transform_matrix: [
+            [1, 0, 0, 0],
+            [0, 1, 0, 0],
+            [0, 0, 1, 4],
+            [0, 0, 0, 1],
+          ],
+        },
+      ],
+    });
     expect(() => parseTransformsJson(noSize, 't.json')).to.throw(ArgumentError, /t\.json: frames\[0\]: image width "w" is missing/);
     expect(parseTransformsJson(noSize, 't.json', { width: 800, height: 800 })[0].camera.width).to.equal(800);
     const perFrame = JSON.parse(example);

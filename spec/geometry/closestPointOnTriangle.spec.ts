@@ -2,14 +2,17 @@ import { expect } from 'chai';
 import { Random } from '../../lib/random.js';
 import { closestPointOnTriangle } from '../../geometry/closestPointOnTriangle.js';
 
-const A = [0, 0, 0], B = [1, 0, 0], C = [0, 1, 0];
+const A = [0, 0, 0],
+  B = [1, 0, 0],
+  C = [0, 1, 0];
 
 /** Nearest of a dense barycentric sampling of the triangle: an upper bound on the true distance. */
 function sampledDistance(p: number[], a: number[], b: number[], c: number[], steps = 200): number {
   let best = Infinity;
   for (let i = 0; i <= steps; i++) {
     for (let j = 0; i + j <= steps; j++) {
-      const s = i / steps, t = j / steps;
+      const s = i / steps,
+        t = j / steps;
       const q = [0, 1, 2].map((k) => a[k] + s * (b[k] - a[k]) + t * (c[k] - a[k]));
       best = Math.min(best, Math.hypot(p[0] - q[0], p[1] - q[1], p[2] - q[2]));
     }
@@ -48,7 +51,10 @@ describe('closestPointOnTriangle', () => {
     const rng = new Random(5);
     const r = () => [rng.uniform(-1, 1), rng.uniform(-1, 1), rng.uniform(-1, 1)];
     for (let trial = 0; trial < 25; trial++) {
-      const a = r(), b = r(), c = r(), p = r().map((v) => 1.5 * v);
+      const a = r(),
+        b = r(),
+        c = r(),
+        p = r().map((v) => 1.5 * v);
       const d = closestPointOnTriangle(p, a, b, c);
       const sampled = sampledDistance(p, a, b, c, 120);
       expect(d, `trial ${trial}`).to.be.at.most(sampled + 1e-12);

@@ -12,7 +12,11 @@ describe('lights', () => {
     const suns = lights.filter((l): l is DirectionalLight => l.type === 'directional');
     expect(ambient).to.have.length(1);
     expect(ambient[0].color).to.deep.equal([0.3, 0.3, 0.3]);
-    expect(suns.map((s) => s.color)).to.deep.equal([[0.9, 0, 0], [0, 0.9, 0], [0, 0, 0.9]]);
+    expect(suns.map((s) => s.color)).to.deep.equal([
+      [0.9, 0, 0],
+      [0, 0.9, 0],
+      [0, 0, 0.9],
+    ]);
     for (let i = 0; i < 3; i++) {
       const d = suns[i].direction;
       expect(Math.hypot(...d)).to.be.closeTo(1, 1e-12);

@@ -7,7 +7,9 @@ function sphereSample(n: number, seed: number, radius = 1): Float64Array {
   const rng = new Random(seed);
   const p = new Float64Array(3 * n);
   for (let i = 0; i < n; i++) {
-    const x = rng.normal(), y = rng.normal(), z = rng.normal();
+    const x = rng.normal(),
+      y = rng.normal(),
+      z = rng.normal();
     const l = Math.hypot(x, y, z) / radius;
     p[3 * i] = x / l;
     p[3 * i + 1] = y / l;
@@ -46,7 +48,8 @@ describe('metrics', () => {
     });
 
     it('is small between two samplings of the unit sphere, and larger against a bigger sphere', () => {
-      const a = sphereSample(2000, 1), b = sphereSample(2000, 2);
+      const a = sphereSample(2000, 1),
+        b = sphereSample(2000, 2);
       const same = chamferDistance(a, b);
       expect(same.chamfer).to.be.greaterThan(0);
       expect(same.chamfer).to.be.lessThan(0.015);
@@ -55,12 +58,14 @@ describe('metrics', () => {
     });
 
     it('grid and kd-tree methods give the same numbers', () => {
-      const a = sphereSample(300, 4), b = sphereSample(400, 5);
+      const a = sphereSample(300, 4),
+        b = sphereSample(400, 5);
       expect(chamferDistance(a, b, { method: 'grid' })).to.deep.equal(chamferDistance(a, b, { method: 'kdtree' }));
     });
 
     it('is normalized by b (the reference) or by options.diagonal', () => {
-      const a = sphereSample(100, 6), b = sphereSample(100, 7, 2);
+      const a = sphereSample(100, 6),
+        b = sphereSample(100, 7, 2);
       const r = chamferDistance(a, b);
       expect(r.chamfer * r.diagonal).to.be.closeTo(r.chamferRaw, 1e-12);
       expect(r.diagonal).to.be.greaterThan(5); // b's, not a's (about 2 sqrt(3) * 2)

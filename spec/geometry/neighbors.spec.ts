@@ -37,7 +37,8 @@ describe('neighbors', () => {
       for (const k of [1, 5, 16]) {
         it(`knn agrees with brute force, k = ${k}, self-query and external queries`, () => {
           for (const options of [{}, { queries }, { includeSelf: true }]) {
-            const got = index.knn(k, options), want = reference.knn(k, options);
+            const got = index.knn(k, options),
+              want = reference.knn(k, options);
             expect(Array.from(got.indices)).to.deep.equal(Array.from(want.indices));
             expect(Array.from(got.distances)).to.deep.equal(Array.from(want.distances));
           }
@@ -55,7 +56,8 @@ describe('neighbors', () => {
       it('radius agrees with brute force (CSR rows sorted by distance)', () => {
         for (const r of [0, 0.15, 0.4]) {
           for (const options of [{}, { queries }]) {
-            const got = index.radius(r, options), want = reference.radius(r, options);
+            const got = index.radius(r, options),
+              want = reference.radius(r, options);
             expect(Array.from(got.offsets)).to.deep.equal(Array.from(want.offsets));
             expect(Array.from(got.indices)).to.deep.equal(Array.from(want.indices));
             expect(Array.from(got.distances)).to.deep.equal(Array.from(want.distances));
@@ -76,7 +78,8 @@ describe('neighbors', () => {
 
       it('works on a flat (planar) cloud and on a single repeated point', () => {
         const flat = randomCloud(300, 3, true);
-        const got = knn(flat, 6, { method }), want = knn(flat, 6, { method: 'bruteForce' });
+        const got = knn(flat, 6, { method }),
+          want = knn(flat, 6, { method: 'bruteForce' });
         expect(Array.from(got.indices)).to.deep.equal(Array.from(want.indices));
         const same = new Float64Array(30).fill(0.5);
         expect(Array.from(knn(same, 9, { method }).distances)).to.deep.equal(new Array(90).fill(0));

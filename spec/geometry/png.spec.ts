@@ -10,7 +10,12 @@ import { decodePng, encodePng, readPng, writePng } from '../../geometry/png.js';
 
 function randomImage(width: number, height: number, channels: number, seed: number): FloatImage {
   const rng = new Random(seed);
-  return imageFromData(Float32Array.from({ length: width * height * channels }, () => rng.next()), width, height, channels);
+  return imageFromData(
+    Float32Array.from({ length: width * height * channels }, () => rng.next()),
+    width,
+    height,
+    channels,
+  );
 }
 
 function maxDifference(a: Float32Array, b: Float32Array): number {
@@ -61,7 +66,19 @@ describe('image and png', () => {
   it('reads 1-bit gray and palette PNGs written by other tools', () => {
     const gray = decodePng(encode({ width: 10, height: 1, channels: 1, depth: 1, data: new Uint8Array([0b10110000, 0b01000000]) }));
     expect(Array.from(gray.data)).to.deep.equal([1, 0, 1, 1, 0, 0, 0, 0, 0, 1]);
-    const pal = decodePng(encode({ width: 2, height: 1, channels: 1, depth: 8, data: new Uint8Array([1, 0]), palette: [[255, 0, 0], [0, 0, 255]] }));
+    const pal = decodePng(
+      encode({
+        width: 2,
+        height: 1,
+        channels: 1,
+        depth: 8,
+        data: new Uint8Array([1, 0]),
+        palette: [
+          [255, 0, 0],
+          [0, 0, 255],
+        ],
+      }),
+    );
     expect(pal.channels).to.equal(3);
     expect(Array.from(pal.data)).to.deep.equal([0, 0, 1, 1, 0, 0]);
   });

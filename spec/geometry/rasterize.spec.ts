@@ -54,7 +54,10 @@ describe('rasterizeMesh', () => {
   it('a cube seen face-on gives a filled square mask, at the front face depth, normal toward the camera', () => {
     const view = Camera.lookAt({ eye: [0, 0, 5], target: [0, 0, 0], width: 64, height: 64, focal: 90 });
     const { alpha, depth, normal } = rasterizeMesh(cube(), view);
-    let x0 = 64, x1 = -1, y0 = 64, y1 = -1;
+    let x0 = 64,
+      x1 = -1,
+      y0 = 64,
+      y1 = -1;
     for (let y = 0; y < 64; y++) {
       for (let x = 0; x < 64; x++) {
         if (!alpha.data[y * 64 + x]) continue;
@@ -77,7 +80,10 @@ describe('rasterizeMesh', () => {
     const near = [-1, -1, 0.5, 1, -1, 0.5, 0, 1, 0.5];
     const far = [-1, 1, -0.5, 0, -1, -0.5, 1, 1, -0.5];
     const centre = 40 * 96 + 48;
-    for (const [order, nearIndex] of [[[...near, ...far], 0], [[...far, ...near], 1]] as const) {
+    for (const [order, nearIndex] of [
+      [[...near, ...far], 0],
+      [[...far, ...near], 1],
+    ] as const) {
       const { faceIndex, depth } = rasterizeMesh(triangles([...order]), camera);
       expect(faceIndex[centre]).to.equal(nearIndex);
       expect(depth.data[centre]).to.be.closeTo(2.5, 1e-6);
@@ -88,7 +94,12 @@ describe('rasterizeMesh', () => {
     const tilted = triangles([-1, -1, -1, 1, -1, 1, 0, 1.2, 0]); // the plane z = x
     const { depth, alpha } = rasterizeMesh(tilted, camera);
     let checked = 0;
-    for (const [px, py] of [[30, 40], [48, 30], [60, 45], [40, 55]]) {
+    for (const [px, py] of [
+      [30, 40],
+      [48, 30],
+      [60, 45],
+      [40, 55],
+    ]) {
       const p = py * 96 + px;
       if (!alpha.data[p]) continue;
       // ray from the eye (0, 0, 3) through the pixel centre; camera depth is 3 - z_world here
@@ -113,7 +124,8 @@ describe('rasterizeMesh', () => {
     const q = [o[0] + s * d[0], o[1] + s * d[1], o[2] + s * d[2]];
     // solve q = a + u (b - a) + v (c - a) in x and y
     const det = 2 * 2 - 0 * 1;
-    const u = ((q[0] + 1) * 2 - (q[1] + 1) * 1) / det, v = (2 * (q[1] + 1) - 0 * (q[0] + 1)) / det;
+    const u = ((q[0] + 1) * 2 - (q[1] + 1) * 1) / det,
+      v = (2 * (q[1] + 1) - 0 * (q[0] + 1)) / det;
     const want = shadeLambert([1 - u - v, u, v], n, q, lights);
     for (let k = 0; k < 3; k++) expect(color.data[3 * pixel + k], `channel ${k}`).to.be.closeTo(want[k], 1e-5);
     expect(want[0] + want[1] + want[2]).to.be.greaterThan(0.3); // a lit pixel, not just ambient

@@ -24,18 +24,22 @@ describe('samplePoints', () => {
   const inner = 0.499;
 
   it('is deterministic for a seed and differs between seeds', () => {
-    const a = samplePoints(sphere, 500, { seed: 7 }), b = samplePoints(sphere, 500, { seed: 7 }), c = samplePoints(sphere, 500, { seed: 8 });
+    const a = samplePoints(sphere, 500, { seed: 7 }),
+      b = samplePoints(sphere, 500, { seed: 7 }),
+      c = samplePoints(sphere, 500, { seed: 8 });
     expect(Array.from(a.positions)).to.deep.equal(Array.from(b.positions));
     expect(Array.from(a.normals!)).to.deep.equal(Array.from(b.normals!));
     expect(Array.from(a.positions)).to.not.deep.equal(Array.from(c.positions));
-    const even1 = samplePoints(sphere, 300, { seed: 7, even: true }), even2 = samplePoints(sphere, 300, { seed: 7, even: true });
+    const even1 = samplePoints(sphere, 300, { seed: 7, even: true }),
+      even2 = samplePoints(sphere, 300, { seed: 7, even: true });
     expect(Array.from(even1.positions)).to.deep.equal(Array.from(even2.positions));
   });
 
   for (const even of [false, true]) {
     it(`${even ? 'even' : 'plain'}: n points on the sphere's surface with unit outward normals`, () => {
       const cloud = samplePoints(sphere, 2000, { seed: 1, even });
-      const p = cloud.positions, n = cloud.normals!;
+      const p = cloud.positions,
+        n = cloud.normals!;
       expect(p.length).to.equal(6000);
       expect(cloud.colors).to.equal(undefined);
       for (let i = 0; i < p.length; i += 3) {

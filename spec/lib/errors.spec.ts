@@ -13,7 +13,11 @@ describe('firstNonFinite', () => {
         const a = make(n);
         for (let i = 0; i < n; i++) a[i] = i * 0.5 - 3;
         expect(firstNonFinite(a), `all finite, n = ${n}`).to.equal(-1);
-        for (const [at, bad] of [[n - 1, NaN], [Math.floor(n / 2), Infinity], [0, -Infinity]] as const) {
+        for (const [at, bad] of [
+          [n - 1, NaN],
+          [Math.floor(n / 2), Infinity],
+          [0, -Infinity],
+        ] as const) {
           const b = make(n);
           for (let i = 0; i < n; i++) b[i] = a[i];
           b[at] = bad;

@@ -10,15 +10,23 @@ import { add, mul, sum } from '../../ops/index.js';
 
 describe('Tensor storage', () => {
   it('builds from nested arrays with the inferred shape, float32 by default', () => {
-    const t = tensor([[1, 2, 3], [4, 5, 6]]);
+    const t = tensor([
+      [1, 2, 3],
+      [4, 5, 6],
+    ]);
     expect(t.shape).to.deep.equal([2, 3]);
     expect(t.dtype).to.equal('float32');
     expect(t.get(1, 2)).to.equal(6);
-    expect(t.toArray()).to.deep.equal([[1, 2, 3], [4, 5, 6]]);
+    expect(t.toArray()).to.deep.equal([
+      [1, 2, 3],
+      [4, 5, 6],
+    ]);
     expect(scalar(2.5).item()).to.equal(2.5);
     expect(scalar(2.5).toArray()).to.equal(2.5);
     expect(tensor([1, 2, 3, 4], { shape: [2, 2] }).shape).to.deep.equal([2, 2]);
-    expect(String(tensor([1, 2], { name: 'v' }))).to.contain('v').and.contain('[2]');
+    expect(String(tensor([1, 2], { name: 'v' })))
+      .to.contain('v')
+      .and.contain('[2]');
   });
 
   it('keeps the float type of a typed array and converts between dtypes', () => {
@@ -38,13 +46,20 @@ describe('Tensor storage', () => {
   });
 
   it('gives an ndarray view over the same memory, and reads ndarrays back', () => {
-    const t = tensor([[1, 2], [3, 4]]);
+    const t = tensor([
+      [1, 2],
+      [3, 4],
+    ]);
     const view = t.ndarray();
     expect(view.get(1, 0)).to.equal(3);
     ops.mulseq(view, 10); // ndarray-ops writes through to the tensor
     expect(Array.from(t.data)).to.deep.equal([10, 20, 30, 40]);
     const transposed = ndarray(new Float64Array([1, 2, 3, 4, 5, 6]), [2, 3]).transpose(1, 0);
-    expect(tensor(transposed).toArray()).to.deep.equal([[1, 4], [2, 5], [3, 6]]);
+    expect(tensor(transposed).toArray()).to.deep.equal([
+      [1, 4],
+      [2, 5],
+      [3, 6],
+    ]);
   });
 
   it('makes filled, ranged and seeded random tensors', () => {
@@ -138,7 +153,7 @@ describe('tape edges', () => {
     const badValue = customOp({
       name: 'badValue',
       forward: (ctx, t: Tensor) => ctx.output(t.shape),
-      backward: (ctx) => [new Float32Array([Infinity, 0])],
+      backward: (_ctx) => [new Float32Array([Infinity, 0])],
     });
     expect(() => sum(badValue(x)).backward()).to.throw(NonFiniteError, /badValue.*non-finite gradient/);
     const identity = customOp({ name: 'identity', forward: (_ctx, t: Tensor) => t, backward: (_c, g) => [g] });

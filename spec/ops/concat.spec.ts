@@ -6,18 +6,33 @@ import { concat, stack } from '../../ops/concat.js';
 import { expectGrads, param } from '../helpers.js';
 
 describe('concat', () => {
-  const a = tensor([[1, 2], [3, 4]]);
+  const a = tensor([
+    [1, 2],
+    [3, 4],
+  ]);
   const b = tensor([[5, 6]]);
   const c = tensor([[7], [8]]);
 
   it('joins along an existing axis', () => {
-    expect(concat([a, b]).toArray()).to.deep.equal([[1, 2], [3, 4], [5, 6]]);
-    expect(concat([a, c], 1).toArray()).to.deep.equal([[1, 2, 7], [3, 4, 8]]);
-    expect(concat([c, a, c], -1).toArray()).to.deep.equal([[7, 1, 2, 7], [8, 3, 4, 8]]);
+    expect(concat([a, b]).toArray()).to.deep.equal([
+      [1, 2],
+      [3, 4],
+      [5, 6],
+    ]);
+    expect(concat([a, c], 1).toArray()).to.deep.equal([
+      [1, 2, 7],
+      [3, 4, 8],
+    ]);
+    expect(concat([c, a, c], -1).toArray()).to.deep.equal([
+      [7, 1, 2, 7],
+      [8, 3, 4, 8],
+    ]);
   });
 
   it('splits the gradient back to each input, also when one input repeats', () => {
-    const x = param([2, 3, 2], 1), y = param([2, 1, 2], 2), z = param([2, 4, 2], 3);
+    const x = param([2, 3, 2], 1),
+      y = param([2, 1, 2], 2),
+      z = param([2, 4, 2], 3);
     expectGrads((p, q, r) => concat([p, q, r], 1), [x, y, z]);
     expectGrads((p, q) => concat([p, q, p], 0), [param([1, 3], 4), param([2, 3], 5)]);
     expectGrads((p, q) => concat([p, q], -1), [param([2, 2], 6), param([2, 3], 7)]);
@@ -44,9 +59,17 @@ describe('concat', () => {
 
 describe('stack', () => {
   it('joins along a new axis', () => {
-    const x = tensor([1, 2, 3]), y = tensor([4, 5, 6]);
-    expect(stack([x, y]).toArray()).to.deep.equal([[1, 2, 3], [4, 5, 6]]);
-    expect(stack([x, y], 1).toArray()).to.deep.equal([[1, 4], [2, 5], [3, 6]]);
+    const x = tensor([1, 2, 3]),
+      y = tensor([4, 5, 6]);
+    expect(stack([x, y]).toArray()).to.deep.equal([
+      [1, 2, 3],
+      [4, 5, 6],
+    ]);
+    expect(stack([x, y], 1).toArray()).to.deep.equal([
+      [1, 4],
+      [2, 5],
+      [3, 6],
+    ]);
     expect(stack([x, y], -1).shape).to.deep.equal([3, 2]);
     expect(stack([tensor(1), tensor(2)]).toArray()).to.deep.equal([1, 2]);
   });

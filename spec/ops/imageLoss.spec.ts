@@ -5,10 +5,26 @@ import { imageLoss } from '../../ops/losses/imageLoss.js';
 import { expectGrads, param } from '../helpers.js';
 
 describe('image losses (eq. 7)', () => {
-  const target = tensor([[[0.2, 0.5, 0.9], [0, 0.3, 1]]], { dtype: 'float64' });
+  const target = tensor(
+    [
+      [
+        [0.2, 0.5, 0.9],
+        [0, 0.3, 1],
+      ],
+    ],
+    { dtype: 'float64' },
+  );
 
   it('computes SMAPE, L1 and L2 by hand', () => {
-    const image = tensor([[[0.4, 0.5, 0.6], [0.1, 0.3, 1]]], { dtype: 'float64' });
+    const image = tensor(
+      [
+        [
+          [0.4, 0.5, 0.6],
+          [0.1, 0.3, 1],
+        ],
+      ],
+      { dtype: 'float64' },
+    );
     const smape = (0.2 / (0.6 + 0.01) + 0.3 / (1.5 + 0.01) + 0.1 / (0.1 + 0.01)) / 2;
     expect(imageLoss(image, target).item()).to.be.closeTo(smape, 1e-12);
     expect(imageLoss(image, target, 'l1').item()).to.be.closeTo((0.2 + 0.3 + 0.1) / 2, 1e-12);

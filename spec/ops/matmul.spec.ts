@@ -6,25 +6,60 @@ import { expectGrads, param } from '../helpers.js';
 
 describe('matmul', () => {
   it('multiplies 2-d matrices', () => {
-    const a = tensor([[1, 2, 3], [4, 5, 6]]);
-    const b = tensor([[1, 0], [0, 1], [2, -1]]);
-    expect(matmul(a, b).toArray()).to.deep.equal([[7, -1], [16, -1]]);
+    const a = tensor([
+      [1, 2, 3],
+      [4, 5, 6],
+    ]);
+    const b = tensor([
+      [1, 0],
+      [0, 1],
+      [2, -1],
+    ]);
+    expect(matmul(a, b).toArray()).to.deep.equal([
+      [7, -1],
+      [16, -1],
+    ]);
   });
 
   it('treats 1-d operands as a row / a column and drops that dimension', () => {
-    const m = tensor([[1, 2], [3, 4]]);
+    const m = tensor([
+      [1, 2],
+      [3, 4],
+    ]);
     const v = tensor([1, -1]);
     expect(matmul(m, v).toArray()).to.deep.equal([-1, -1]);
     expect(matmul(v, m).toArray()).to.deep.equal([-2, -2]);
     expect(matmul(v, v).shape).to.deep.equal([]);
     expect(matmul(v, v).item()).to.equal(2);
-    expect(matmul(tensor([[[1, 0], [0, 2]]]), v).toArray()).to.deep.equal([[1, -2]]);
+    expect(
+      matmul(
+        tensor([
+          [
+            [1, 0],
+            [0, 2],
+          ],
+        ]),
+        v,
+      ).toArray(),
+    ).to.deep.equal([[1, -2]]);
   });
 
   it('broadcasts batch dimensions', () => {
-    const rot = tensor([[[0, -1], [1, 0]], [[1, 0], [0, 1]]]); // [2, 2, 2]
+    const rot = tensor([
+      [
+        [0, -1],
+        [1, 0],
+      ],
+      [
+        [1, 0],
+        [0, 1],
+      ],
+    ]); // [2, 2, 2]
     const pts = tensor([[1], [2]]); // [2, 1], broadcast over the batch
-    expect(matmul(rot, pts).toArray()).to.deep.equal([[[-2], [1]], [[1], [2]]]);
+    expect(matmul(rot, pts).toArray()).to.deep.equal([
+      [[-2], [1]],
+      [[1], [2]],
+    ]);
     expect(matmul(param([4, 1, 2, 3]), param([5, 3, 2])).shape).to.deep.equal([4, 5, 2, 2]);
   });
 

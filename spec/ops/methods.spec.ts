@@ -20,7 +20,14 @@ describe('Tensor methods', () => {
 
   it('cover every op alias', () => {
     const v = tensor([[3, 4, 0.5]], { dtype: 'float64' });
-    const m = tensor([[1, 0, 0], [0, 2, 0], [0, 0, 1]], { dtype: 'float64' });
+    const m = tensor(
+      [
+        [1, 0, 0],
+        [0, 2, 0],
+        [0, 0, 1],
+      ],
+      { dtype: 'float64' },
+    );
     const y = v.sub(0.25).div(2).neg().abs().sqrt().exp().log().sigmoid().tanh().relu().clamp(0, 10);
     expect(y.shape).to.deep.equal([1, 3]);
     expect(v.mean().item()).to.be.closeTo(2.5, 1e-12);

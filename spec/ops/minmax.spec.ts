@@ -16,8 +16,16 @@ describe('maximum and minimum (elementwise)', () => {
     const b = f64([2, 4, 0, 6]); // [4]
     const hi = maximum(a, b);
     expect(hi.shape).to.deep.equal([3, 4]);
-    expect(hi.toArray()).to.deep.equal([[2, 4, 1, 6], [5, 5, 5, 6], [3, 4, 3, 6]]);
-    expect(minimum(a, b).toArray()).to.deep.equal([[1, 1, 0, 1], [2, 4, 0, 5], [2, 3, 0, 3]]);
+    expect(hi.toArray()).to.deep.equal([
+      [2, 4, 1, 6],
+      [5, 5, 5, 6],
+      [3, 4, 3, 6],
+    ]);
+    expect(minimum(a, b).toArray()).to.deep.equal([
+      [1, 1, 0, 1],
+      [2, 4, 0, 5],
+      [2, 3, 0, 3],
+    ]);
     expect(values(maximum(b, 3))).to.deep.equal([3, 4, 3, 6]);
     expect(values(minimum(3, b))).to.deep.equal([2, 3, 0, 3]);
   });
@@ -47,7 +55,15 @@ describe('maximum and minimum (elementwise)', () => {
 });
 
 describe('max and min (reductions)', () => {
-  const x = (): Tensor => f64([[3, -1, 7, 2], [0, 9, -4, 9], [5, 5, 1, -2]], true); // [3, 4]
+  const x = (): Tensor =>
+    f64(
+      [
+        [3, -1, 7, 2],
+        [0, 9, -4, 9],
+        [5, 5, 1, -2],
+      ],
+      true,
+    ); // [3, 4]
 
   it('reduce everything by default', () => {
     expect(max(x()).item()).to.equal(9);
@@ -67,13 +83,21 @@ describe('max and min (reductions)', () => {
   it('give the gradient to the first extreme element only', () => {
     const t = x();
     sum(max(t, 1)).backward(); // row 1 has 9 twice, row 2 has 5 twice: the first wins
-    expect(t.grad!.toArray()).to.deep.equal([[0, 0, 1, 0], [0, 1, 0, 0], [1, 0, 0, 0]]);
+    expect(t.grad!.toArray()).to.deep.equal([
+      [0, 0, 1, 0],
+      [0, 1, 0, 0],
+      [1, 0, 0, 0],
+    ]);
     const u = x();
     max(u).backward();
     expect(values(u.grad!)).to.deep.equal([0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0]);
     const v = x();
     sum(min(v, 0)).backward();
-    expect(v.grad!.toArray()).to.deep.equal([[0, 1, 0, 0], [1, 0, 1, 0], [0, 0, 0, 1]]);
+    expect(v.grad!.toArray()).to.deep.equal([
+      [0, 1, 0, 0],
+      [1, 0, 1, 0],
+      [0, 0, 0, 1],
+    ]);
   });
 
   it('pass gradcheck (distinct random values, so no ties)', () => {

@@ -28,8 +28,15 @@ describe('permute', () => {
 
 describe('transpose', () => {
   it('swaps the last two axes by default', () => {
-    const x = tensor([[1, 2, 3], [4, 5, 6]]);
-    expect(transpose(x).toArray()).to.deep.equal([[1, 4], [2, 5], [3, 6]]);
+    const x = tensor([
+      [1, 2, 3],
+      [4, 5, 6],
+    ]);
+    expect(transpose(x).toArray()).to.deep.equal([
+      [1, 4],
+      [2, 5],
+      [3, 6],
+    ]);
     const b = param([5, 2, 3]);
     expect(transpose(b).shape).to.deep.equal([5, 3, 2]);
     expect(transpose(b, 0, 2).shape).to.deep.equal([3, 2, 5]);

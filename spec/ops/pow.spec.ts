@@ -17,7 +17,11 @@ describe('pow', () => {
     expect(values(pow(2, f64([0, 1, 3, -1])))).to.deep.equal([1, 2, 8, 0.5]);
     const y = pow(f64([[1], [2], [4]]), f64([0, 0.5, 1, 2])); // [3,1] with [4]
     expect(y.shape).to.deep.equal([3, 4]);
-    expect(y.toArray()).to.deep.equal([[1, 1, 1, 1], [1, Math.SQRT2, 2, 4], [1, 2, 4, 16]]);
+    expect(y.toArray()).to.deep.equal([
+      [1, 1, 1, 1],
+      [1, Math.SQRT2, 2, 4],
+      [1, 2, 4, 16],
+    ]);
     expect(pow(f64([-2]), 3).item()).to.equal(-8);
   });
 

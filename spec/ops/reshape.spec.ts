@@ -7,10 +7,17 @@ import { expectGrads, param } from '../helpers.js';
 
 describe('reshape', () => {
   it('keeps the row-major order and shares storage', () => {
-    const x = tensor([[1, 2, 3], [4, 5, 6]]);
+    const x = tensor([
+      [1, 2, 3],
+      [4, 5, 6],
+    ]);
     const y = reshape(x, [3, 2]);
     expect(y.shape).to.deep.equal([3, 2]);
-    expect(y.toArray()).to.deep.equal([[1, 2], [3, 4], [5, 6]]);
+    expect(y.toArray()).to.deep.equal([
+      [1, 2],
+      [3, 4],
+      [5, 6],
+    ]);
     expect(y.data).to.equal(x.data);
   });
 

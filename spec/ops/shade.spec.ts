@@ -36,16 +36,23 @@ function normalsAwayFromKink(n: number, lights: Light[], positions: Float64Array
 }
 
 describe('shade', () => {
-  const lights: Light[] = [
-    ambientLight([0.1, 0.2, 0.3]),
-    directionalLight([0, 0, 1], [1, 0.5, 0]),
-    directionalLight([1, 1, 0], [0.2, 0.3, 0.9]),
-    pointLight([3, 0, 4], [0, 0, 1]),
-  ];
+  const lights: Light[] = [ambientLight([0.1, 0.2, 0.3]), directionalLight([0, 0, 1], [1, 0.5, 0]), directionalLight([1, 1, 0], [0.2, 0.3, 0.9]), pointLight([3, 0, 4], [0, 0, 1])];
 
   it('matches hand-computed values and shadeLambert', () => {
-    const normals = tensor([[0, 0.6, 0.8], [0, 0, -1]], { dtype: 'float64' });
-    const positions = tensor([[0, 0, 0], [0, 0, 0]], { dtype: 'float64' });
+    const normals = tensor(
+      [
+        [0, 0.6, 0.8],
+        [0, 0, -1],
+      ],
+      { dtype: 'float64' },
+    );
+    const positions = tensor(
+      [
+        [0, 0, 0],
+        [0, 0, 0],
+      ],
+      { dtype: 'float64' },
+    );
     const out = shade(normals, [0.5, 1, 2], lights, positions);
     // point 0: sun z 0.8, sun (1,1,0)/sqrt2 0.6/sqrt2, point light (0.6, 0, 0.8) 0.64
     const s2 = 0.6 / Math.SQRT2;
@@ -93,7 +100,19 @@ describe('shade', () => {
     const sun = [directionalLight([0, 0, 1], [1, 1, 1])];
     expect(() => shade(tensor([[0, 0, 0]], { dtype: 'float64' }), [1, 1, 1], sun)).to.throw(ArgumentError, /normals\[0\] is the zero vector/);
     expect(() => shade(tensor([0, 0, 1], { dtype: 'float64' }), [1, 1, 1], sun)).to.throw(ShapeError, /normals/);
-    expect(() => shade(tensor([[0, 0, 1]], { dtype: 'float64' }), tensor([[1, 1, 1], [1, 1, 1]], { dtype: 'float64' }), sun)).to.throw(ShapeError, /albedo/);
+    expect(() =>
+      shade(
+        tensor([[0, 0, 1]], { dtype: 'float64' }),
+        tensor(
+          [
+            [1, 1, 1],
+            [1, 1, 1],
+          ],
+          { dtype: 'float64' },
+        ),
+        sun,
+      ),
+    ).to.throw(ShapeError, /albedo/);
     expect(() => shade(tensor([[0, 0, 1]], { dtype: 'float64' }), [1, 1, 1], [pointLight([0, 0, 1], [1, 1, 1])])).to.throw(ArgumentError, /positions/);
   });
 });

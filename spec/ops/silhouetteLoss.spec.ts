@@ -8,7 +8,8 @@ import { expectGrads } from '../helpers.js';
 
 describe('distance transform and silhouette loss', () => {
   it('gives each pixel its Euclidean distance to the mask, 0 inside', () => {
-    const w = 7, h = 5;
+    const w = 7,
+      h = 5;
     const mask = new Float32Array(w * h);
     mask[2 * w + 3] = 1; // one inside pixel at (3, 2)
     const d = maskDistance(mask, w, h);
@@ -32,7 +33,14 @@ describe('distance transform and silhouette loss', () => {
   });
 
   it('matches finite differences', () => {
-    const p = tensor([[0.43, 0.31, 0.1], [-0.52, 0.07, -0.2], [0.2, -0.61, 0.3]], { dtype: 'float64', requiresGrad: true });
+    const p = tensor(
+      [
+        [0.43, 0.31, 0.1],
+        [-0.52, 0.07, -0.2],
+        [0.2, -0.61, 0.3],
+      ],
+      { dtype: 'float64', requiresGrad: true },
+    );
     expectGrads((x) => silhouetteLoss(x, camera, distance), [p], { atol: 1e-4 });
   });
 

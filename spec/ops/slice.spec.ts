@@ -8,13 +8,19 @@ describe('slice', () => {
   const x = tensor(arange(12).data, { shape: [3, 4] });
 
   it('takes the box at begin of the given size', () => {
-    expect(slice(x, [1, 1], [2, 2]).toArray()).to.deep.equal([[5, 6], [9, 10]]);
+    expect(slice(x, [1, 1], [2, 2]).toArray()).to.deep.equal([
+      [5, 6],
+      [9, 10],
+    ]);
     expect(slice(x, [0, 3], [3, 1]).toArray()).to.deep.equal([[3], [7], [11]]);
   });
 
   it('counts negative begins from the end, size -1 to the end, and missing axes whole', () => {
     expect(slice(x, [-1], [1]).toArray()).to.deep.equal([[8, 9, 10, 11]]);
-    expect(slice(x, [1, -2], [-1, -1]).toArray()).to.deep.equal([[6, 7], [10, 11]]);
+    expect(slice(x, [1, -2], [-1, -1]).toArray()).to.deep.equal([
+      [6, 7],
+      [10, 11],
+    ]);
     expect(slice(x, [2]).toArray()).to.deep.equal([[8, 9, 10, 11]]);
     expect(slice(x, [0, 4], [3, 0]).shape).to.deep.equal([3, 0]);
   });
@@ -25,7 +31,9 @@ describe('slice', () => {
     const y = slice(p, [1, 1], [1, 2]);
     p.grad = null;
     y.backward(new Float64Array(4).fill(1));
-    const touched = Array.from(p.grad!.data).map((v, i) => (v ? i : -1)).filter((i) => i >= 0);
+    const touched = Array.from(p.grad!.data)
+      .map((v, i) => (v ? i : -1))
+      .filter((i) => i >= 0);
     expect(touched).to.deep.equal([10, 11, 12, 13]);
   });
 
@@ -43,7 +51,11 @@ describe('slice', () => {
 describe('narrow', () => {
   it('slices one axis', () => {
     const x = tensor(arange(12).data, { shape: [3, 4] });
-    expect(narrow(x, 1, 1, 2).toArray()).to.deep.equal([[1, 2], [5, 6], [9, 10]]);
+    expect(narrow(x, 1, 1, 2).toArray()).to.deep.equal([
+      [1, 2],
+      [5, 6],
+      [9, 10],
+    ]);
     expect(narrow(x, -2, -1, 1).toArray()).to.deep.equal([[8, 9, 10, 11]]);
     expectGrads((t) => narrow(t, 0, 1, 2), [param([3, 2])]);
     expect(() => narrow(x, 2, 0, 1)).to.throw(ShapeError, /axis 2 is out of range/);

@@ -28,7 +28,10 @@ describe('unary ops', () => {
   });
 
   it('keep the shape and dtype, and lift a number to a 0-d tensor', () => {
-    const x = tensor([[1, 2, 3], [4, 5, 6]]);
+    const x = tensor([
+      [1, 2, 3],
+      [4, 5, 6],
+    ]);
     const y = sqrt(x);
     expect(y.shape).to.deep.equal([2, 3]);
     expect(y.dtype).to.equal('float32');
@@ -76,7 +79,14 @@ describe('unary ops', () => {
     const x = f64([1, 0, 2]);
     x.name = 'depth';
     expect(() => log(x)).to.throw(NonFiniteError, /log\(x\): x\[1\] \(depth\) = 0 gives -Infinity; log needs x > 0/);
-    expect(() => log(f64([[1, 2], [3, -1]]))).to.throw(NonFiniteError, /x\[1, 1\] = -1 gives NaN/);
+    expect(() =>
+      log(
+        f64([
+          [1, 2],
+          [3, -1],
+        ]),
+      ),
+    ).to.throw(NonFiniteError, /x\[1, 1\] = -1 gives NaN/);
     expect(() => log(-1)).to.throw(NonFiniteError, /log\(x\): x = -1 gives NaN/);
   });
 

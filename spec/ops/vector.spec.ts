@@ -13,11 +13,22 @@ const close = (actual: unknown, expected: number[], tol = 1e-12): void => {
 
 describe('dot', () => {
   it('reduces the last axis, broadcasting the others', () => {
-    const a = tensor([[1, 2, 3], [4, 5, 6]]);
+    const a = tensor([
+      [1, 2, 3],
+      [4, 5, 6],
+    ]);
     expect(dot(a, tensor([1, 0, -1])).toArray()).to.deep.equal([-2, -2]);
     expect(dot(a, a).toArray()).to.deep.equal([14, 77]);
     expect(dot(tensor([1, 2]), tensor([3, 4])).shape).to.deep.equal([]);
-    expect(dot(tensor([[[1, 1]]]), tensor([[1, 2], [3, 4]])).shape).to.deep.equal([1, 2]);
+    expect(
+      dot(
+        tensor([[[1, 1]]]),
+        tensor([
+          [1, 2],
+          [3, 4],
+        ]),
+      ).shape,
+    ).to.deep.equal([1, 2]);
   });
 
   it('has gradients g b and g a, summed over broadcast vectors', () => {
@@ -37,8 +48,33 @@ describe('dot', () => {
 describe('cross', () => {
   it('computes a x b on the last axis', () => {
     expect(cross(tensor([1, 0, 0]), tensor([0, 1, 0])).toArray()).to.deep.equal([0, 0, 1]);
-    expect(cross(tensor([[0, 1, 0], [1, 2, 3]]), tensor([[0, 0, 1], [4, 5, 6]])).toArray()).to.deep.equal([[1, 0, 0], [-3, 6, -3]]);
-    expect(cross(tensor([[1, 2, 3], [0, 0, 1]]), tensor([0, 0, 1])).toArray()).to.deep.equal([[2, -1, 0], [0, 0, 0]]);
+    expect(
+      cross(
+        tensor([
+          [0, 1, 0],
+          [1, 2, 3],
+        ]),
+        tensor([
+          [0, 0, 1],
+          [4, 5, 6],
+        ]),
+      ).toArray(),
+    ).to.deep.equal([
+      [1, 0, 0],
+      [-3, 6, -3],
+    ]);
+    expect(
+      cross(
+        tensor([
+          [1, 2, 3],
+          [0, 0, 1],
+        ]),
+        tensor([0, 0, 1]),
+      ).toArray(),
+    ).to.deep.equal([
+      [2, -1, 0],
+      [0, 0, 0],
+    ]);
   });
 
   it('has gradients b x g and g x a', () => {
@@ -59,8 +95,27 @@ describe('cross', () => {
 
 describe('norm', () => {
   it('is the Euclidean length along an axis', () => {
-    expect(norm(tensor([[3, 4], [0, 0], [1, 0]])).toArray()).to.deep.equal([5, 0, 1]);
-    expect(norm(tensor([[3, 1], [4, 1]], { dtype: 'float64' }), 0).toArray()).to.deep.equal([5, Math.SQRT2]);
+    expect(
+      norm(
+        tensor([
+          [3, 4],
+          [0, 0],
+          [1, 0],
+        ]),
+      ).toArray(),
+    ).to.deep.equal([5, 0, 1]);
+    expect(
+      norm(
+        tensor(
+          [
+            [3, 1],
+            [4, 1],
+          ],
+          { dtype: 'float64' },
+        ),
+        0,
+      ).toArray(),
+    ).to.deep.equal([5, Math.SQRT2]);
     expect(norm(tensor([[3, 4]]), -1, true).shape).to.deep.equal([1, 1]);
     expect(norm(tensor([3, 4])).item()).to.equal(5);
   });
@@ -72,12 +127,30 @@ describe('norm', () => {
   });
 
   it('throws on backward through a zero vector that receives gradient, and only then', () => {
-    const x = tensor([[1, 2, 2], [0, 0, 0]], { dtype: 'float64', requiresGrad: true });
+    const x = tensor(
+      [
+        [1, 2, 2],
+        [0, 0, 0],
+      ],
+      { dtype: 'float64', requiresGrad: true },
+    );
     expect(() => norm(x).backward(new Float64Array([1, 1]))).to.throw(NonFiniteError, /norm: .* zero vector x\[1, :\]/);
-    const y = tensor([[1, 2, 2], [0, 0, 0]], { dtype: 'float64', requiresGrad: true });
+    const y = tensor(
+      [
+        [1, 2, 2],
+        [0, 0, 0],
+      ],
+      { dtype: 'float64', requiresGrad: true },
+    );
     norm(y).backward(new Float64Array([3, 0]));
     close(Array.from(y.grad!.data), [1, 2, 2, 0, 0, 0]);
-    const z = tensor([[0, 1], [0, 1]], { dtype: 'float64', requiresGrad: true });
+    const z = tensor(
+      [
+        [0, 1],
+        [0, 1],
+      ],
+      { dtype: 'float64', requiresGrad: true },
+    );
     expect(() => norm(z, 0).backward(new Float64Array([1, 1]))).to.throw(NonFiniteError, /x\[:, 0\]/);
   });
 
@@ -89,8 +162,31 @@ describe('norm', () => {
 
 describe('normalize', () => {
   it('scales vectors to unit length along an axis', () => {
-    close(normalize(tensor([[3, 4], [0, -2]], { dtype: 'float64' })).toArray() as number[], [0.6, 0.8, 0, -1]);
-    close(normalize(tensor([[3, 0], [4, 2]], { dtype: 'float64' }), 0).toArray() as number[], [0.6, 0, 0.8, 1]);
+    close(
+      normalize(
+        tensor(
+          [
+            [3, 4],
+            [0, -2],
+          ],
+          { dtype: 'float64' },
+        ),
+      ).toArray() as number[],
+      [0.6, 0.8, 0, -1],
+    );
+    close(
+      normalize(
+        tensor(
+          [
+            [3, 0],
+            [4, 2],
+          ],
+          { dtype: 'float64' },
+        ),
+        0,
+      ).toArray() as number[],
+      [0.6, 0, 0.8, 1],
+    );
   });
 
   it('has gradient (g - y (y.g)) / |x|, which is orthogonal to y', () => {
@@ -104,15 +200,40 @@ describe('normalize', () => {
   });
 
   it('throws on a zero vector unless eps is given, then divides by max(|x|, eps)', () => {
-    const x = tensor([[1, 0, 0], [0, 0, 0]], { dtype: 'float64' });
+    const x = tensor(
+      [
+        [1, 0, 0],
+        [0, 0, 0],
+      ],
+      { dtype: 'float64' },
+    );
     expect(() => normalize(x)).to.throw(NonFiniteError, /normalize: x has a zero vector at x\[1, :\].*pass eps/);
     close(normalize(x, -1, 1e-12).toArray() as number[], [1, 0, 0, 0, 0, 0]);
-    close(normalize(tensor([[0.1, 0], [3, 4]], { dtype: 'float64' }), -1, 0.5).toArray() as number[], [0.2, 0, 0.6, 0.8]);
+    close(
+      normalize(
+        tensor(
+          [
+            [0.1, 0],
+            [3, 4],
+          ],
+          { dtype: 'float64' },
+        ),
+        -1,
+        0.5,
+      ).toArray() as number[],
+      [0.2, 0, 0.6, 0.8],
+    );
   });
 
   it('is differentiable in both regimes with eps (linear below eps)', () => {
     // the second row has length ~0.017, below eps = 0.1, so y = x / eps there
-    const x = tensor([[1, 2, -0.5], [0.01, -0.01, 0.01]], { dtype: 'float64', requiresGrad: true });
+    const x = tensor(
+      [
+        [1, 2, -0.5],
+        [0.01, -0.01, 0.01],
+      ],
+      { dtype: 'float64', requiresGrad: true },
+    );
     expectGrads((t) => normalize(t, -1, 0.1), [x]);
     normalize(x, -1, 0.1).backward(new Float64Array([0, 0, 0, 1, 2, 3]));
     close(Array.from(x.grad!.data).slice(3), [10, 20, 30], 1e-9);

@@ -24,21 +24,40 @@ describe('where', () => {
     const cond = [[1], [0]]; // [2, 1]
     const y = where(cond, f64([1, 2, 3]), 0); // a [3], b a number
     expect(y.shape).to.deep.equal([2, 3]);
-    expect(y.toArray()).to.deep.equal([[1, 2, 3], [0, 0, 0]]);
+    expect(y.toArray()).to.deep.equal([
+      [1, 2, 3],
+      [0, 0, 0],
+    ]);
     const z = where([1, 0, 1], f64([[5], [6]]), f64([[7], [8]]));
-    expect(z.toArray()).to.deep.equal([[5, 7, 5], [6, 8, 6]]);
+    expect(z.toArray()).to.deep.equal([
+      [5, 7, 5],
+      [6, 8, 6],
+    ]);
   });
 
   it('routes the gradient to a where cond and to b elsewhere, summed over broadcasts', () => {
     const a = f64([[1], [2]], true); // [2, 1]
     const b = f64([0, 0, 0], true); // [3]
-    sum(where([[1, 0, 1], [0, 0, 1]], a, b)).backward();
+    sum(
+      where(
+        [
+          [1, 0, 1],
+          [0, 0, 1],
+        ],
+        a,
+        b,
+      ),
+    ).backward();
     expect(values(a.grad!)).to.deep.equal([2, 1]);
     expect(values(b.grad!)).to.deep.equal([1, 2, 0]);
   });
 
   it('passes gradcheck, including a [3,1] x [4] broadcast', () => {
-    const mask = [[1, 0, 0, 1], [0, 1, 1, 0], [1, 1, 0, 0]];
+    const mask = [
+      [1, 0, 0, 1],
+      [0, 1, 1, 0],
+      [1, 1, 0, 0],
+    ];
     expectGrads((a, b) => where(mask, a, b), [param([3, 4], 1), param([3, 4], 2)]);
     expectGrads((a, b) => where(mask, a, b), [param([3, 1], 3), param([4], 4)]);
     expectGrads((a) => where([0, 1, 1, 0], a, 2), [param([3, 1], 5)]);

@@ -21,7 +21,8 @@ describe('fitPointCloud (the inverse-rendering loop)', () => {
   const meanLoss = (positions: ArrayLike<number>, normals: ArrayLike<number>, sigma: number): number =>
     noGrad(() => {
       const n = positions.length / 3;
-      const p = tensor(Float32Array.from(positions), { shape: [n, 3] }), nn = tensor(Float32Array.from(normals), { shape: [n, 3] });
+      const p = tensor(Float32Array.from(positions), { shape: [n, 3] }),
+        nn = tensor(Float32Array.from(normals), { shape: [n, 3] });
       return views.reduce((s, v) => s + imageLoss(ewaSplat(p, nn, shade(nn, [1, 1, 1], v.lights), v.camera, { sigma, behindCamera: 'cull' }).image, v.target).item(), 0) / views.length;
     });
 
@@ -51,7 +52,8 @@ describe('fitPointCloud (the inverse-rendering loop)', () => {
     const masked = views.map((v) => ({ ...v, mask: rasterizeMesh(cube, v.camera, { lights: v.lights }).alpha.data }));
     const init = samplePoints(loadMesh('sphere'), 300, { seed: 6 });
     const r = fitPointCloud({ positions: init.positions.map((x) => 0.6 * x), normals: init.normals! }, masked, { loss: 'silhouette', iterations: 60, lrPositions: 0.01 });
-    const first = r.history.slice(0, 5).reduce((a, b) => a + b) / 5, last = r.history.slice(-5).reduce((a, b) => a + b) / 5;
+    const first = r.history.slice(0, 5).reduce((a, b) => a + b) / 5,
+      last = r.history.slice(-5).reduce((a, b) => a + b) / 5;
     expect(last, `silhouette L1 ${first} -> ${last}`).to.be.lessThan(0.8 * first);
     expect(() => fitPointCloud(init, views, { loss: 'silhouette' })).to.throw(ArgumentError, /needs a mask on every view/);
     expect(() => fitPointCloud(init, views, { loss: 'l3' as never })).to.throw(ArgumentError, /options.loss must be one of/);

@@ -123,7 +123,12 @@ describe('Optimizer (shared behaviour)', () => {
   describe('stateDict', () => {
     function run(opt: SGD | Adam, ps: Tensor[], steps: number): void {
       for (let k = 0; k < steps; k++) {
-        ps.forEach((p, i) => setGrad(p, Array.from(p.data, (v) => v * (i + 1) + 0.1 * k)));
+        ps.forEach((p, i) =>
+          setGrad(
+            p,
+            Array.from(p.data, (v) => v * (i + 1) + 0.1 * k),
+          ),
+        );
         opt.step();
       }
     }

@@ -20,7 +20,15 @@ describe('StepLR', () => {
       history.push(schedule.lastLr());
     }
     expect(decayed).to.deep.equal([false, false, true, false, false, true, false]);
-    expect(history).to.deep.equal([[1, 0.5], [1, 0.5], [0.5, 0.25], [0.5, 0.25], [0.5, 0.25], [0.25, 0.125], [0.25, 0.125]]);
+    expect(history).to.deep.equal([
+      [1, 0.5],
+      [1, 0.5],
+      [0.5, 0.25],
+      [0.5, 0.25],
+      [0.5, 0.25],
+      [0.25, 0.125],
+      [0.25, 0.125],
+    ]);
   });
 
   it('defaults gamma to 0.1 and resumes its count from a state dict', () => {

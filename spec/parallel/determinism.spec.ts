@@ -20,16 +20,26 @@ function renderAndBackward(threads: number, window: number | undefined) {
   const cloud = samplePoints(loadMesh('bunny'), 3000, { seed: 5 });
   const positions = tensor(cloud.positions, { shape: [3000, 3], dtype: 'float32', requiresGrad: true });
   const normals = tensor(cloud.normals!, { shape: [3000, 3], dtype: 'float32', requiresGrad: true });
-  const colours = tensor(Float32Array.from(cloud.normals!, (v) => 0.5 + 0.5 * v), { shape: [3000, 3], requiresGrad: true });
+  const colours = tensor(
+    Float32Array.from(cloud.normals!, (v) => 0.5 + 0.5 * v),
+    { shape: [3000, 3], requiresGrad: true },
+  );
   const camera = fibonacciViews(3, { radius: 0.5, fill: 0.8, width: 96, height: 80 })[1];
   const r = ewaSplat(positions, normals, colours, camera, { threads, window });
   const rng = new Random(9);
   const seed = Float32Array.from(r.image.data, () => rng.normal());
   r.image.backward(seed);
   const arrays: Record<string, FloatArray | ArrayBufferView> = {
-    image: r.image.data, depth: r.depth.data, normal: r.normal.data, alpha: r.alpha.data,
-    index: r.cache.index, rho: r.cache.rho, visible: r.cache.visible,
-    gP: positions.grad!.data, gN: normals.grad!.data, gW: colours.grad!.data,
+    image: r.image.data,
+    depth: r.depth.data,
+    normal: r.normal.data,
+    alpha: r.alpha.data,
+    index: r.cache.index,
+    rho: r.cache.rho,
+    visible: r.cache.visible,
+    gP: positions.grad!.data,
+    gN: normals.grad!.data,
+    gW: colours.grad!.data,
   };
   return arrays;
 }
@@ -40,7 +50,10 @@ describe('results independent of the thread count', () => {
   for (const window of [undefined, 0]) {
     it(`renders and differentiates bit-identically on 1, 2 and 4 threads (${window === 0 ? 'smooth backward' : 'with the artificial gradient'})`, () => {
       const one = renderAndBackward(1, window);
-      expect(Array.from(one.gP as FloatArray).some((v) => v !== 0), 'the backward produced gradients').to.equal(true);
+      expect(
+        Array.from(one.gP as FloatArray).some((v) => v !== 0),
+        'the backward produced gradients',
+      ).to.equal(true);
       for (const threads of [2, 4]) {
         const many = renderAndBackward(threads, window);
         for (const name of Object.keys(one)) {

@@ -102,7 +102,8 @@ describe('worker pool', () => {
       table.forEach((_, i) => (table[i] = 1 + i / 64));
       return { table, passes: 3, out: float64(6, shared) };
     };
-    const one = args(false), two = args(true);
+    const one = args(false),
+      two = args(true);
     runTasks(arithmetic, one, 6, 1);
     runTasks(arithmetic, two, 6, 2);
     expect(Array.from(two.out)).to.deep.equal(Array.from(one.out));
@@ -111,10 +112,11 @@ describe('worker pool', () => {
     expect(two.out.every((v) => v > 0)).to.equal(true);
   });
 
-  it('runs the caller\'s meanwhile work once per job, first on one thread, beside the workers on two', () => {
+  it("runs the caller's meanwhile work once per job, first on one thread, beside the workers on two", () => {
     for (const threads of [1, 2]) {
       const a = threads === 1 ? { out: new Int32Array(6), mode: 'ok' as const, checkIn: new Int32Array([1]) } : probeArgs(6, 'ok');
-      let calls = 0, doneBefore = -1;
+      let calls = 0,
+        doneBefore = -1;
       runTasks(probe, a, 6, threads, () => {
         calls++;
         doneBefore = a.out.filter((v) => v !== 0).length;
@@ -126,9 +128,11 @@ describe('worker pool', () => {
   });
 
   it('rethrows an error of the meanwhile work, then keeps working', () => {
-    expect(() => runTasks(probe, probeArgs(6, 'ok'), 6, 2, () => {
-      throw new RangeError('meanwhile failed on purpose');
-    })).to.throw(RangeError, /meanwhile failed on purpose/);
+    expect(() =>
+      runTasks(probe, probeArgs(6, 'ok'), 6, 2, () => {
+        throw new RangeError('meanwhile failed on purpose');
+      }),
+    ).to.throw(RangeError, /meanwhile failed on purpose/);
     const a = probeArgs(6, 'ok');
     runTasks(probe, a, 6, 2);
     expect(Array.from(a.out)).to.deep.equal([1, 2, 3, 4, 5, 6]);

@@ -4,7 +4,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ArgumentError, NonFiniteError, ShapeError } from '../../../lib/errors.js';
 import { formatObj, parseObj, readObj, writeObj } from '../../../geometry/io/obj.js';
-import type { Mesh } from '../../../geometry/mesh.js';
 import { tetrahedron } from './tetrahedron.js';
 
 describe('OBJ files', () => {
@@ -42,9 +41,19 @@ describe('OBJ files', () => {
   it('reads every face-corner form, negative indices and polygons (fan-triangulated), ignoring vt, groups and materials', () => {
     const text = [
       '# a unit square and a triangle',
-      'mtllib x.mtl', 'o square', 'g g1', 's off', 'usemtl red',
-      'v 0 0 0', 'v 1 0 0', 'v 1 1 0', 'v 0 1 0',
-      'vt 0 0', 'vt 1 0', 'vt 1 1', 'vt 0 1',
+      'mtllib x.mtl',
+      'o square',
+      'g g1',
+      's off',
+      'usemtl red',
+      'v 0 0 0',
+      'v 1 0 0',
+      'v 1 1 0',
+      'v 0 1 0',
+      'vt 0 0',
+      'vt 1 0',
+      'vt 1 1',
+      'vt 0 1',
       'vn 0 0 1',
       'f 1/1/1 2/2/1 3/3/1 4/4/1',
       'v 0 0 1\r',

@@ -11,8 +11,10 @@ import { computeVertexNormals } from '../../../geometry/shapes/vertexNormals.js'
 import { weldVertices } from '../../../geometry/shapes/weldVertices.js';
 
 function triangleArea(m: Mesh, f: number): number {
-  const p = m.positions, [a, b, c] = [3 * m.faces[f], 3 * m.faces[f + 1], 3 * m.faces[f + 2]];
-  const e1 = [p[b] - p[a], p[b + 1] - p[a + 1], p[b + 2] - p[a + 2]], e2 = [p[c] - p[a], p[c + 1] - p[a + 1], p[c + 2] - p[a + 2]];
+  const p = m.positions,
+    [a, b, c] = [3 * m.faces[f], 3 * m.faces[f + 1], 3 * m.faces[f + 2]];
+  const e1 = [p[b] - p[a], p[b + 1] - p[a + 1], p[b + 2] - p[a + 2]],
+    e2 = [p[c] - p[a], p[c + 1] - p[a + 1], p[c + 2] - p[a + 2]];
   return 0.5 * Math.hypot(e1[1] * e2[2] - e1[2] * e2[1], e1[2] * e2[0] - e1[0] * e2[2], e1[0] * e2[1] - e1[1] * e2[0]);
 }
 
@@ -57,7 +59,9 @@ function closedEulerCharacteristic(m: Mesh): number {
 
 /** Mean of n . (p - centroid) over the vertices: positive when normals point outward on the whole. */
 function meanOutwardness(m: Mesh): number {
-  const p = m.positions, n = m.normals!, count = p.length / 3;
+  const p = m.positions,
+    n = m.normals!,
+    count = p.length / 3;
   const c = [0, 0, 0];
   for (let i = 0; i < p.length; i++) c[i % 3] += p[i] / count;
   let sum = 0;
@@ -111,7 +115,8 @@ describe('built-in shapes', () => {
     expect(sphere.faces.length / 3).to.equal(20 * 4 ** 3);
     expect(sphere.positions.length / 3).to.equal(10 * 4 ** 3 + 2);
     expect(closedEulerCharacteristic(sphere)).to.equal(2);
-    const p = sphere.positions, n = sphere.normals!;
+    const p = sphere.positions,
+      n = sphere.normals!;
     for (let i = 0; i < p.length; i += 3) {
       const r = Math.hypot(p[i], p[i + 1], p[i + 2]);
       expect(r).to.be.closeTo(0.5, 2e-3);
@@ -125,7 +130,8 @@ describe('built-in shapes', () => {
     expect(closedEulerCharacteristic(c)).to.equal(2);
     expect(surfaceArea(c)).to.be.closeTo(6, 1e-12);
     expect(signedVolume(c)).to.be.closeTo(1, 1e-12);
-    const p = c.positions, n = c.normals!;
+    const p = c.positions,
+      n = c.normals!;
     for (let i = 0; i < p.length; i += 3) {
       // each corner's normal is the axis along which it sits on its side
       const axis = [0, 1, 2].find((a) => Math.abs(n[i + a]) === 1)!;
@@ -157,7 +163,8 @@ describe('built-in shapes', () => {
   });
 
   it('teapot: welded seams, y up, spout toward +x, positive enclosed volume, normals at the poles', () => {
-    const coarse = teapot(4), fine = teapot(12);
+    const coarse = teapot(4),
+      fine = teapot(12);
     expect(surfaceArea(fine)).to.be.closeTo(surfaceArea(coarse), 0.05 * surfaceArea(fine));
     // welded, the only open edges are the curves where no patch continues (the spout's tip and
     // base, the handle's ends, the lid's edge and the rim's inner edge): 16 patch sides, against
@@ -165,7 +172,8 @@ describe('built-in shapes', () => {
     const uses = new Map<string, number>();
     for (let f = 0; f < fine.faces.length; f += 3) {
       for (let k = 0; k < 3; k++) {
-        const a = fine.faces[f + k], b = fine.faces[f + ((k + 1) % 3)];
+        const a = fine.faces[f + k],
+          b = fine.faces[f + ((k + 1) % 3)];
         const key = `${Math.min(a, b)},${Math.max(a, b)}`;
         uses.set(key, (uses.get(key) ?? 0) + 1);
       }

@@ -26,7 +26,8 @@ export function noisyPlane(side: number, h: number, noise: number, seed: number)
 function removeBestFitPlane(p: Float64Array): Float64Array {
   const n = p.length / 3;
   // normal equations of [x y 1] [a b c]^T = z
-  const A = [0, 0, 0, 0, 0, 0, 0, 0, 0], r = [0, 0, 0];
+  const A = [0, 0, 0, 0, 0, 0, 0, 0, 0],
+    r = [0, 0, 0];
   for (let i = 0; i < n; i++) {
     const row = [p[3 * i], p[3 * i + 1], 1];
     for (let a = 0; a < 3; a++) {
@@ -58,7 +59,9 @@ export function nearlyUp(n: number, tilt: number, seed: number): Float64Array {
   const rng = new Random(seed);
   const out = new Float64Array(3 * n);
   for (let i = 0; i < n; i++) {
-    const x = tilt * rng.uniform(-1, 1), y = tilt * rng.uniform(-1, 1), l = Math.hypot(x, y, 1);
+    const x = tilt * rng.uniform(-1, 1),
+      y = tilt * rng.uniform(-1, 1),
+      l = Math.hypot(x, y, 1);
     out[3 * i] = x / l;
     out[3 * i + 1] = y / l;
     out[3 * i + 2] = 1 / l;

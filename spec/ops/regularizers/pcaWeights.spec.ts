@@ -16,7 +16,8 @@ describe('pcaWeights (eq. 15)', () => {
     const w = pcaWeights(positions, normals, nb, 0.5, { occlusion: [0, 0, 3] });
     // row 0: neighbours 1 (d 0.1, same normal, visible) and 2 (d 0.2, normal at 90 degrees, o = 3)
     const sigma = 1 - Math.cos(Math.PI / 3);
-    const u1 = Math.exp(-0.01 / 0.25), u2 = Math.exp(-0.04 / 0.25) * Math.exp(-1 / sigma) / 4;
+    const u1 = Math.exp(-0.01 / 0.25),
+      u2 = (Math.exp(-0.04 / 0.25) * Math.exp(-1 / sigma)) / 4;
     expect(Array.from(nb.indices.slice(0, 2))).to.deep.equal([1, 2]);
     expect(w.data[0]).to.be.closeTo(u1 / (u1 + u2), 1e-14);
     expect(w.data[1]).to.be.closeTo(u2 / (u1 + u2), 1e-14);
@@ -51,7 +52,8 @@ describe('pcaWeights (eq. 15)', () => {
     };
     const open = Array.from({ length: 61 }, () => 0);
     const outliersHidden = open.map((_, i) => (i > 40 ? 9 : 0));
-    const before = tiltOfPoint0(open), after = tiltOfPoint0(outliersHidden);
+    const before = tiltOfPoint0(open),
+      after = tiltOfPoint0(outliersHidden);
     expect(before, 'the outliers tilt the unweighted plane').to.be.greaterThan(0.1);
     expect(after).to.be.lessThan(before / 3);
   });

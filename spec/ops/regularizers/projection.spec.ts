@@ -30,10 +30,13 @@ describe('projection loss (eq. 18)', () => {
     const positions = leaf(anisotropic(14, [0.1, 0.07, 0.02], 5), 'positions');
     const normals = leaf(nearlyUp(14, 0.3, 6), 'normals');
     const nb = buildNeighborhood(positions, { k: 7 });
-    expectGrads((p, n) => {
-      const w = pcaWeights(p, n, nb, nb.radius, { occlusion: Array.from({ length: 14 }, (_, i) => i % 2) });
-      return projectionLoss(p, weightedPca(p, w, nb).normals, w, nb);
-    }, [positions, normals]);
+    expectGrads(
+      (p, n) => {
+        const w = pcaWeights(p, n, nb, nb.radius, { occlusion: Array.from({ length: 14 }, (_, i) => i % 2) });
+        return projectionLoss(p, weightedPca(p, w, nb).normals, w, nb);
+      },
+      [positions, normals],
+    );
   });
 
   it('is zero on a plane and pulls a noisy plane onto it (RMS distance down >= 10x)', () => {

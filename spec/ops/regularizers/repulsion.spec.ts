@@ -14,7 +14,8 @@ import { nearlyUp, nearestSpacing, variation } from './clouds.js';
 /** n points in a small patch of the z = 0 plane (seeded), normals +z. */
 function patch(n: number, spread: number, seed: number) {
   const rng = new Random(seed);
-  const p = new Float64Array(3 * n), nrm = new Float64Array(3 * n);
+  const p = new Float64Array(3 * n),
+    nrm = new Float64Array(3 * n);
   for (let i = 0; i < n; i++) {
     p[3 * i] = spread * rng.normal();
     p[3 * i + 1] = spread * rng.normal();

@@ -4,10 +4,12 @@ import { symmetricEigen3 } from '../../../ops/regularizers/symmetricEigen3.js';
 
 /** Max |V^T diag(l) V - A| and max |V V^T - I| for a decomposition of A. */
 function residuals(A: number[], values: Float64Array, vectors: Float64Array): { reconstruction: number; orthonormality: number } {
-  let rec = 0, orth = 0;
+  let rec = 0,
+    orth = 0;
   for (let a = 0; a < 3; a++) {
     for (let b = 0; b < 3; b++) {
-      let s = 0, o = 0;
+      let s = 0,
+        o = 0;
       for (let j = 0; j < 3; j++) {
         s += values[j] * vectors[3 * j + a] * vectors[3 * j + b];
         o += vectors[3 * a + j] * vectors[3 * b + j];
@@ -20,7 +22,8 @@ function residuals(A: number[], values: Float64Array, vectors: Float64Array): { 
 }
 
 function decompose(A: number[]) {
-  const values = new Float64Array(3), vectors = new Float64Array(9);
+  const values = new Float64Array(3),
+    vectors = new Float64Array(9);
   symmetricEigen3(A, 0, values, 0, vectors, 0);
   return { values, vectors, ...residuals(A, values, vectors) };
 }

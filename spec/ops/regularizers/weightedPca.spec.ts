@@ -26,12 +26,14 @@ describe('weightedPca (eq. 16)', () => {
     expect(eigenvalues.shape).to.deep.equal([10, 3]);
     expect(eigenvectors.shape).to.deep.equal([10, 3, 3]);
     // rebuild C_0 by hand and compare with V^T diag(l) V
-    const P = positions.data, w = weights.data;
+    const P = positions.data,
+      w = weights.data;
     const m = [0, 0, 0];
     for (let e = nb.offsets[0]; e < nb.offsets[1]; e++) for (let a = 0; a < 3; a++) m[a] += w[e] * P[3 * nb.indices[e] + a];
     for (let a = 0; a < 3; a++) {
       for (let b = 0; b < 3; b++) {
-        let c = 0, r = 0;
+        let c = 0,
+          r = 0;
         for (let e = nb.offsets[0]; e < nb.offsets[1]; e++) c += w[e] * (P[3 * nb.indices[e] + a] - m[a]) * (P[3 * nb.indices[e] + b] - m[b]);
         for (let j = 0; j < 3; j++) r += eigenvalues.data[j] * eigenvectors.data[3 * j + a] * eigenvectors.data[3 * j + b];
         expect(r).to.be.closeTo(c, 1e-12);
@@ -46,10 +48,13 @@ describe('weightedPca (eq. 16)', () => {
 
   it('matches finite differences through the eigenvalues and eigenvectors (positions and weights)', () => {
     const { positions, nb, weights } = setup(2);
-    expectGrads((p, w) => {
-      const r = weightedPca(p, w, nb);
-      return [r.eigenvalues, r.eigenvectors, r.normals];
-    }, [positions, weights]);
+    expectGrads(
+      (p, w) => {
+        const r = weightedPca(p, w, nb);
+        return [r.eigenvalues, r.eigenvectors, r.normals];
+      },
+      [positions, weights],
+    );
   });
 
   it('matches finite differences with the weights of eq. 15 in the chain', () => {

@@ -35,10 +35,19 @@ describe('artificial gradient (eq. 12-14, Fig. 3)', () => {
     // white splat in front at x = -0.15; dark splat behind at x = +0.15; the target shows the dark
     // splat where the white one is (the dark one in front there)
     const g = gradient(
-      [[-0.15, 0, 0.3], [0.15, 0, -0.3]],
-      [[0, 0, 1], [0, 0, 1]],
+      [
+        [-0.15, 0, 0.3],
+        [0.15, 0, -0.3],
+      ],
+      [
+        [0, 0, 1],
+        [0, 0, 1],
+      ],
       [[1], [0]],
-      [[-0.15, 0, 0.3], [-0.15, 0, 0.5]],
+      [
+        [-0.15, 0, 0.3],
+        [-0.15, 0, 0.5],
+      ],
     );
     expect(-g[3], 'the dark splat moves left, towards the white one').to.be.lessThan(0);
     expect(-g[5], 'and towards the camera (+z)').to.be.greaterThan(0);
@@ -46,7 +55,17 @@ describe('artificial gradient (eq. 12-14, Fig. 3)', () => {
 
   it('(c) visible where it should not be: it moves off that pixel the short way, revealing what is behind', () => {
     // a light splat over a big dark one more than T behind; the loss asks one pixel to be darker
-    const s = cloud([[0, 0, 0.3], [0, 0, -0.3]], [[0, 0, 1], [0, 0, 1]], [[1], [0]]);
+    const s = cloud(
+      [
+        [0, 0, 0.3],
+        [0, 0, -0.3],
+      ],
+      [
+        [0, 0, 1],
+        [0, 0, 1],
+      ],
+      [[1], [0]],
+    );
     s.positions.requiresGrad = true;
     const towardsPixel = (column: number): number => {
       s.positions.grad = null;
@@ -81,7 +100,8 @@ describe('artificial gradient (eq. 12-14, Fig. 3)', () => {
   it('descends: a small step along the negative gradient lowers the loss in at least 90% of random scenes', () => {
     const cam = frontCamera(32, 32);
     const opts = { sigma: 0.06, mergeThreshold: 0.15, window: 16 };
-    let lowered = 0, trials = 0;
+    let lowered = 0,
+      trials = 0;
     for (let trial = 0; trial < 60; trial++) {
       const target = randomScene(20, 1000 + trial);
       const moved = randomScene(20, 1000 + trial);
@@ -99,7 +119,10 @@ describe('artificial gradient (eq. 12-14, Fig. 3)', () => {
       const norm = Math.sqrt(Array.from(g).reduce((s, v) => s + v * v, 0));
       if (norm === 0) continue;
       trials++;
-      const stepped = tensor(Float64Array.from(moved.positions.data, (v, i) => v - (0.01 * g[i]) / norm), { shape: [20, 3] });
+      const stepped = tensor(
+        Float64Array.from(moved.positions.data, (v, i) => v - (0.01 * g[i]) / norm),
+        { shape: [20, 3] },
+      );
       if (noGrad(() => loss(stepped).item()) < before.item()) lowered++;
     }
     expect(trials).to.be.greaterThan(50);

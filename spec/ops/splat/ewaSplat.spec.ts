@@ -17,7 +17,12 @@ describe('ewaSplat forward (eq. 1-6)', () => {
     const m = sigma * sigma * g * g + 1;
     const A = r.cache.frontCount;
     let checked = 0;
-    for (const [i, j] of [[32, 32], [33, 32], [34, 35], [29, 31]]) {
+    for (const [i, j] of [
+      [32, 32],
+      [33, 32],
+      [34, 35],
+      [29, 31],
+    ]) {
       const d2 = (i + 0.5 - 32) ** 2 + (j + 0.5 - 32) ** 2;
       const expected = ((g * g) / (2 * Math.PI * m)) * Math.exp(-0.5 * (d2 / m));
       const p = j * 64 + i;
@@ -29,11 +34,12 @@ describe('ewaSplat forward (eq. 1-6)', () => {
     // truncation at 1/2 d^T M^-1 d = C: the footprint is a disc of radius sqrt(2 C m)
     const radius = Math.sqrt(2 * 3 * m);
     let covered = 0;
-    for (let j = 0; j < 64; j++) for (let i = 0; i < 64; i++) {
-      const inside = (i + 0.5 - 32) ** 2 + (j + 0.5 - 32) ** 2 <= radius * radius;
-      expect(r.alpha.data[j * 64 + i], `pixel ${i},${j}`).to.equal(inside ? 1 : 0);
-      covered += inside ? 1 : 0;
-    }
+    for (let j = 0; j < 64; j++)
+      for (let i = 0; i < 64; i++) {
+        const inside = (i + 0.5 - 32) ** 2 + (j + 0.5 - 32) ** 2 <= radius * radius;
+        expect(r.alpha.data[j * 64 + i], `pixel ${i},${j}`).to.equal(inside ? 1 : 0);
+        covered += inside ? 1 : 0;
+      }
     expect(covered).to.be.greaterThan(20);
     // a single splat shows its own attribute, its depth and its normal
     expect(Array.from(r.image.data.slice((32 * 64 + 32) * 3, (32 * 64 + 32) * 3 + 3))).to.deep.equal([1, 0.5, 0.25]);
@@ -46,7 +52,8 @@ describe('ewaSplat forward (eq. 1-6)', () => {
     const tilt = (60 * Math.PI) / 180;
     const { positions, normals, attributes } = cloud([[0, 0, 0]], [[Math.sin(tilt), 0, Math.cos(tilt)]], [[1]]);
     const r = ewaSplat(positions, normals, attributes, camera, { sigma: 0.08, cutoff: 2, mergeThreshold: 0.1 });
-    let alongX = 0, alongY = 0;
+    let alongX = 0,
+      alongY = 0;
     for (let i = 0; i < 64; i++) alongX += r.alpha.data[32 * 64 + i];
     for (let j = 0; j < 64; j++) alongY += r.alpha.data[j * 64 + 32];
     expect(alongY).to.be.greaterThan(alongX * 1.4);
@@ -55,7 +62,19 @@ describe('ewaSplat forward (eq. 1-6)', () => {
 
   it('blends splats at the same depth by their weights (eq. 6) and hides one more than T behind (eq. 5)', () => {
     const camera = frontCamera(64, 64, 3);
-    const { positions, normals, attributes } = cloud([[-0.02, 0, 0], [0.02, 0, 0], [0, 0, -0.5]], [[0, 0, 1], [0, 0, 1], [0, 0, 1]], [[0], [1], [5]]);
+    const { positions, normals, attributes } = cloud(
+      [
+        [-0.02, 0, 0],
+        [0.02, 0, 0],
+        [0, 0, -0.5],
+      ],
+      [
+        [0, 0, 1],
+        [0, 0, 1],
+        [0, 0, 1],
+      ],
+      [[0], [1], [5]],
+    );
     const r = ewaSplat(positions, normals, attributes, camera, { sigma: 0.05, cutoff: 2, mergeThreshold: 0.1 });
     const A = r.cache.frontCount;
     const p = 32 * 64 + 32;
@@ -117,9 +136,25 @@ describe('ewaSplat forward (eq. 1-6)', () => {
     expect(() => ewaSplat(tensor([[0, 0, 5]], { dtype: 'float64' }), ok.normals, ok.attributes, camera)).to.throw(ArgumentError, /positions\[0\].*behind.*behindCamera: 'cull'/);
     const culled = ewaSplat(tensor([[0, 0, 5]], { dtype: 'float64' }), ok.normals, ok.attributes, camera, { behindCamera: 'cull', sigma: 0.1, mergeThreshold: 0.1 });
     expect(culled.culled.behind).to.equal(1);
-    expect(() => ewaSplat(tensor([], { dtype: 'float64', shape: [0, 3] }), tensor([], { dtype: 'float64', shape: [0, 3] }), tensor([], { dtype: 'float64', shape: [0, 1] }), camera)).to.throw(ArgumentError, /empty/);
+    expect(() => ewaSplat(tensor([], { dtype: 'float64', shape: [0, 3] }), tensor([], { dtype: 'float64', shape: [0, 3] }), tensor([], { dtype: 'float64', shape: [0, 1] }), camera)).to.throw(
+      ArgumentError,
+      /empty/,
+    );
     expect(() => ewaSplat(tensor([[0, 0]], { dtype: 'float64' }), ok.normals, ok.attributes, camera)).to.throw(ShapeError, /positions must be an N x 3/);
-    expect(() => ewaSplat(ok.positions, tensor([[0, 0, 1], [0, 0, 1]], { dtype: 'float64' }), ok.attributes, camera)).to.throw(ShapeError, /normals must be an N x 3 tensor with N = 1/);
+    expect(() =>
+      ewaSplat(
+        ok.positions,
+        tensor(
+          [
+            [0, 0, 1],
+            [0, 0, 1],
+          ],
+          { dtype: 'float64' },
+        ),
+        ok.attributes,
+        camera,
+      ),
+    ).to.throw(ShapeError, /normals must be an N x 3 tensor with N = 1/);
     expect(() => ewaSplat(ok.positions, ok.normals, tensor([[1], [2]], { dtype: 'float64' }), camera)).to.throw(ShapeError, /attributes/);
     expect(() => ewaSplat(ok.positions, ok.normals, ok.attributes, camera, { sigma: -1 })).to.throw(ArgumentError, /options.sigma/);
     expect(() => ewaSplat(ok.positions, ok.normals, ok.attributes, camera, { frontCount: 0 })).to.throw(ArgumentError, /frontCount/);
@@ -131,7 +166,19 @@ describe('ewaSplat forward (eq. 1-6)', () => {
 describe('occlusion counter (o_k of eq. 15c)', () => {
   it('counts, once per view, the points cached but hidden', () => {
     const camera = frontCamera(64, 64, 3);
-    const { positions, normals, attributes } = cloud([[0, 0, 0.2], [0, 0, -0.4], [0.5, 0, 0]], [[0, 0, 1], [0, 0, 1], [0, 0, 1]], [[1], [0], [1]]);
+    const { positions, normals, attributes } = cloud(
+      [
+        [0, 0, 0.2],
+        [0, 0, -0.4],
+        [0.5, 0, 0],
+      ],
+      [
+        [0, 0, 1],
+        [0, 0, 1],
+        [0, 0, 1],
+      ],
+      [[1], [0], [1]],
+    );
     const r = ewaSplat(positions, normals, attributes, camera, { sigma: 0.05, mergeThreshold: 0.1 });
     const counts = new Float64Array(3);
     countOccluded(r.cache, counts);

@@ -18,7 +18,9 @@ describe('frontToBack', () => {
         // many exact ties, and depths over six orders of magnitude
         s.depth[k] = rng.next() < 0.3 ? 1 + Math.floor(rng.next() * 5) : 10 ** (rng.next() * 6 - 3);
       }
-      const want = Array.from({ length: n }, (_, k) => k).filter((k) => s.active[k]).sort((a, b) => s.depth[a] - s.depth[b] || a - b);
+      const want = Array.from({ length: n }, (_, k) => k)
+        .filter((k) => s.active[k])
+        .sort((a, b) => s.depth[a] - s.depth[b] || a - b);
       expect(Array.from(frontToBack(s))).to.deep.equal(want);
     });
   }

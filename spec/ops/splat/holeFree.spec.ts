@@ -23,7 +23,8 @@ describe('hole-free default splats', () => {
     it(`covers every pixel inside the silhouette (8,000 sampled points, 256 x 256, view ${v})`, () => {
       const mask = rasterizeMesh(sphere, camera).alpha.data;
       const r = ewaSplat(positions, normals, white, camera);
-      let inside = 0, holes = 0;
+      let inside = 0,
+        holes = 0;
       for (let j = 1; j < 255; j++) {
         for (let i = 1; i < 255; i++) {
           // strictly inside: the pixel and its 4 neighbours are covered by the true surface

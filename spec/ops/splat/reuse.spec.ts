@@ -22,11 +22,13 @@ function needGrad(c: Cloud): void {
 /** The cached lists as the backward reads them: counts, visible counts, and each list's slots. */
 function lists(r: SplatRender): { count: Buffer; visible: Buffer; index: number[]; rho: number[] } {
   const { count, visible, index, rho, frontCount: A } = r.cache;
-  const idx: number[] = [], w: number[] = [];
-  for (let p = 0; p < count.length; p++) for (let s = 0; s < count[p]; s++) {
-    idx.push(index[p * A + s]);
-    w.push(rho[p * A + s]);
-  }
+  const idx: number[] = [],
+    w: number[] = [];
+  for (let p = 0; p < count.length; p++)
+    for (let s = 0; s < count[p]; s++) {
+      idx.push(index[p * A + s]);
+      w.push(rho[p * A + s]);
+    }
   return { count: bytes(count), visible: bytes(visible), index: idx, rho: w };
 }
 
@@ -45,11 +47,14 @@ describe('ewaSplat options.reuse', () => {
       const fresh = ewaSplat(scene.positions, scene.normals, scene.attributes, camera, options);
       expect(Array.from(fresh.alpha.data).filter((v) => v > 0).length, 'the sphere covers much of the frame').to.be.greaterThan(1000);
       fresh.image.backward(fresh.image.data.map((v, i) => Math.sin(i) * v));
-      expect(scene.positions.grad!.data.some((v) => v !== 0), 'the backward moves points').to.equal(true);
+      expect(
+        scene.positions.grad!.data.some((v) => v !== 0),
+        'the backward moves points',
+      ).to.equal(true);
       const want = [scene.positions.grad!.data, scene.normals.grad!.data, scene.attributes.grad!.data].map((g) => bytes(g));
       needGrad(scene);
       const reused = ewaSplat(scene.positions, scene.normals, scene.attributes, camera, { ...options, reuse: old });
-      expect(reused.image.data, 'the earlier render\'s image buffer was taken').to.equal(old.image.data);
+      expect(reused.image.data, "the earlier render's image buffer was taken").to.equal(old.image.data);
       expect(reused.cache.index, 'and its cache').to.equal(old.cache.index);
       for (const k of ['image', 'depth', 'normal', 'alpha'] as const) expect(bytes(reused[k].data).equals(bytes(fresh[k].data)), k).to.equal(true);
       expect(lists(reused)).to.deep.equal(lists(fresh));

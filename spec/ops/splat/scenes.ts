@@ -22,7 +22,9 @@ export function cloud(points: number[][], normals: number[][], attributes: numbe
 /** n random oriented points in a box in front of the camera, normals roughly towards it. */
 export function randomScene(n: number, seed: number, dtype: 'float32' | 'float64' = 'float64'): Cloud {
   const rng = new Random(seed);
-  const p: number[][] = [], nr: number[][] = [], a: number[][] = [];
+  const p: number[][] = [],
+    nr: number[][] = [],
+    a: number[][] = [];
   for (let k = 0; k < n; k++) {
     p.push([rng.uniform(-0.6, 0.6), rng.uniform(-0.6, 0.6), rng.uniform(-0.5, 0.5)]);
     nr.push([rng.uniform(-0.7, 0.7), rng.uniform(-0.7, 0.7), 1]);
@@ -34,15 +36,28 @@ export function randomScene(n: number, seed: number, dtype: 'float32' | 'float64
 /** n uniform random points on the sphere of radius r at the origin, outward normals, normal colours. */
 export function sphereScene(n: number, r: number, seed: number): Cloud {
   const rng = new Random(seed);
-  const p = new Float32Array(3 * n), nr = new Float32Array(3 * n);
+  const p = new Float32Array(3 * n),
+    nr = new Float32Array(3 * n);
   for (let k = 0; k < n; k++) {
-    let x = 0, y = 0, z = 0, l = 0;
+    let x = 0,
+      y = 0,
+      z = 0,
+      l = 0;
     while (l < 1e-6) {
-      x = rng.normal(); y = rng.normal(); z = rng.normal();
+      x = rng.normal();
+      y = rng.normal();
+      z = rng.normal();
       l = Math.hypot(x, y, z);
     }
     nr.set([x / l, y / l, z / l], 3 * k);
     p.set([(r * x) / l, (r * y) / l, (r * z) / l], 3 * k);
   }
-  return { positions: tensor(p, { shape: [n, 3] }), normals: tensor(nr, { shape: [n, 3] }), attributes: tensor(nr.map((v) => 0.5 + 0.5 * v), { shape: [n, 3] }) };
+  return {
+    positions: tensor(p, { shape: [n, 3] }),
+    normals: tensor(nr, { shape: [n, 3] }),
+    attributes: tensor(
+      nr.map((v) => 0.5 + 0.5 * v),
+      { shape: [n, 3] },
+    ),
+  };
 }

@@ -40,7 +40,13 @@ describe('splat backward fast path vs reference twin', () => {
         const s = randomScene(n, sd);
         if (channels === 3) return s;
         const a = s.attributes.data;
-        return { ...s, attributes: tensor(Array.from({ length: n }, (_, k) => [a[3 * k], a[3 * k + 1]]), { dtype: 'float64' }) };
+        return {
+          ...s,
+          attributes: tensor(
+            Array.from({ length: n }, (_, k) => [a[3 * k], a[3 * k + 1]]),
+            { dtype: 'float64' },
+          ),
+        };
       };
       const camera = frontCamera(40, 36);
       const options = { sigma: 0.06, mergeThreshold: 0.15, frontCount: 3, window: 12 };
@@ -57,7 +63,10 @@ describe('splat backward fast path vs reference twin', () => {
       const fast = grads('fast');
       const ref = grads('reference');
       ['positions', 'normals', 'attributes'].forEach((name, i) => {
-        expect(fast[i].some((v) => v !== 0), `${name} gradient is exercised`).to.equal(true);
+        expect(
+          fast[i].some((v) => v !== 0),
+          `${name} gradient is exercised`,
+        ).to.equal(true);
         fast[i].forEach((v, e) => expect(v, `${name}[${e}]`).to.be.closeTo(ref[i][e], 1e-7 * Math.max(1, Math.abs(ref[i][e]))));
       });
     });
