@@ -1,18 +1,19 @@
-// One optimization step of the `bunny` fit (what npm start repeats 1,600 times): 3 views of
-// 128 x 128 rendered and compared (SMAPE), the projection regularizer and the silhouette term, the
-// backward with the artificial gradient, the optimizer step. Normal and position steps separately.
+// One optimization step of the `bunny` fit (what npm start repeats): 3 views of 128 x 128 rendered
+// and compared (SMAPE), the projection regularizer and the silhouette term, the backward with the
+// artificial gradient, the optimizer step. Normal and position steps separately.
 
-import { resolveFitConfig } from '../cli/fit/fitConfig.js';
-import { meshTargets } from '../cli/fit/fitTargets.js';
-import { initialCloud } from '../cli/fit/runFit.js';
 import { fitSteps } from '../optim/fitPointCloud.js';
-
+import { TARGET_DEFAULTS, meshTargets } from '../optim/fitTargets.js';
+import { dss } from '../optim/methods/dss.js';
+import { initialCloud } from '../optim/methods/initialCloud.js';
+import { defaultsOf } from '../optim/settings.js';
 import type { Run } from './measure.js';
 
 export function benchFitStep(run: Run, threadCounts: readonly number[]): void {
-  const config = resolveFitConfig({ target: 'bunny' });
-  const targets = meshTargets('bunny', config);
-  const init = initialCloud(config, targets);
+  const s = defaultsOf(dss.settings);
+  const { size } = TARGET_DEFAULTS;
+  const targets = meshTargets('bunny', TARGET_DEFAULTS);
+  const init = initialCloud(targets, s.init, s.points, s.initRadius, 0);
   const points = init.positions.length / 3;
   for (const threads of threadCounts)
     for (const phase of ['normals', 'positions'] as const) {
@@ -21,10 +22,10 @@ export function benchFitStep(run: Run, threadCounts: readonly number[]): void {
         iterations: 1e9,
         normalSteps: phase === 'normals' ? 1e6 : 0,
         positionSteps: 1,
-        silhouetteWeight: config.silhouetteWeight,
+        silhouetteWeight: s.silhouetteWeight,
         threads,
       });
-      run(`fit-step-${phase}`, `${config.size}x${config.size}`, () => void steps.next(), `bunny fit at its start (${config.viewsPerStep} views per step, window 32 px): forward + backward + update`, {
+      run(`fit-step-${phase}`, `${size}x${size}`, () => void steps.next(), `bunny fit at its start (${s.viewsPerStep} views per step, window 32 px): forward + backward + update`, {
         points,
         threads,
       });

@@ -2,6 +2,7 @@
 // malformed options become ArgumentErrors that say what was expected.
 
 import { ArgumentError } from '../lib/errors.js';
+import { closestName } from '../lib/suggest.js';
 
 export interface ParsedArgs {
   positionals: string[];
@@ -44,9 +45,11 @@ export function stringOption(args: ParsedArgs, key: string, fallback?: string): 
   return v ?? fallback;
 }
 
-/** Throws when an option outside `known` was given (catches typos like --point). */
-export function rejectUnknown(args: ParsedArgs, known: readonly string[], command: string): void {
+/** Throws when an option outside `known` was given (catches typos like --point), naming the closest known one. */
+export function rejectUnknown(args: ParsedArgs, known: readonly string[]): void {
   for (const k of args.options.keys()) {
-    if (!known.includes(k)) throw new ArgumentError(`${command}: unknown option --${k}; known options: ${known.map((x) => `--${x}`).join(', ')}.`);
+    if (known.includes(k)) continue;
+    const best = closestName(k, known);
+    throw new ArgumentError(`unknown option --${k}${best ? `; did you mean --${best}?` : `; known options: ${known.map((x) => `--${x}`).join(', ')}.`}`);
   }
 }

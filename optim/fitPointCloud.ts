@@ -7,8 +7,7 @@
 // straight through, `fitPointCloudAsync` hands the event loop back between steps so that a
 // Ctrl-C handler (or a UI) can run while a long fit goes on.
 
-import type { Camera } from '../geometry/camera.js';
-import type { Light } from '../geometry/lights.js';
+import type { FitView } from './fitMethod.js';
 import { full, tensor } from '../lib/create.js';
 import { ArgumentError, ShapeError } from '../lib/errors.js';
 import { Random } from '../lib/random.js';
@@ -25,21 +24,13 @@ import { surfaceRegularization } from '../ops/regularizers/surfaceRegularization
 import { resolveThreads } from '../parallel/threads.js';
 import { ewaSplat, type SplatRender } from '../ops/splat/ewaSplat.js';
 import { cloudScale } from '../ops/splat/cloudScale.js';
-import type { SplatOptions } from '../ops/splat/options.js';
+import { DEFAULT_MERGE_FRACTION, type SplatOptions } from '../ops/splat/options.js';
 import { Adam } from './adam.js';
 import { clipGradValue } from './clip.js';
 import { SGD } from './sgd.js';
 import { ReduceLROnPlateau } from './schedules.js';
 
-export interface FitView {
-  camera: Camera;
-  /** Target image [H, W, 3] at the camera's size. */
-  target: Tensor;
-  /** Lights the target was lit with (the render is shaded with the same). */
-  lights: readonly Light[];
-  /** Optional silhouette [H * W] (1 inside the object): enables the silhouette term. */
-  mask?: ArrayLike<number>;
-}
+export type { FitView } from './fitMethod.js';
 
 /** 'silhouette' renders white splats on black and compares them with the masks (L1). */
 export type FitLossKind = ImageLossKind | 'silhouette';
@@ -62,6 +53,32 @@ export interface FitStep {
   /** The live position buffer (read it, do not keep or write it). */
   positions: Float32Array;
 }
+
+/**
+ * The defaults of fitPointCloud's options, in one place (the fit CLI's DSS settings read them
+ * too: optim/methods/dss.ts; cli/fit says why they are what they are).
+ */
+export const FIT_POINT_CLOUD_DEFAULTS = {
+  iterations: 300,
+  normalSteps: 10,
+  positionSteps: 20,
+  viewsPerStep: 3,
+  loss: 'smape' as FitLossKind,
+  lrPositions: 0.002,
+  lrNormals: 0.01,
+  lrColors: 0.02,
+  clip: 0.05,
+  projectionWeight: 0.02,
+  repulsionWeight: 0,
+  /** The regularizers' neighbourhood radius, in point spacings of the initial cloud. */
+  radiusInSpacings: 3,
+  rebuildEvery: 10,
+  silhouetteWeight: 0.001,
+  window: [32, 16] as [number, number],
+  albedo: [1, 1, 1] as readonly number[],
+  plateau: { factor: 0.5, patience: 2, threshold: 0.01, minLr: 0 },
+  seed: 0,
+} as const;
 
 export interface FitOptions {
   /** Step budget (default 300). */
@@ -166,9 +183,16 @@ export async function fitPointCloudAsync(init: FitInit, views: readonly FitView[
   }
 }
 
-/** The loop itself: yields the step number after every step, returns the result. */
-export function* fitSteps(init: FitInit, views: readonly FitView[], options: FitOptions = {}): Generator<number, FitResult, void> {
-  const lossKind = options.loss ?? 'smape';
+/** The loop as a generator (yields the step number after every step, returns the result), and the state it has reached. */
+export type PointCloudSteps = Generator<number, FitResult, void> & {
+  /** A copy of the current cloud (unit normals), as a checkpoint holds it. */
+  state(): FitState;
+};
+
+/** The loop itself. The inputs are checked here, before the first step. */
+export function fitSteps(init: FitInit, views: readonly FitView[], options: FitOptions = {}): PointCloudSteps {
+  const D = FIT_POINT_CLOUD_DEFAULTS;
+  const lossKind = options.loss ?? D.loss;
   checkViews(views, lossKind);
   if (!init?.normals) throw new ArgumentError('fitPointCloud: init.normals is missing; the initial cloud needs normals (samplePoints gives them).');
   const n = init.positions.length / 3;
@@ -176,13 +200,13 @@ export function* fitSteps(init: FitInit, views: readonly FitView[], options: Fit
     throw new ShapeError('fitPointCloud: init.positions and init.normals must be flat xyz arrays of the same length (at least one point).');
   }
   const t0 = performance.now();
-  const iterations = options.iterations ?? 300;
+  const iterations = options.iterations ?? D.iterations;
   if (!Number.isInteger(iterations) || iterations < 1) throw new ArgumentError(`fitPointCloud: options.iterations must be a whole number >= 1, got ${iterations}.`);
-  const Tn = options.normalSteps ?? 10,
-    Tp = options.positionSteps ?? 20;
-  const batch = Math.min(options.viewsPerStep ?? 3, views.length);
-  const [window0, window1] = options.window ?? [32, 16];
-  const albedo0 = options.albedo ?? [1, 1, 1];
+  const Tn = options.normalSteps ?? D.normalSteps,
+    Tp = options.positionSteps ?? D.positionSteps;
+  const batch = Math.min(options.viewsPerStep ?? D.viewsPerStep, views.length);
+  const [window0, window1] = options.window ?? D.window;
+  const albedo0 = options.albedo ?? D.albedo;
   let colors: Tensor | null = null;
   if (options.learnColors) {
     const c = new Float32Array(n * 3);
@@ -199,21 +223,26 @@ export function* fitSteps(init: FitInit, views: readonly FitView[], options: Fit
   const splat: SplatOptions = { behindCamera: 'cull', ...options.splat };
   splat.threads = resolveThreads(options.threads ?? splat.threads, 'fitPointCloud: options.threads');
   splat.sigma ??= (splat.sigmaScale ?? 1) * scale.spacing;
-  splat.mergeThreshold ??= 0.01 * scale.diagonal;
-  const optP = new SGD([positions], { lr: options.lrPositions ?? 0.002, momentum: 0.9, nesterov: true });
-  const optN = new Adam([normals], { lr: options.lrNormals ?? 0.01 });
-  const optC = colors ? new Adam([colors], { lr: options.lrColors ?? 0.02 }) : null;
+  splat.mergeThreshold ??= DEFAULT_MERGE_FRACTION * scale.diagonal;
+  const optP = new SGD([positions], { lr: options.lrPositions ?? D.lrPositions, momentum: 0.9, nesterov: true });
+  const optN = new Adam([normals], { lr: options.lrNormals ?? D.lrNormals });
+  const optC = colors ? new Adam([colors], { lr: options.lrColors ?? D.lrColors }) : null;
   const checkpointEvery = options.checkpointEvery ?? 0;
-  const clip = options.clip ?? 0.05;
-  const radius = options.radius ?? 3 * scale.spacing;
-  const schedule = new NeighborhoodSchedule({ radius, every: options.rebuildEvery ?? 10 });
-  const gammaP = options.projectionWeight ?? 0.02,
-    gammaR = options.repulsionWeight ?? 0;
-  const rng = new Random(options.seed ?? 0);
+  const clip = options.clip ?? D.clip;
+  const radius = options.radius ?? D.radiusInSpacings * scale.spacing;
+  const schedule = new NeighborhoodSchedule({ radius, every: options.rebuildEvery ?? D.rebuildEvery });
+  const gammaP = options.projectionWeight ?? D.projectionWeight,
+    gammaR = options.repulsionWeight ?? D.repulsionWeight;
+  const rng = new Random(options.seed ?? D.seed);
   const distances = views.map((v) => (v.mask ? maskDistance(v.mask, v.camera.width, v.camera.height) : null));
-  const gammaS = options.silhouetteWeight ?? 0.001;
+  const gammaS = options.silhouetteWeight ?? D.silhouetteWeight;
   const plateau = options.plateau
-    ? new ReduceLROnPlateau(optP, { factor: options.plateau.factor ?? 0.5, patience: options.plateau.patience ?? 2, threshold: options.plateau.threshold ?? 0.01, minLr: options.plateau.minLr ?? 0 })
+    ? new ReduceLROnPlateau(optP, {
+        factor: options.plateau.factor ?? D.plateau.factor,
+        patience: options.plateau.patience ?? D.plateau.patience,
+        threshold: options.plateau.threshold ?? D.plateau.threshold,
+        minLr: options.plateau.minLr ?? D.plateau.minLr,
+      })
     : null;
   let cycleLoss = 0,
     cycleSteps = 0;
@@ -237,94 +266,97 @@ export function* fitSteps(init: FitInit, views: readonly FitView[], options: Fit
   const lastRender: SplatRender[] = [];
   let stopped: FitResult['stopped'] = 'budget';
   let step = 0;
-  while (step < iterations) {
-    for (const [phase, steps] of [
-      ['normals', Tn],
-      ['positions', Tp],
-    ] as const) {
-      for (let s = 0; s < steps && step < iterations; s++, step++) {
-        if (options.signal?.aborted) {
-          stopped = 'aborted';
-          break;
+  function* loop(): Generator<number, FitResult, void> {
+    while (step < iterations) {
+      for (const [phase, steps] of [
+        ['normals', Tn],
+        ['positions', Tp],
+      ] as const) {
+        for (let s = 0; s < steps && step < iterations; s++, step++) {
+          if (options.signal?.aborted) {
+            stopped = 'aborted';
+            break;
+          }
+          const window = Math.round(window0 + ((window1 - window0) * step) / Math.max(1, iterations - 1));
+          // only this phase's parameters get a gradient: a normal step skips the position backward
+          // (the artificial gradient above all) and a position step the normal chain
+          const unit = phase === 'normals' ? normalize(normals) : noGrad(() => normalize(normals));
+          const points = phase === 'positions' ? positions : positions.detach();
+          let loss: Tensor | null = null;
+          for (const [slot, i] of nextViews().entries()) {
+            const v = views[i];
+            // the render of this batch slot at the last step is done with (that step ran its
+            // backward): take its buffers (a batch may show one view twice, so not per view)
+            const options = { ...splat, window, reuse: lastRender[slot] };
+            const render = white !== null ? ewaSplat(points, unit, white, v.camera, options) : ewaSplat(points, unit, shade(unit, albedo, v.lights), v.camera, options);
+            lastRender[slot] = render;
+            const l = white !== null ? imageLoss(render.image, maskTargets[i], 'l1') : imageLoss(render.image, v.target, lossKind as ImageLossKind);
+            loss = loss ? add(loss, l) : l;
+          }
+          const imageValue = loss!.item() / batch;
+          history.push(imageValue);
+          cycleLoss += imageValue;
+          cycleSteps++;
+          if (phase === 'positions' && (gammaP > 0 || gammaR > 0)) {
+            const reg = surfaceRegularization(
+              positions,
+              noGrad(() => unit.detach()),
+              {
+                neighborhood: schedule.at(step, positions),
+                projectionWeight: gammaP,
+                repulsionWeight: gammaR,
+                detachFrame: true,
+                threads: splat.threads,
+              },
+            );
+            loss = add(loss!, reg.loss);
+          }
+          if (phase === 'positions' && gammaS > 0) {
+            // the silhouette term of every masked view (cheap: one projection per point and view)
+            views.forEach((v, i) => {
+              if (distances[i]) loss = add(loss!, mul(silhouetteLoss(positions, v.camera, distances[i]!), gammaS));
+            });
+          }
+          positions.grad = null;
+          normals.grad = null;
+          if (colors) colors.grad = null;
+          loss!.backward();
+          if (phase === 'positions') {
+            clipGradValue([positions], clip);
+            optP.step();
+          } else optN.step();
+          if (colors && optC) {
+            optC.step();
+            const c = colors.data;
+            for (let i = 0; i < c.length; i++) c[i] = c[i] < 0 ? 0 : c[i] > 1 ? 1 : c[i];
+          }
+          options.onStep?.({ step, phase, loss: imageValue, window, positions: positions.data as Float32Array });
+          if (checkpointEvery > 0 && (step + 1) % checkpointEvery === 0) options.onCheckpoint?.(state(step + 1));
+          yield step;
+          if (options.lossThreshold !== undefined && imageValue < options.lossThreshold) {
+            stopped = 'threshold';
+            break;
+          }
         }
-        const window = Math.round(window0 + ((window1 - window0) * step) / Math.max(1, iterations - 1));
-        // only this phase's parameters get a gradient: a normal step skips the position backward
-        // (the artificial gradient above all) and a position step the normal chain
-        const unit = phase === 'normals' ? normalize(normals) : noGrad(() => normalize(normals));
-        const points = phase === 'positions' ? positions : positions.detach();
-        let loss: Tensor | null = null;
-        for (const [slot, i] of nextViews().entries()) {
-          const v = views[i];
-          // the render of this batch slot at the last step is done with (that step ran its
-          // backward): take its buffers (a batch may show one view twice, so not per view)
-          const options = { ...splat, window, reuse: lastRender[slot] };
-          const render = white !== null ? ewaSplat(points, unit, white, v.camera, options) : ewaSplat(points, unit, shade(unit, albedo, v.lights), v.camera, options);
-          lastRender[slot] = render;
-          const l = white !== null ? imageLoss(render.image, maskTargets[i], 'l1') : imageLoss(render.image, v.target, lossKind as ImageLossKind);
-          loss = loss ? add(loss, l) : l;
-        }
-        const imageValue = loss!.item() / batch;
-        history.push(imageValue);
-        cycleLoss += imageValue;
-        cycleSteps++;
-        if (phase === 'positions' && (gammaP > 0 || gammaR > 0)) {
-          const reg = surfaceRegularization(
-            positions,
-            noGrad(() => unit.detach()),
-            {
-              neighborhood: schedule.at(step, positions),
-              projectionWeight: gammaP,
-              repulsionWeight: gammaR,
-              detachFrame: true,
-              threads: splat.threads,
-            },
-          );
-          loss = add(loss!, reg.loss);
-        }
-        if (phase === 'positions' && gammaS > 0) {
-          // the silhouette term of every masked view (cheap: one projection per point and view)
-          views.forEach((v, i) => {
-            if (distances[i]) loss = add(loss!, mul(silhouetteLoss(positions, v.camera, distances[i]!), gammaS));
-          });
-        }
-        positions.grad = null;
-        normals.grad = null;
-        if (colors) colors.grad = null;
-        loss!.backward();
-        if (phase === 'positions') {
-          clipGradValue([positions], clip);
-          optP.step();
-        } else optN.step();
-        if (colors && optC) {
-          optC.step();
-          const c = colors.data;
-          for (let i = 0; i < c.length; i++) c[i] = c[i] < 0 ? 0 : c[i] > 1 ? 1 : c[i];
-        }
-        options.onStep?.({ step, phase, loss: imageValue, window, positions: positions.data as Float32Array });
-        if (checkpointEvery > 0 && (step + 1) % checkpointEvery === 0) options.onCheckpoint?.(state(step + 1));
-        yield step;
-        if (options.lossThreshold !== undefined && imageValue < options.lossThreshold) {
-          stopped = 'threshold';
-          break;
-        }
+        if (stopped !== 'budget') break;
       }
       if (stopped !== 'budget') break;
+      if (plateau && cycleSteps > 0) plateau.step(cycleLoss / cycleSteps);
+      cycleLoss = 0;
+      cycleSteps = 0;
     }
-    if (stopped !== 'budget') break;
-    if (plateau && cycleSteps > 0) plateau.step(cycleLoss / cycleSteps);
-    cycleLoss = 0;
-    cycleSteps = 0;
+    const last = state(history.length);
+    return {
+      positions: last.positions,
+      normals: last.normals,
+      colors: last.colors,
+      iterations: history.length,
+      seconds: (performance.now() - t0) / 1000,
+      lossInitial: history[0] ?? NaN,
+      lossFinal: history[history.length - 1] ?? NaN,
+      history,
+      stopped,
+    };
   }
-  const last = state(history.length);
-  return {
-    positions: last.positions,
-    normals: last.normals,
-    colors: last.colors,
-    iterations: history.length,
-    seconds: (performance.now() - t0) / 1000,
-    lossInitial: history[0] ?? NaN,
-    lossFinal: history[history.length - 1] ?? NaN,
-    history,
-    stopped,
-  };
+  return Object.assign(loop(), { state: () => state(history.length) });
 }

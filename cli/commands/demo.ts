@@ -63,7 +63,7 @@ export const demo: Command = {
   summary: `run a built-in demo (${Object.keys(demos).join(', ')}); writes DIR/summary.json`,
   help: ['splatgrad demo NAME --out DIR [--json]', '', 'Demos:', ...Object.entries(demos).map(([name, d]) => `  ${name.padEnd(12)} ${d.summary}`)].join('\n'),
   async run(args) {
-    rejectUnknown(args, ['out', 'json'], 'demo');
+    rejectUnknown(args, ['out', 'json']);
     const name = args.positionals[0];
     const d = name ? demos[name] : undefined;
     if (!d) throw new ArgumentError(`demo: ${name ? `unknown demo '${name}'` : 'name a demo'}; choose one of ${Object.keys(demos).join(', ')}.`);

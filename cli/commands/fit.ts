@@ -1,28 +1,28 @@
-// `splatgrad fit`: inverse rendering from target images to an oriented point cloud
-// (patent Fig. 5; dss.md §5-6). Settings: defaults < --config file.json < command-line options.
+// `splatgrad fit`: reconstruction from target images by one of the methods (optim/methods/; DSS
+// by default, docs/dss.md §5-6). Settings: defaults < --config file.json < command-line options.
 
 import { ArgumentError } from '../../lib/errors.js';
+import { FIT_METHODS } from '../../optim/methods/index.js';
+import { type Setting, type Settings, optionName } from '../../optim/settings.js';
 import type { ParsedArgs } from '../args.js';
-import { FIT_CONFIG_KEYS, FIT_DEFAULTS, type FitConfig, optionName, parseOptionValue, readFitConfig, resolveFitConfig } from '../fit/fitConfig.js';
+import { DRIVER_SETTINGS, type FitConfig, parseOptionValue, readFitConfig, resolveFitConfig, settingKey } from '../fit/fitConfig.js';
 import { untilInterrupted } from '../fit/interrupt.js';
 import { runFit } from '../fit/runFit.js';
 import type { Command } from './command.js';
 
-const OPTION_KEYS = new Map(FIT_CONFIG_KEYS.map((k) => [optionName(k), k]));
-
-/** The config from --config and the options; unknown options are rejected with the known ones listed. */
+/** The config from --config and the options; an unknown option is an error that names the closest known one. */
 export function fitConfigFromArgs(args: ParsedArgs): FitConfig {
-  const fromArgs: Partial<Record<keyof FitConfig, unknown>> = {};
+  const fromArgs: Record<string, unknown> = {};
   let file: Partial<FitConfig> = {};
+  const method = args.options.get('method');
   for (const [name, raw] of args.options) {
     if (name === 'config') {
       if (raw === true) throw new ArgumentError('--config needs a value: the path of a JSON file of fit settings.');
       file = readFitConfig(raw);
     } else if (name === 'out' || name === 'json') continue;
     else {
-      const key = OPTION_KEYS.get(name);
-      if (!key) throw new ArgumentError(`fit: unknown option --${name}; known options: --config, --out, --json, ${[...OPTION_KEYS.keys()].map((k) => `--${k}`).join(', ')}.`);
-      fromArgs[key] = parseOptionValue(key, raw);
+      const key = settingKey(name);
+      fromArgs[key] = parseOptionValue(key, raw, typeof method === 'string' && method in FIT_METHODS ? method : undefined);
     }
   }
   if (args.positionals.length > 1) throw new ArgumentError(`fit: one target at most, got ${args.positionals.length} (${args.positionals.join(', ')}); pass it as --target or as the only word.`);
@@ -33,43 +33,40 @@ export function fitConfigFromArgs(args: ParsedArgs): FitConfig {
   return resolveFitConfig(file, fromArgs as Partial<FitConfig>);
 }
 
-const d = FIT_DEFAULTS;
+/** `--lr-positions X   learning rate ... [0.002]`, one line per setting. */
+function optionLines(settings: Settings<Record<string, unknown>>, skip: readonly string[] = []): string[] {
+  const rows = Object.entries(settings as Record<string, Setting>)
+    .filter(([k]) => !skip.includes(k))
+    .map(([k, s]) => {
+      const value = s.kind === 'boolean' ? '[true|false]' : s.choices ? s.choices.join('|') : s.kind === 'string' ? 'TEXT' : s.kind === 'integer' ? 'N' : 'X';
+      return [`--${optionName(k)} ${value}`, `${s.help} [${s.default === null ? 'none' : s.default}]`];
+    });
+  const width = Math.max(...rows.map(([o]) => o.length)) + 2;
+  return rows.map(([o, h]) => `  ${o.padEnd(width)}${h}`);
+}
+
 export const fit: Command = {
-  summary: 'fit an oriented point cloud to images of a shape, a mesh or a folder of photos',
+  summary: 'reconstruct a shape from images of a built-in shape, a mesh or a folder of photos (writes DIR/)',
   help: [
-    'splatgrad fit [TARGET] [--config FILE.json] [--out DIR] [--json] [options]',
+    'splatgrad fit [TARGET] [--method NAME] [--config FILE.json] [--out DIR] [--json] [options]',
     '',
+    `With no TARGET it fits the built-in ${DRIVER_SETTINGS.target.default} with --method ${DRIVER_SETTINGS.method.default}, into out/fit.`,
     'TARGET (or --target): a built-in shape (sphere, cube, torus, grid, teapot, bunny) or a .obj/.ply',
     'mesh, rendered from --views cameras at --size px; or a folder of PNG images with its cameras',
     '(cameras.json or transforms.json inside it, or --cameras FILE) and optional --masks DIR',
     '(PNG alpha channels are masks too); --truth MESH gives Chamfer for a folder. A bare built-in',
     'name is always the built-in shape: write ./bunny for a folder called bunny.',
     '',
-    'Options (defaults in brackets; every option can also be a key of the --config file, in camelCase):',
-    `  --init sphere|FILE.ply   starting cloud; a result.ply or checkpoint.ply resumes a fit [${d.init}]`,
-    `  --points N               points in the starting sphere [${d.points}]`,
-    `  --init-radius R          its radius, in extents of the target (largest bbox half-side) [${d.initRadius}]`,
-    `  --size S, --views V      image side and view count for shape/mesh targets [${d.size}, ${d.views}]`,
-    `  --iterations N           step budget [${d.iterations}];  --seconds S  wall budget [none]`,
-    `  --loss smape|l1|l2|silhouette   image loss (eq. 7 for smape) [${d.loss}]`,
-    `  --views-per-step B       views per step [${d.viewsPerStep}]`,
-    `  --normal-steps T_n, --position-steps T_p   steps per alternating cycle [${d.normalSteps}, ${d.positionSteps}]`,
-    `  --lr-positions, --lr-normals   learning rates (SGD+Nesterov, Adam) [${d.lrPositions}, ${d.lrNormals}]`,
-    `  --clip C                 position-gradient clip [${d.clip}]`,
-    `  --projection-weight, --repulsion-weight   gamma_p, gamma_r of eq. 8 [${d.projectionWeight}, ${d.repulsionWeight}]`,
-    `  --silhouette-weight W    weight of the mask term [${d.silhouetteWeight}]`,
-    '  --learn-colors [true|false]   optimize per-point colours [on for image folders]',
-    `  --window-start, --window-end   artificial-gradient window in px, shrinking over the run [${d.windowStart}, ${d.windowEnd}]`,
-    `  --plateau-factor F, --plateau-patience P   lr x F after P cycles without improvement [off, ${d.plateauPatience}]`,
-    `  --loss-threshold L       stop once the step loss is below L [none]`,
-    `  --checkpoint-every K     write DIR/checkpoint.ply every K steps (0: never) [${d.checkpointEvery}]`,
-    `  --seed K                 [${d.seed}]`,
-    '  --threads T              threads for rendering and gradients; the fit is the same for any T [every core]',
+    'Every option can also be a key of the --config file, in camelCase. Defaults in brackets.',
+    '',
+    'The fit:',
+    ...optionLines(DRIVER_SETTINGS as Settings<Record<string, unknown>>, ['target']),
+    ...Object.values(FIT_METHODS).flatMap((m) => ['', `--method ${m.name}: ${m.summary} [${m.iterations} steps]`, ...optionLines(m.settings)]),
     '',
     'Writes DIR (default out/fit): result.ply, start.png and end.png (target | render per view),',
-    'loss-curve.svg, summary.json (chamfer and hausdorff in bbox diagonals, or null). A progress',
-    'bar on a terminal, log lines otherwise; --json prints the summary. Ctrl-C stops after the',
-    'current step and still writes everything (a second Ctrl-C quits at once).',
+    'loss-curve.svg, summary.json (chamfer and hausdorff in bbox diagonals, or null), checkpoint.ply',
+    'while it runs. A progress bar on a terminal, log lines otherwise; --json prints the summary.',
+    'Ctrl-C stops after the current step and still writes everything (a second Ctrl-C quits at once).',
   ].join('\n'),
   async run(args) {
     const config = fitConfigFromArgs(args);
@@ -81,7 +78,7 @@ export const fit: Command = {
       () => process.stderr.write('\nstopping after this step (Ctrl-C again to quit at once)...\n'),
     );
     if (args.options.has('json')) console.log(JSON.stringify(summary, null, 2));
-    else console.log(`wrote ${out}/result.ply, start.png, end.png, loss-curve.svg, summary.json`);
+    else console.log(`wrote ${summary.files.map((f) => `${out}/${f}`).join(', ')}`);
     return summary.stopped === 'aborted' ? 130 : 0;
   },
 };

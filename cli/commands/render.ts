@@ -38,7 +38,7 @@ export const render: Command = {
     '--threads T: threads for the renders (default: every core).',
   ].join('\n'),
   async run(args) {
-    rejectUnknown(args, ['input', 'points', 'size', 'views', 'out', 'seed', 'threads', 'json'], 'render');
+    rejectUnknown(args, ['input', 'points', 'size', 'views', 'out', 'seed', 'threads', 'json']);
     const input = stringOption(args, 'input');
     if (!input) throw new ArgumentError('--input is required: a built-in name (sphere, cube, torus, grid, teapot, bunny) or a mesh/point-cloud file.');
     const out = stringOption(args, 'out');

@@ -7,41 +7,25 @@ import { contactSheet } from '../../geometry/contactSheet.js';
 import { type FloatImage, imageFromData } from '../../geometry/image.js';
 import { savePointCloud } from '../../geometry/loadMesh.js';
 import { writePng } from '../../geometry/png.js';
-import { tensor } from '../../lib/create.js';
-import { noGrad } from '../../lib/tape.js';
-import { shade } from '../../ops/shade.js';
-import { ewaSplat } from '../../ops/splat/ewaSplat.js';
-import type { FitView } from '../../optim/fitPointCloud.js';
+import type { FitCloud, FitView } from '../../optim/fitMethod.js';
 
-export interface OrientedCloud {
-  positions: ArrayLike<number>;
-  normals: ArrayLike<number>;
-  /** Per-point albedo; white when absent. */
-  colors?: ArrayLike<number> | null;
-}
-
-/** A cloud as PLY: positions, unit normals, and colours (its albedo). */
-export function writeCloudPly(path: string, cloud: OrientedCloud): void {
+/** A cloud as PLY: positions, unit normals (when the method has them), and colours (its albedo; white when absent). */
+export function writeCloudPly(path: string, cloud: FitCloud): void {
   const n = cloud.positions.length / 3;
   const colors = cloud.colors ? Float32Array.from(cloud.colors) : new Float32Array(n * 3).fill(1);
-  savePointCloud(path, { positions: Float64Array.from(cloud.positions), normals: Float64Array.from(cloud.normals), colors });
+  savePointCloud(path, { positions: Float64Array.from(cloud.positions), ...(cloud.normals ? { normals: Float64Array.from(cloud.normals) } : {}), colors });
 }
 
 /** Views shown on a sheet: at most this many target | render pairs. */
 const SHEET_VIEWS = 12;
 
-/** Target | render pairs, two views per row, each render shaded as in the fit. */
-export function writeFitSheet(path: string, cloud: OrientedCloud, views: readonly FitView[]): void {
-  const n = cloud.positions.length / 3;
-  const P = tensor(Float32Array.from(cloud.positions), { shape: [n, 3] });
-  const N = tensor(Float32Array.from(cloud.normals), { shape: [n, 3] });
-  const albedo = cloud.colors ? tensor(Float32Array.from(cloud.colors), { shape: [n, 3] }) : [1, 1, 1];
+/** Target | render pairs, two views per row; `render` gives a view's RGB [H * W * 3]. */
+export function writeFitSheet(path: string, views: readonly FitView[], render: (view: FitView) => Float32Array): void {
   const images: FloatImage[] = [];
   const labels: string[] = [];
   views.slice(0, SHEET_VIEWS).forEach((v, i) => {
     const { width, height } = v.camera;
-    const r = noGrad(() => ewaSplat(P, N, shade(N, albedo, v.lights), v.camera, { behindCamera: 'cull' }));
-    images.push(imageFromData(Float32Array.from(v.target.data), width, height, 3), imageFromData(Float32Array.from(r.image.data), width, height, 3));
+    images.push(imageFromData(Float32Array.from(v.target.data), width, height, 3), imageFromData(render(v), width, height, 3));
     labels.push(`target ${i}`, `render ${i}`);
   });
   writePng(path, contactSheet(images, { columns: 4, labels }));

@@ -1,23 +1,23 @@
 // One fit from a resolved config to the files in --out: the engine of `splatgrad fit` and of the
-// shape-fitting demos (bunny, teapot, topology), which are this with preset configs.
-// Order: read and check every input (targets, initial cloud) -> start sheet -> the loop
-// (optim/fitPointCloud.ts, with progress, checkpoints, a wall budget and Ctrl-C) -> metrics ->
-// result.ply, end sheet, loss curve, summary.json.
+// shape-fitting demos, for every method (optim/methods/). Order: read and check every input
+// (targets, the method's settings and start) -> start sheet -> the step loop (progress,
+// checkpoints, a wall budget, the method's own stop, Ctrl-C) -> metrics -> result.ply, the
+// method's files, end sheet, loss curve, summary.json.
 
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadMesh, loadPointCloud } from '../../geometry/loadMesh.js';
 import { chamferDistance, hausdorffDistance } from '../../geometry/metrics.js';
-import { samplePoints } from '../../geometry/sampling.js';
-import { ArgumentError } from '../../lib/errors.js';
-import { type FitInit, fitPointCloudAsync } from '../../optim/fitPointCloud.js';
-import type { FitConfig } from './fitConfig.js';
+import type { FitSession } from '../../optim/fitMethod.js';
+import { FIT_METHODS } from '../../optim/methods/index.js';
+import { resolveThreads } from '../../parallel/threads.js';
+import { type FitConfig, methodSettings } from './fitConfig.js';
 import { writeCloudPly, writeFitSheet, writeLossCurve, writeSummary } from './fitOutputs.js';
 import { FitProgress, type ProgressSink } from './fitProgress.js';
-import { type FitTargets, loadTargets } from './fitTargets.js';
+import { type FitTargets, loadTargets } from '../../optim/fitTargets.js';
 
 export interface FitSummary {
   target: string;
+  method: string;
   kind: FitTargets['kind'];
   points: number;
   views: number;
@@ -31,10 +31,16 @@ export interface FitSummary {
   seconds: number;
   lossInitial: number | null;
   lossFinal: number | null;
-  /** 'budget' (all iterations), 'threshold' (lossThreshold reached), 'time' (seconds budget), 'aborted' (Ctrl-C). */
-  stopped: 'budget' | 'threshold' | 'time' | 'aborted';
+  /**
+   * 'budget' (all iterations), 'threshold' (the loss threshold reached), 'converged' (the method
+   * saw the loss stop falling), 'time' (seconds budget), 'aborted' (Ctrl-C).
+   */
+  stopped: 'budget' | 'threshold' | 'converged' | 'time' | 'aborted';
   out: string | null;
+  /** Files written into `out`. */
+  files: string[];
   config: FitConfig;
+  [extra: string]: unknown;
 }
 
 export interface RunFitOptions {
@@ -46,77 +52,78 @@ export interface RunFitOptions {
   signal?: { aborted: boolean };
 }
 
-/** The initial cloud: a sphere inside the target, or a PLY with normals (an earlier result or checkpoint). */
-export function initialCloud(config: FitConfig, targets: FitTargets): FitInit & { positions: Float64Array; normals: Float64Array } {
-  if (config.init === 'sphere') {
-    const sphere = samplePoints(loadMesh('sphere'), config.points, { seed: config.seed + 1 });
-    const r = 2 * config.initRadius * targets.extent; // the built-in sphere has radius 0.5
-    return { positions: sphere.positions.map((v, i) => targets.center[i % 3] + r * v), normals: sphere.normals! };
-  }
-  if (!config.init.toLowerCase().endsWith('.ply')) throw new ArgumentError(`--init must be 'sphere' or a .ply point cloud with normals, got '${config.init}'.`);
-  const cloud = loadPointCloud(config.init);
-  if (!cloud.normals) throw new ArgumentError(`--init '${config.init}' has no normals; the splats need an orientation: add nx ny nz, or start from --init sphere.`);
-  return cloud.colors ? { positions: cloud.positions, normals: cloud.normals, colors: cloud.colors } : { positions: cloud.positions, normals: cloud.normals };
-}
+const finiteOrNull = (v: number | undefined): number | null => (v !== undefined && Number.isFinite(v) ? v : null);
 
-const finiteOrNull = (v: number): number | null => (Number.isFinite(v) ? v : null);
+/** Starts the configured method on the targets (read and checked): everything before the first step. */
+export function startFit(config: FitConfig): { targets: FitTargets; session: FitSession } {
+  const targets = loadTargets(config.target, config);
+  const method = FIT_METHODS[config.method];
+  const threads = resolveThreads(config.threads ?? undefined, '--threads');
+  const session = method.start(targets, methodSettings(config), { iterations: config.iterations!, seed: config.seed, threads });
+  return { targets, session };
+}
 
 export async function runFit(config: FitConfig, options: RunFitOptions): Promise<FitSummary> {
   const t0 = performance.now();
   const { out } = options;
-  const targets = loadTargets(config.target, config);
-  const init = initialCloud(config, targets);
-  const points = init.positions.length / 3;
-  const learnColors = config.learnColors ?? targets.kind === 'images';
-  const start = { ...init, colors: learnColors ? (init.colors ?? null) : null };
+  const { targets, session } = startFit(config);
+  const start = session.cloud();
+  const points = start.positions.length / 3;
+  const chamferInitial = targets.truth ? chamferDistance(start.positions, targets.truth).chamfer : null;
+  const files: string[] = [];
+  const wrote = (name: string) => files.includes(name) || files.push(name);
   if (out) {
     mkdirSync(out, { recursive: true });
-    writeFitSheet(join(out, 'start.png'), start, targets.views);
+    writeFitSheet(join(out, 'start.png'), targets.views, (v) => session.preview(v));
+    wrote('start.png');
   }
 
-  const progress = options.progress ? new FitProgress(options.progress, config.iterations, config.seconds) : null;
-  const signal = { aborted: false };
+  const iterations = config.iterations!;
+  const progress = options.progress ? new FitProgress(options.progress, iterations, config.seconds) : null;
   const deadline = config.seconds === null ? Infinity : performance.now() + 1000 * config.seconds;
-  let timeUp = false;
-  const fit = await fitPointCloudAsync(init, targets.views, {
-    iterations: config.iterations,
-    normalSteps: config.normalSteps,
-    positionSteps: config.positionSteps,
-    viewsPerStep: config.viewsPerStep,
-    loss: config.loss,
-    lrPositions: config.lrPositions,
-    lrNormals: config.lrNormals,
-    clip: config.clip,
-    projectionWeight: config.projectionWeight,
-    repulsionWeight: config.repulsionWeight,
-    silhouetteWeight: config.silhouetteWeight,
-    learnColors,
-    window: [config.windowStart, config.windowEnd],
-    plateau: config.plateauFactor === null ? undefined : { factor: config.plateauFactor, patience: config.plateauPatience },
-    lossThreshold: config.lossThreshold ?? undefined,
-    seed: config.seed,
-    threads: config.threads ?? undefined,
-    signal,
-    checkpointEvery: out ? config.checkpointEvery : 0,
-    onCheckpoint: (state) => writeCloudPly(join(out!, 'checkpoint.ply'), state),
-    onStep: (s) => {
-      progress?.update(s.step + 1, s.loss);
-      if (performance.now() > deadline) timeUp = signal.aborted = true;
-      if (options.signal?.aborted) signal.aborted = true;
-    },
-  });
+  const history: number[] = [];
+  let stopped: FitSummary['stopped'] = 'budget';
+  for (let step = 0; step < iterations; step++) {
+    if (options.signal?.aborted) {
+      stopped = 'aborted';
+      break;
+    }
+    const loss = session.step(step);
+    history.push(loss);
+    progress?.update(step + 1, loss);
+    if (out && config.checkpointEvery > 0 && (step + 1) % config.checkpointEvery === 0) {
+      writeCloudPly(join(out, 'checkpoint.ply'), session.cloud());
+      wrote('checkpoint.ply');
+    }
+    const own = session.stopped?.() ?? null;
+    if (own) {
+      stopped = own;
+      break;
+    }
+    if (performance.now() > deadline) {
+      stopped = 'time';
+      break;
+    }
+    await new Promise<void>((resolve) => setImmediate(resolve)); // a Ctrl-C handler gets its turn
+  }
 
-  const chamferInitial = targets.truth ? chamferDistance(init.positions, targets.truth).chamfer : null;
-  const chamfer = targets.truth ? chamferDistance(fit.positions, targets.truth).chamfer : null;
-  const hausdorff = targets.truth ? hausdorffDistance(fit.positions, targets.truth).hausdorff : null;
+  const end = session.cloud();
+  const chamfer = targets.truth ? chamferDistance(end.positions, targets.truth).chamfer : null;
+  const hausdorff = targets.truth ? hausdorffDistance(end.positions, targets.truth).hausdorff : null;
   if (out) {
-    writeCloudPly(join(out, 'result.ply'), fit);
-    writeFitSheet(join(out, 'end.png'), fit, targets.views);
-    writeLossCurve(out, fit.history);
+    writeCloudPly(join(out, 'result.ply'), end);
+    wrote('result.ply');
+    for (const f of session.writeFiles?.(out) ?? []) wrote(f);
+    writeFitSheet(join(out, 'end.png'), targets.views, (v) => session.preview(v));
+    wrote('end.png');
+    writeLossCurve(out, history);
+    wrote('loss-curve.svg');
+    wrote('summary.json');
   }
   const { width, height } = targets.views[0].camera;
   const summary: FitSummary = {
     target: config.target,
+    method: config.method,
     kind: targets.kind,
     points,
     views: targets.views.length,
@@ -125,16 +132,19 @@ export async function runFit(config: FitConfig, options: RunFitOptions): Promise
     chamferInitial,
     chamfer,
     hausdorff,
-    iterations: fit.iterations,
+    iterations: history.length,
     seconds: (performance.now() - t0) / 1000,
-    lossInitial: finiteOrNull(fit.lossInitial),
-    lossFinal: finiteOrNull(fit.lossFinal),
-    stopped: fit.stopped === 'aborted' ? (timeUp && !options.signal?.aborted ? 'time' : 'aborted') : fit.stopped,
+    lossInitial: finiteOrNull(history[0]),
+    lossFinal: finiteOrNull(history[history.length - 1]),
+    stopped,
     out,
+    files,
+    ...session.summary?.(),
     config,
   };
   if (out) writeSummary(out, summary);
   const metric = chamfer === null ? 'no true surface: no Chamfer' : `chamfer ${chamferInitial!.toFixed(4)} -> ${chamfer.toFixed(4)}, hausdorff ${hausdorff!.toFixed(4)}`;
-  progress?.finish(`${summary.iterations} steps in ${summary.seconds.toFixed(1)} s (${summary.stopped}); loss ${summary.lossInitial?.toFixed(4)} -> ${summary.lossFinal?.toFixed(4)}; ${metric}`);
+  const steps = `${summary.iterations} step${summary.iterations === 1 ? '' : 's'}`;
+  progress?.finish(`${steps} in ${summary.seconds.toFixed(1)} s (${summary.stopped}); loss ${summary.lossInitial?.toFixed(4)} -> ${summary.lossFinal?.toFixed(4)}; ${metric}`);
   return summary;
 }

@@ -13,7 +13,7 @@ import { fibonacciViews } from '../../geometry/views.js';
 import { ArgumentError } from '../../lib/errors.js';
 import { fitConfigFromArgs } from '../../cli/commands/fit.js';
 import { parseArgs } from '../../cli/args.js';
-import { FIT_DEFAULTS, parseOptionValue, readFitConfig, resolveFitConfig, validateFitConfig } from '../../cli/fit/fitConfig.js';
+import { DRIVER_SETTINGS, parseOptionValue, readFitConfig, resolveFitConfig, validateFitConfig } from '../../cli/fit/fitConfig.js';
 import { FitProgress, formatSeconds } from '../../cli/fit/fitProgress.js';
 import { lossCurveSvg } from '../../cli/fit/fitOutputs.js';
 import { runFit } from '../../cli/fit/runFit.js';
@@ -205,7 +205,10 @@ describe('splatgrad fit', () => {
     });
 
     it('unknown options and out-of-range values', () => {
-      failsWith(/unknown option --pionts; known options: .*--points/, '--pionts', '10');
+      failsWith(/unknown option --pionts; did you mean --points\?/, '--pionts', '10');
+      failsWith(/unknown option --sze; did you mean --size\?/, '--sze', '3');
+      failsWith(/unknown option --iteration; did you mean --iterations\?/, '--iteration', '3');
+      failsWith(/^splatgrad fit: unknown option --zzzzzz; known options: .*--points/, '--zzzzzz', '1');
       failsWith(/--points must be a whole number in \[16, 2000000\], got "ten"/, '--points', 'ten');
       failsWith(/--loss must be one of smape, l1, l2, silhouette/, '--loss', 'l3');
     });
@@ -215,12 +218,21 @@ describe('splatgrad fit', () => {
 describe('fit config', () => {
   it('validates every field of a config file', () => {
     expect(validateFitConfig({ points: 300, loss: 'l1', seconds: null, learnColors: true })).to.deep.equal({ points: 300, loss: 'l1', seconds: null, learnColors: true });
-    expect(() => validateFitConfig({ point: 3 }, 'f.json')).to.throw(ArgumentError, /f.json: unknown setting 'point'; known settings: target/);
+    expect(() => validateFitConfig({ qqqqq: 3 }, 'f.json')).to.throw(ArgumentError, /f.json: unknown setting 'qqqqq'; known settings: 'target'/);
     expect(() => validateFitConfig({ points: 3.5 })).to.throw(ArgumentError, /points must be a whole number/);
     expect(() => validateFitConfig({ lrPositions: -1 })).to.throw(ArgumentError, /lrPositions must be a number in \[0, 10\]/);
     expect(() => validateFitConfig({ points: null })).to.throw(ArgumentError, /points must be/);
     expect(() => validateFitConfig({ plateauFactor: 1.5 })).to.throw(ArgumentError, /plateauFactor must be a number in \[0.01, 0.99\] or null/);
     expect(() => validateFitConfig([1])).to.throw(ArgumentError, /top level must be a JSON object/);
+    expect(() => validateFitConfig({ ponts: 3 }, 'f.json')).to.throw(ArgumentError, /f.json: unknown setting 'ponts'; did you mean 'points'\?/);
+  });
+
+  it('takes a method by name, its defaults and budget, and refuses what belongs to no method given', () => {
+    const c = resolveFitConfig({ target: 'cube' });
+    expect(c).to.include({ method: 'dss', iterations: 1600, points: 5000, windowStart: 32 });
+    expect(resolveFitConfig({ iterations: 7 }).iterations).to.equal(7);
+    expect(() => resolveFitConfig({ method: 'dds' })).to.throw(ArgumentError, /--method must be one of dss.*Did you mean 'dss'\?/);
+    expect(() => resolveFitConfig({ windowStrat: 3 } as never)).to.throw(ArgumentError, /unknown setting 'windowStrat'; did you mean 'windowStart'\?/);
   });
 
   it('reads files with clear errors, and layers defaults < file < command line', () => {
@@ -230,7 +242,7 @@ describe('fit config', () => {
       expect(() => readFitConfig(join(d, 'bad.json'))).to.throw(ArgumentError, /bad.json: not valid JSON/);
       writeFileSync(join(d, 'ok.json'), JSON.stringify({ points: 300, iterations: 40 }));
       const c = fitConfigFromArgs(parseArgs(['teapot', '--config', join(d, 'ok.json'), '--iterations', '7', '--lr-positions', '0.01']));
-      expect(c).to.include({ target: 'teapot', points: 300, iterations: 7, lrPositions: 0.01, size: FIT_DEFAULTS.size });
+      expect(c).to.include({ target: 'teapot', points: 300, iterations: 7, lrPositions: 0.01, size: DRIVER_SETTINGS.size.default });
       expect(() => fitConfigFromArgs(parseArgs(['a', 'b']))).to.throw(ArgumentError, /one target at most/);
     } finally {
       rmSync(d, { recursive: true, force: true });

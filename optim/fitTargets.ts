@@ -7,19 +7,19 @@
 
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
-import type { Camera } from '../../geometry/camera.js';
-import { type PosedView, readCameraFile, readTransformsJson } from '../../geometry/cameraFile.js';
-import type { FloatImage } from '../../geometry/image.js';
-import { defaultLights } from '../../geometry/lights.js';
-import { BUILT_IN_SHAPES, type BuiltInShape, builtInShape, readMeshFile } from '../../geometry/loadMesh.js';
-import { boundingBox, type Mesh } from '../../geometry/mesh.js';
-import { readPng } from '../../geometry/png.js';
-import { rasterizeMesh } from '../../geometry/rasterize.js';
-import { samplePoints } from '../../geometry/sampling.js';
-import { fibonacciViews } from '../../geometry/views.js';
-import { tensor } from '../../lib/create.js';
-import { ArgumentError, ShapeError } from '../../lib/errors.js';
-import type { FitView } from '../../optim/fitPointCloud.js';
+import type { Camera } from '../geometry/camera.js';
+import { type PosedView, readCameraFile, readTransformsJson } from '../geometry/cameraFile.js';
+import type { FloatImage } from '../geometry/image.js';
+import { defaultLights } from '../geometry/lights.js';
+import { BUILT_IN_SHAPES, type BuiltInShape, builtInShape, readMeshFile } from '../geometry/loadMesh.js';
+import { boundingBox, type Mesh } from '../geometry/mesh.js';
+import { readPng } from '../geometry/png.js';
+import { rasterizeMesh } from '../geometry/rasterize.js';
+import { samplePoints } from '../geometry/sampling.js';
+import { fibonacciViews } from '../geometry/views.js';
+import { tensor } from '../lib/create.js';
+import { ArgumentError, ShapeError } from '../lib/errors.js';
+import type { FitView } from './fitMethod.js';
 
 /** Cameras sit at this many extents from the centre of a shape target (fibonacciViews' radius). */
 const FRAME = 1.2;
@@ -33,6 +33,9 @@ export interface FitTargets {
   center: [number, number, number];
   extent: number;
 }
+
+/** Image side and view count a shape or mesh target is rendered at by default. */
+export const TARGET_DEFAULTS = { size: 128, views: 12 } as const;
 
 export interface TargetOptions {
   size: number;

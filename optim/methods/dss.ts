@@ -1,0 +1,139 @@
+// DSS as a fit method (docs/dss.md §5): an oriented point cloud from a starting sphere, moved by
+// the splat renderer's gradient (optim/fitPointCloud.ts) with the surface regularizers and the
+// silhouette term.
+//
+// Why the defaults are what they are (measured on the 2-core machine with the bunny, 12 views at 128 px):
+// - The silhouette term (ops/losses/silhouetteLoss.ts) is what makes it converge. Without it the cloud fits
+//   for ~400 steps and then drifts outward for good (Chamfer 0.035 -> 0.068 by step 1,000, also with
+//   L1 or L2 instead of SMAPE): a splat alone over background gets no net artificial gradient, so
+//   strays are never pulled back. With the masks' distance transforms: 0.0094 at 1,000 steps.
+// - Start small and grow: a sphere of half the target's extent, mostly inside the body, beats one of
+//   0.8 extents (0.0094 vs 0.0104 at 1,000 steps). A region covered by several same-coloured splats
+//   sends no gradient, so shrinking onto the target is slow; uncovered target pixels pull hard.
+// - SGD + Nesterov at lr 0.002 with clipping at 0.05, as the reference; lr 0.004 or clip 0.5 fit
+//   faster for 200 steps and then wander (without the silhouette term; not re-measured with it).
+// - 128 px, 3 views per step, 5,000 points: 0.0088 at 1,500 steps against 0.0094 for 3,000 points
+//   (which plateau there from step ~800 on; a plateau lr schedule did not help them).
+
+import { tensor } from '../../lib/create.js';
+import { noGrad } from '../../lib/tape.js';
+import { shade } from '../../ops/shade.js';
+import { ewaSplat } from '../../ops/splat/ewaSplat.js';
+import type { FitCloud, FitMethod, FitSession, FitView } from '../fitMethod.js';
+import { FIT_LOSSES, FIT_POINT_CLOUD_DEFAULTS as D, type FitLossKind, type FitResult, fitSteps } from '../fitPointCloud.js';
+import { initialCloud } from './initialCloud.js';
+
+export interface DssSettings {
+  init: string;
+  points: number;
+  initRadius: number;
+  loss: FitLossKind;
+  viewsPerStep: number;
+  normalSteps: number;
+  positionSteps: number;
+  lrPositions: number;
+  lrNormals: number;
+  clip: number;
+  projectionWeight: number;
+  repulsionWeight: number;
+  silhouetteWeight: number;
+  learnColors: boolean | null;
+  windowStart: number;
+  windowEnd: number;
+  plateauFactor: number | null;
+  plateauPatience: number;
+  lossThreshold: number | null;
+}
+
+export const dss: FitMethod<DssSettings> = {
+  name: 'dss',
+  summary: 'differentiable surface splatting: an oriented point cloud rendered as EWA splats (docs/dss.md)',
+  iterations: 1600,
+  settings: {
+    init: { kind: 'string', default: 'sphere', help: 'sphere|FILE.ply: the starting cloud; a result.ply or checkpoint.ply resumes a fit' },
+    points: { kind: 'integer', default: 5000, min: 16, max: 2_000_000, help: 'points in the starting sphere' },
+    initRadius: { kind: 'number', default: 0.5, min: 0.01, max: 10, help: 'its radius, in extents of the target (largest bbox half-side)' },
+    loss: { kind: 'string', default: D.loss, choices: FIT_LOSSES, help: 'image loss (smape is eq. 7)' },
+    viewsPerStep: { kind: 'integer', default: D.viewsPerStep, min: 1, max: 512, help: 'views per step' },
+    normalSteps: { kind: 'integer', default: D.normalSteps, min: 0, max: 100_000, help: 'T_n: normal steps per alternating cycle' },
+    positionSteps: { kind: 'integer', default: D.positionSteps, min: 1, max: 100_000, help: 'T_p: position steps per cycle' },
+    lrPositions: { kind: 'number', default: D.lrPositions, min: 0, max: 10, help: 'learning rate of the positions (SGD + Nesterov)' },
+    lrNormals: { kind: 'number', default: D.lrNormals, min: 0, max: 10, help: 'learning rate of the normals (Adam)' },
+    clip: { kind: 'number', default: D.clip, min: 0, max: 1e6, help: 'position-gradient clip' },
+    projectionWeight: { kind: 'number', default: D.projectionWeight, min: 0, max: 1e6, help: 'gamma_p of eq. 8' },
+    repulsionWeight: { kind: 'number', default: D.repulsionWeight, min: 0, max: 1e6, help: 'gamma_r of eq. 8' },
+    silhouetteWeight: { kind: 'number', default: D.silhouetteWeight, min: 0, max: 1e6, help: 'weight of the mask term' },
+    learnColors: { kind: 'boolean', default: null, nullable: true, help: 'optimize per-point colours (null: on for image folders)' },
+    windowStart: { kind: 'integer', default: D.window[0], min: 0, max: 1024, help: 'artificial-gradient window in px at the first step' },
+    windowEnd: { kind: 'integer', default: D.window[1], min: 0, max: 1024, help: '... and at the last (it shrinks linearly)' },
+    plateauFactor: { kind: 'number', default: null, min: 0.01, max: 0.99, nullable: true, help: 'position lr x this after plateau-patience cycles without improvement (null: off)' },
+    plateauPatience: { kind: 'integer', default: D.plateau.patience, min: 0, max: 10_000, help: 'cycles without improvement before the cut' },
+    lossThreshold: { kind: 'number', default: null, min: 0, nullable: true, help: 'stop once the step loss is below this (null: never)' },
+  },
+  start(scene, s, context): FitSession {
+    const init = initialCloud(scene, s.init, s.points, s.initRadius, context.seed);
+    const learnColors = s.learnColors ?? scene.kind === 'images';
+    let loss = NaN;
+    const steps = fitSteps({ ...init, colors: learnColors ? (init.colors ?? null) : null }, scene.views, {
+      iterations: context.iterations,
+      normalSteps: s.normalSteps,
+      positionSteps: s.positionSteps,
+      viewsPerStep: s.viewsPerStep,
+      loss: s.loss,
+      lrPositions: s.lrPositions,
+      lrNormals: s.lrNormals,
+      clip: s.clip,
+      projectionWeight: s.projectionWeight,
+      repulsionWeight: s.repulsionWeight,
+      silhouetteWeight: s.silhouetteWeight,
+      learnColors,
+      window: [s.windowStart, s.windowEnd],
+      plateau: s.plateauFactor === null ? undefined : { factor: s.plateauFactor, patience: s.plateauPatience },
+      lossThreshold: s.lossThreshold ?? undefined,
+      seed: context.seed,
+      threads: context.threads,
+      onStep: (step) => (loss = step.loss),
+    });
+    let result: FitResult | null = null;
+    const advance = () => {
+      const r = steps.next();
+      if (r.done) result = r.value;
+    };
+    return {
+      step() {
+        loss = NaN;
+        advance();
+        // the loop checks its loss threshold after yielding: one more call ends it at once
+        if (!result && s.lossThreshold !== null && loss < s.lossThreshold) advance();
+        return loss;
+      },
+      stopped: () => (result?.stopped === 'threshold' ? 'threshold' : null),
+      cloud: () => steps.state(),
+      preview: (view) => previewCloud(steps.state(), view),
+    };
+  },
+};
+
+/** The cloud as splats lit like the view's target (the contact sheets' render). */
+export function previewCloud(cloud: FitCloud, view: FitView): Float32Array {
+  const n = cloud.positions.length / 3;
+  const P = tensor(Float32Array.from(cloud.positions), { shape: [n, 3] });
+  const N = tensor(cloud.normals ? Float32Array.from(cloud.normals) : facing(cloud.positions, view.camera.center), { shape: [n, 3] });
+  const albedo = cloud.colors ? tensor(Float32Array.from(cloud.colors), { shape: [n, 3] }) : [1, 1, 1];
+  return Float32Array.from(noGrad(() => ewaSplat(P, N, shade(N, albedo, view.lights), view.camera, { behindCamera: 'cull' })).image.data);
+}
+
+/** Normals for a cloud that has none: each point faces the eye, so every splat shows. */
+function facing(positions: ArrayLike<number>, eye: ArrayLike<number>): Float32Array {
+  const out = new Float32Array(positions.length);
+  for (let i = 0; i < out.length; i += 3) {
+    const x = eye[0] - positions[i],
+      y = eye[1] - positions[i + 1],
+      z = eye[2] - positions[i + 2];
+    const l = Math.hypot(x, y, z) || 1;
+    out[i] = x / l;
+    out[i + 1] = y / l;
+    out[i + 2] = z / l;
+  }
+  return out;
+}

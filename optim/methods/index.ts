@@ -1,0 +1,15 @@
+// The reconstruction methods the fit driver knows, by the name `--method` takes. A new method
+// adds its file beside these and one line here.
+
+import type { FitMethod } from '../fitMethod.js';
+import { dss } from './dss.js';
+
+/** Each method's settings type is its own; the driver checks values against `settings` before `start`. */
+// biome-ignore lint/suspicious/noExplicitAny: the registry holds methods of different settings types
+export type AnyFitMethod = FitMethod<any>;
+
+export const FIT_METHODS: Record<string, AnyFitMethod> = {
+  dss,
+};
+
+export const DEFAULT_METHOD = 'dss';
