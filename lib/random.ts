@@ -26,6 +26,17 @@ export class Random {
     return Math.floor(this.next() * n);
   }
 
+  /** Shuffles `items` in place, every order equally likely (Fisher-Yates), and returns it. */
+  shuffle<T>(items: T[]): T[] {
+    for (let i = items.length - 1; i > 0; i--) {
+      const j = this.int(i + 1);
+      const t = items[i];
+      items[i] = items[j];
+      items[j] = t;
+    }
+    return items;
+  }
+
   /** Standard normal (Box-Muller, caching the second value). */
   normal(): number {
     if (this.spare !== null) {

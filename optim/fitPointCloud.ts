@@ -250,7 +250,7 @@ export function fitSteps(init: FitInit, views: readonly FitView[], options: FitO
   const nextViews = (): number[] => {
     const picked: number[] = [];
     while (picked.length < batch) {
-      if (order.length === 0) order = views.map((_, i) => i).sort(() => rng.next() - 0.5);
+      if (order.length === 0) order = rng.shuffle(views.map((_, i) => i));
       picked.push(order.pop()!);
     }
     return picked;
