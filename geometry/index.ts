@@ -44,6 +44,7 @@ export type { Vec3 } from './vector3.js';
 export { type Mesh, type PointCloud, vertexCount, validateMesh, boundingBox } from './mesh.js';
 export type { Coordinates, KnnResult, RadiusResult, QueryOptions, NeighborIndex } from './neighborIndex.js';
 export { buildNeighborIndex, knn, radiusNeighbors, type NeighborMethod, type NeighborIndexOptions } from './neighbors.js';
+export { pointsOf, type PointsLike } from './points.js';
 export { KdTreeIndex } from './kdTreeIndex.js';
 export { GridIndex, type GridIndexOptions } from './gridIndex.js';
 export { BruteForceIndex } from './bruteForceNeighbors.js';

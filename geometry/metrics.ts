@@ -13,6 +13,7 @@ import { ArgumentError, ShapeError } from '../lib/errors.js';
 import { boundingBox } from './mesh.js';
 import { type Coordinates, checkCloud } from './neighborIndex.js';
 import { type NeighborMethod, buildNeighborIndex } from './neighbors.js';
+import { type PointsLike, pointsOf } from './points.js';
 
 export interface MetricOptions {
   /** Nearest-neighbour structure (default: the neighbors.ts default, the kd-tree). */
@@ -57,7 +58,9 @@ export interface NormalConsistencyResult {
 }
 
 /** Nearest-neighbour distance from every point of a to b and from every point of b to a. */
-export function directedDistances(a: Coordinates, b: Coordinates, method?: NeighborMethod): DirectedDistances {
+export function directedDistances(pointsA: PointsLike, pointsB: PointsLike, method?: NeighborMethod): DirectedDistances {
+  const a = pointsOf(pointsA, 'a'),
+    b = pointsOf(pointsB, 'b');
   checkCloud(a, 'a');
   checkCloud(b, 'b');
   return {
@@ -66,8 +69,9 @@ export function directedDistances(a: Coordinates, b: Coordinates, method?: Neigh
   };
 }
 
-export function chamferDistance(a: Coordinates, b: Coordinates, options: MetricOptions = {}): ChamferResult {
-  const diagonal = referenceDiagonal(b, options);
+/** `a` and `b`: clouds from samplePoints, N x 3 tensors, or flat xyz arrays. */
+export function chamferDistance(a: PointsLike, b: PointsLike, options: MetricOptions = {}): ChamferResult {
+  const diagonal = referenceDiagonal(pointsOf(b, 'b'), options);
   const { aToB, bToA } = directedDistances(a, b, options.method);
   const meanAToB = mean(aToB),
     meanBToA = mean(bToA);
@@ -75,8 +79,9 @@ export function chamferDistance(a: Coordinates, b: Coordinates, options: MetricO
   return { chamfer: chamferRaw / diagonal, chamferRaw, meanAToB, meanBToA, diagonal };
 }
 
-export function hausdorffDistance(a: Coordinates, b: Coordinates, options: MetricOptions = {}): HausdorffResult {
-  const diagonal = referenceDiagonal(b, options);
+/** `a` and `b`: clouds from samplePoints, N x 3 tensors, or flat xyz arrays. */
+export function hausdorffDistance(a: PointsLike, b: PointsLike, options: MetricOptions = {}): HausdorffResult {
+  const diagonal = referenceDiagonal(pointsOf(b, 'b'), options);
   const { aToB, bToA } = directedDistances(a, b, options.method);
   const maxAToB = max(aToB),
     maxBToA = max(bToA);

@@ -12,6 +12,7 @@ import { BruteForceIndex } from './bruteForceNeighbors.js';
 import { GridIndex } from './gridIndex.js';
 import { KdTreeIndex } from './kdTreeIndex.js';
 import type { Coordinates, KnnResult, NeighborIndex, QueryOptions, RadiusResult } from './neighborIndex.js';
+import { type PointsLike, pointsOf } from './points.js';
 
 /** 'grid' (default: uniform grid over flat arrays), 'kdtree' (kd-tree-javascript) or 'bruteForce' (the reference twin). */
 export type NeighborMethod = 'kdtree' | 'grid' | 'bruteForce';
@@ -22,7 +23,8 @@ export interface NeighborIndexOptions {
   cellSize?: number;
 }
 
-export function buildNeighborIndex(points: Coordinates, options: NeighborIndexOptions = {}): NeighborIndex {
+export function buildNeighborIndex(cloud: PointsLike, options: NeighborIndexOptions = {}): NeighborIndex {
+  const points = pointsOf(cloud, 'points');
   const method = options.method ?? 'grid';
   switch (method) {
     case 'kdtree':
@@ -40,11 +42,11 @@ export function buildNeighborIndex(points: Coordinates, options: NeighborIndexOp
  * The k nearest points to each query, nearest first (Q x k, row-major). Without `queries` each
  * point is queried against the others (its own index excluded; includeSelf: true keeps it).
  */
-export function knn(points: Coordinates, k: number, options: QueryOptions & NeighborIndexOptions = {}): KnnResult {
+export function knn(points: PointsLike, k: number, options: QueryOptions & NeighborIndexOptions = {}): KnnResult {
   return buildNeighborIndex(points, options).knn(k, options);
 }
 
 /** All points within `radius` (inclusive) of each query, as CSR rows sorted by distance. */
-export function radiusNeighbors(points: Coordinates, radius: number, options: QueryOptions & NeighborIndexOptions = {}): RadiusResult {
+export function radiusNeighbors(points: PointsLike, radius: number, options: QueryOptions & NeighborIndexOptions = {}): RadiusResult {
   return buildNeighborIndex(points, options).radius(radius, options);
 }

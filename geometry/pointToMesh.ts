@@ -5,6 +5,7 @@
 import { ArgumentError } from '../lib/errors.js';
 import { type Mesh, boundingBox, validateMesh } from './mesh.js';
 import { type Coordinates, checkCloud } from './neighborIndex.js';
+import { type PointsLike, pointsOf } from './points.js';
 import { type NearestTriangle, TriangleBvh } from './triangleBvh.js';
 
 export interface PointToMeshResult {
@@ -23,7 +24,8 @@ export interface PointToMeshResult {
   diagonal: number;
 }
 
-export function pointToMeshDistance(points: Coordinates, mesh: Mesh): PointToMeshResult {
+export function pointToMeshDistance(cloud: PointsLike, mesh: Mesh): PointToMeshResult {
+  const points = pointsOf(cloud, 'points');
   const n = checkCloud(points, 'points');
   validateMesh(mesh, 'mesh');
   if (mesh.faces.length === 0) throw new ArgumentError('mesh has no faces; point-to-mesh distance needs at least one triangle.');

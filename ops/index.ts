@@ -16,6 +16,7 @@ export * from './clamp.js';
 export { maximum, minimum, max, min } from './minmax.js';
 export { sum, mean, type Axes } from './reduce.js';
 export { where, type Condition } from './where.js';
+export { gt, ge, lt, le, eq } from './compare.js';
 export { projectPoints, projectPointsWithDepth } from './project.js';
 export { shade } from './shade.js';
 export * from './regularizers/index.js';

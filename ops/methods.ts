@@ -5,6 +5,7 @@ import { Tensor } from '../lib/tensor.js';
 import { add, div, mul, sub } from './arithmetic.js';
 import type { Operand } from './broadcast.js';
 import { clamp } from './clamp.js';
+import { eq, ge, gt, le, lt } from './compare.js';
 import { matmul } from './matmul.js';
 import { max, min } from './minmax.js';
 import { permute, transpose } from './permute.js';
@@ -45,6 +46,11 @@ declare module '../lib/tensor.js' {
     cross(b: Tensor): Tensor;
     norm(axis?: number, keepdims?: boolean): Tensor;
     normalize(axis?: number, eps?: number): Tensor;
+    gt(b: Operand): Tensor;
+    ge(b: Operand): Tensor;
+    lt(b: Operand): Tensor;
+    le(b: Operand): Tensor;
+    eq(b: Operand): Tensor;
   }
 }
 
@@ -135,4 +141,19 @@ p.norm = function (axis, keepdims) {
 };
 p.normalize = function (axis, eps) {
   return normalize(this, axis, eps);
+};
+p.gt = function (b) {
+  return gt(this, b);
+};
+p.ge = function (b) {
+  return ge(this, b);
+};
+p.lt = function (b) {
+  return lt(this, b);
+};
+p.le = function (b) {
+  return le(this, b);
+};
+p.eq = function (b) {
+  return eq(this, b);
 };

@@ -2,6 +2,10 @@ import { expect } from 'chai';
 import { ArgumentError, NonFiniteError, ShapeError } from '../../lib/errors.js';
 import { Random } from '../../lib/random.js';
 import { chamferDistance, hausdorffDistance, normalConsistency } from '../../geometry/metrics.js';
+import { loadMesh } from '../../geometry/loadMesh.js';
+import { knn } from '../../geometry/neighbors.js';
+import { samplePoints } from '../../geometry/sampling.js';
+import { tensor } from '../../lib/create.js';
 
 function sphereSample(n: number, seed: number, radius = 1): Float64Array {
   const rng = new Random(seed);
@@ -114,5 +118,26 @@ describe('metrics', () => {
       zero.fill(0, 30, 33);
       expect(() => normalConsistency(good, { positions, normals: zero })).to.throw(ArgumentError, /b.normals\[10\] has zero length/);
     });
+  });
+});
+
+describe('metrics take what the library returns', () => {
+  const m = loadMesh('teapot');
+  const a = samplePoints(m, 2000, { seed: 1 });
+  const b = samplePoints(m, 2000, { seed: 2 });
+
+  it('clouds from samplePoints, N x 3 tensors and flat arrays give the same distances', () => {
+    const fromClouds = chamferDistance(a, b);
+    expect(fromClouds.chamfer).to.be.greaterThan(0).and.lessThan(0.02);
+    expect(chamferDistance(a.positions, b.positions)).to.deep.equal(fromClouds);
+    expect(chamferDistance(tensor(a.positions, { shape: [2000, 3], dtype: 'float64' }), Array.from(b.positions))).to.deep.equal(fromClouds);
+    expect(hausdorffDistance(a, b).hausdorff).to.equal(hausdorffDistance(a.positions, b.positions).hausdorff);
+    expect(knn(a, 1).indices).to.deep.equal(knn(a.positions, 1).indices);
+  });
+
+  it('names the argument when it is not points', () => {
+    expect(() => chamferDistance(a, { normals: b.normals } as never)).to.throw(ArgumentError, /b must be points: a cloud \{ positions \}/);
+    expect(() => chamferDistance(tensor([[1, 2]]), b)).to.throw(ShapeError, /a is a tensor of shape \[1,2\]; pass an N x 3 tensor/);
+    expect(() => chamferDistance([[1, 2, 3]] as never, b)).to.throw(ArgumentError, /a is an array that is not flat numbers/);
   });
 });
