@@ -11,7 +11,7 @@ import { ArgumentError } from '../lib/errors.js';
 import { BruteForceIndex } from './bruteForceNeighbors.js';
 import { GridIndex } from './gridIndex.js';
 import { KdTreeIndex } from './kdTreeIndex.js';
-import type { Coordinates, KnnResult, NeighborIndex, QueryOptions, RadiusResult } from './neighborIndex.js';
+import type { KnnResult, NeighborIndex, QueryOptions, RadiusResult } from './neighborIndex.js';
 import { type PointsLike, pointsOf } from './points.js';
 
 /** 'grid' (default: uniform grid over flat arrays), 'kdtree' (kd-tree-javascript) or 'bruteForce' (the reference twin). */

@@ -4,7 +4,7 @@
 
 import { ArgumentError } from '../lib/errors.js';
 import { type Mesh, boundingBox, validateMesh } from './mesh.js';
-import { type Coordinates, checkCloud } from './neighborIndex.js';
+import { checkCloud } from './neighborIndex.js';
 import { type PointsLike, pointsOf } from './points.js';
 import { type NearestTriangle, TriangleBvh } from './triangleBvh.js';
 

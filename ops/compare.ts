@@ -33,7 +33,8 @@ function compareOp(name: string, holds: Relation): (a: Operand, b: Operand) => T
       const x = X[ia ? ia[i] : i],
         y = Y[ib ? ib[i] : i];
       // a NaN compares false with everything: say so rather than hand back a silent 0
-      if (x !== x || y !== y) throw new NonFiniteError(`${name}: ${x !== x ? 'a' : 'b'} holds NaN at flat index ${ia ? ia[i] : i} of its broadcast; a comparison with NaN has no answer.`);
+      if (Number.isNaN(x) || Number.isNaN(y))
+        throw new NonFiniteError(`${name}: ${Number.isNaN(x) ? 'a' : 'b'} holds NaN at flat index ${ia ? ia[i] : i} of its broadcast; a comparison with NaN has no answer.`);
       M[i] = holds(x, y) ? 1 : 0;
     }
     return out;
