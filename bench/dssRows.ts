@@ -1,4 +1,4 @@
-// The DSS rows of the benchmark (dss.md §2-3, issues 4, 5, 8): forward, smooth backward (the
+// The DSS rows of the benchmark (docs/dss.md §2-3): forward, smooth backward (the
 // exact part only) and full backward (with the artificial gradient at the default window) on the
 // sphere scene, for 8,000 points at 256 and 20,000 at 512, on 1 and 2 threads.
 

@@ -1,4 +1,4 @@
-// Surface-regularization figures (dss.md §4): neighbourhood build, and one evaluation of the
+// Surface-regularization figures (docs/dss.md §4): neighbourhood build, and one evaluation of the
 // projection and repulsion losses with gradients (weights eq. 15, weighted PCA eq. 16 with its
 // eigen-backward or detached, eq. 17-18), at 8,000 points on the bunny.
 

@@ -1,5 +1,5 @@
 // Pinhole camera with OpenCV-style axes: x right, y down, z forward into the scene.
-//   dss.md §2: camera coordinates c = R p + t,  pixel = (fx c_x / c_z + cx, fy c_y / c_z + cy)
+//   docs/dss.md §2: camera coordinates c = R p + t,  pixel = (fx c_x / c_z + cx, fy c_y / c_z + cy)
 // Pixel coordinates are continuous: pixel (i, j) covers [i, i+1) x [j, j+1), so its centre is
 // (i + 0.5, j + 0.5) and the default principal point (width/2, height/2) is the image centre.
 // Field-of-view angles are in degrees.
@@ -266,7 +266,7 @@ export class Camera {
     return fovFromFocal(this.fx, this.width);
   }
 
-  /** Camera coordinates c = R p + t of N points (flat xyz triples), dss.md §2. */
+  /** Camera coordinates c = R p + t of N points (flat xyz triples), docs/dss.md §2. */
   toCamera(points: PointArray): Float64Array {
     checkPoints(points, 'points');
     const n = points.length / 3;
@@ -295,7 +295,7 @@ export class Camera {
     for (let i = 0; i < n; i++) {
       const z = c[i * 3 + 2];
       if (!(z > this.near)) throw behindCamera(i, z, this.near, points);
-      // dss.md §2, pixel = f c / c_z + o
+      // docs/dss.md §2, pixel = f c / c_z + o
       pixels[i * 2] = (fx * c[i * 3]) / z + cx;
       pixels[i * 2 + 1] = (fy * c[i * 3 + 1]) / z + cy;
       depth[i] = z;
@@ -304,7 +304,7 @@ export class Camera {
   }
 
   /**
-   * d pixel / d c at camera coordinates c (dss.md §2, P'), row-major 2x3:
+   * d pixel / d c at camera coordinates c (docs/dss.md §2, P'), row-major 2x3:
    *   [fx/z, 0, -fx x/z^2; 0, fy/z, -fy y/z^2]
    */
   perspectiveJacobian(c: ArrayLike<number>, out: Float64Array = new Float64Array(6)): Float64Array {

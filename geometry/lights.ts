@@ -42,12 +42,12 @@ export function ambientLight(color: ArrayLike<number>): AmbientLight {
   return { type: 'ambient', color: vec3(color, 'color') };
 }
 
-/** dss.md §2 (ref) default: sun colour 0.9, ambient 0.3. */
+/** docs/dss.md §2 (ref) default: sun colour 0.9, ambient 0.3. */
 export const DEFAULT_SUN_INTENSITY = 0.9;
 export const DEFAULT_AMBIENT_INTENSITY = 0.3;
 
 /**
- * The DSS default lights of one view (dss.md §2): ambient 0.3 and three orthogonal sun lights,
+ * The DSS default lights of one view (docs/dss.md §2): ambient 0.3 and three orthogonal sun lights,
  * red along the camera forward axis (pointing back toward the camera, so what the camera sees is
  * lit), green and blue along two random axes orthogonal to it and to each other (seeded).
  * The colour of a surface then encodes its normal in the camera frame.

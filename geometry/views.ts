@@ -1,4 +1,4 @@
-// Sets of cameras looking at an object from around it (dss.md §5, "Multi-view"): evenly spread on
+// Sets of cameras looking at an object from around it (docs/dss.md §5, "Multi-view"): evenly spread on
 // a sphere (Fibonacci spiral), uniformly random (seeded), or on an azimuth x elevation grid.
 // World +y is up; azimuth is measured in the xz-plane from +z toward +x, elevation from the
 // xz-plane toward +y; angles in degrees. Every camera looks at `target`, with +y toward the top

@@ -1,4 +1,4 @@
-// Differentiable pinhole projection of N points (dss.md §2):
+// Differentiable pinhole projection of N points (docs/dss.md §2):
 //   c = R p + t,   pixel = (fx c_x / c_z + cx, fy c_y / c_z + cy),   depth = c_z
 // Backward (per point): dL/dc = P'(c)^T dL/dpixel + e_z dL/ddepth, then dL/dp = R^T dL/dc,
 // with P' = [fx/z, 0, -fx x/z^2; 0, fy/z, -fy y/z^2] the perspective Jacobian.

@@ -1,4 +1,4 @@
-// Differentiable Lambertian shading of N oriented points (dss.md §2, "Shading"):
+// Differentiable Lambertian shading of N oriented points (docs/dss.md §2, "Shading"):
 //   s_kl    = n_k . l_kl                       l_kl unit, from point k toward light l
 //   S_kc    = ambient_c + sum_l color_lc max(0, s_kl)
 //   out_kc  = albedo_kc S_kc

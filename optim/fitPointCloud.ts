@@ -1,4 +1,4 @@
-// The inverse-rendering loop (patent Fig. 5, [0093]-[0099]; dss.md §5): from target images and
+// The inverse-rendering loop (docs/dss.md §5): from target images and
 // their cameras to an oriented point cloud. Loss per eq. 8: the image loss over a batch of views
 // plus gamma_p projection + gamma_r repulsion. Positions and normals are optimized independently,
 // alternating T_n normal steps and T_p position steps per cycle.

@@ -4,7 +4,7 @@
 //   b = d                                  on the first step
 //   b = momentum * b + (1 - dampening) * d  afterwards
 //   p -= lr * (nesterov ? d + momentum * b : b)        (p -= lr * d when momentum is 0)
-// The reference DSS runs use SGD with Nesterov momentum (dss.md section 5).
+// The reference DSS runs use SGD with Nesterov momentum (docs/dss.md §5).
 
 import { type FloatArray, allocate, dtypeOf } from '../lib/dtype.js';
 import { ArgumentError } from '../lib/errors.js';

@@ -1,4 +1,4 @@
-// The thread pool (engine.md, "Parallelism"): long-lived workers started once and reused, fed
+// The thread pool (docs/engine.md §5): long-lived workers started once and reused, fed
 // jobs over shared memory. `runTasks` is synchronous: the calling thread runs tasks too, then
 // waits on the job's control block, so ops keep their synchronous place on the tape.
 // A kernel that throws in a worker, or a worker that dies mid-job, makes `runTasks` throw a

@@ -33,7 +33,7 @@ export const demos: Record<string, Demo> = {
     run: fitDemo({ target: 'teapot', points: 8000, views: 16, seconds: 400 }),
   },
   topology: {
-    // a point cloud can change genus, which a mesh renderer cannot (patent claims 5 and 14)
+    // a point cloud can change genus, which a mesh renderer cannot (docs/dss.md §6)
     summary: 'a sphere (genus 0) pulled onto a torus (genus 1) from 12 shading images (about 4 minutes)',
     run: fitDemo({ target: 'torus', seconds: 220 }),
   },

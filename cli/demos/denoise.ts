@@ -1,4 +1,4 @@
-// `splatgrad demo denoise`: surface regularization alone (dss.md §4, eq. 15-18), no images. The
+// `splatgrad demo denoise`: surface regularization alone (docs/dss.md §4, eq. 15-18), no images. The
 // bunny is sampled with 5,000 points, each moved by Gaussian noise of 1% of the bounding-box
 // diagonal along a random direction; the projection loss (eq. 18) pulls the points back onto the
 // planes their neighbours fit (weighted PCA, eq. 16) while the repulsion loss (eq. 17) keeps them

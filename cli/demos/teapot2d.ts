@@ -1,4 +1,4 @@
-// The patent's 2-D case (dss.md §6): a flat grid of points facing one fixed camera is pulled,
+// The patent's 2-D case (docs/dss.md §6): a flat grid of points facing one fixed camera is pulled,
 // positions only, until its splat render matches the teapot's silhouette. Every splat is white on
 // black, so the render does not depend on the smooth weights at all: only the artificial gradient
 // (eq. 12-14) can move the points. The target comes from the triangle rasterizer, not the splatter.
@@ -122,7 +122,7 @@ export function teapot2d(options: Teapot2dOptions = {}): Teapot2dSummary {
   // whose gradient is tiny (the interior, where only a regularizer acts)
   const opt = new SGD([positions], { lr: options.lr ?? 0.003, momentum: 0.9, nesterov: true });
   // optional repulsion (off by default) within about two point spacings of the final cloud,
-  // neighbours rebuilt every 10 steps (patent [0082])
+  // neighbours rebuilt every 10 steps: the points move little between rebuilds
   const radius = 0.03;
   const gammaR = options.repulsion ?? 0;
   const clip = options.clip ?? 0.05;

@@ -1,4 +1,4 @@
-// Image losses between a render I and a target I* of the same shape [H, W, C] (dss.md §5):
+// Image losses between a render I and a target I* of the same shape [H, W, C] (docs/dss.md §5):
 //   smape (eq. 7): 1/(HW) sum_x sum_c |I - I*| / (|I| + |I*| + eps),  eps = 0.01
 //   l1:            1/(HW) sum_x sum_c |I - I*|
 //   l2:            1/(HW) sum_x sum_c (I - I*)^2

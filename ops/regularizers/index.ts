@@ -1,4 +1,4 @@
-// Surface regularization (dss.md §4, eq. 15-18): neighbourhoods, PCA weights, weighted PCA,
+// Surface regularization (docs/dss.md §4, eq. 15-18): neighbourhoods, PCA weights, weighted PCA,
 // repulsion and projection losses, and their eq. 8 combination.
 export { buildNeighborhood, NeighborhoodSchedule, type Neighborhood, type NeighborhoodOptions, type NeighborLists } from './neighborhood.js';
 export { pcaWeights, type PcaWeightOptions } from './pcaWeights.js';

@@ -1,4 +1,4 @@
-// The neighbourhood graph of the surface regularizers (dss.md §4, patent [0086]): for each point
+// The neighbourhood graph of the surface regularizers (docs/dss.md §4): for each point
 // the others within radius D, or its k nearest, as CSR rows. Building it is the costly part and the
 // points move little per step, so the optimization loop rebuilds it on a schedule it controls
 // (NeighborhoodSchedule), not at every evaluation of the losses.

@@ -1,4 +1,4 @@
-// The weights of the weighted PCA (dss.md §4, eq. 15-16, patent [0085]-[0087]), one per
+// The weights of the weighted PCA (docs/dss.md §4, eq. 15-16), one per
 // neighbour-list entry (i, k):
 //   psi_ik   = exp(-|p_i - p_k|^2 / D^2)                          (15a) spatial
 //   theta_ik = exp(-(1 - n_k.n_i)^2 / max(1e-5, 1 - cos Theta))   (15b) normal similarity, Theta = pi/3

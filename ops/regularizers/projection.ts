@@ -1,4 +1,4 @@
-// Projection loss (dss.md §4, eq. 18, patent [0083], [0090]): pulls each point onto the plane its
+// Projection loss (docs/dss.md §4, eq. 18): pulls each point onto the plane its
 // neighbours fit, so the image gradient cannot scatter points inside and outside the surface.
 //   L_p = 1/N sum_i sum_{k in N(i)} w_ik |V_n V_n^T (p_i - p_k)|^2 = 1/N sum_i sum_k w_ik h_ik^2,
 //   h_ik = n_i . (p_i - p_k),   n_i = V_n: the normal of point i's weighted PCA (eq. 16)

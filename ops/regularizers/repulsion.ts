@@ -1,4 +1,4 @@
-// Repulsion loss (dss.md §4, eq. 17, patent [0081]-[0082], [0088]): spreads points evenly inside
+// Repulsion loss (docs/dss.md §4, eq. 17): spreads points evenly inside
 // their local tangent plane, so the image gradient cannot clump them at a common local minimum.
 //   L_r = 1/N sum_i sum_{k in N(i)} psi_ik / (|d~_ik|^2 + eps),   psi_ik = exp(-|p_i - p_k|^2 / D^2)   (15a)
 //   d~_ik = V~ V~^T (p_i - p_k) = T_i d,  T_i = I - n_i n_i^T,  d = p_i - p_k                      (17b)

@@ -1,4 +1,4 @@
-// The surface regularization term of the total loss (dss.md §4, eq. 8):
+// The surface regularization term of the total loss (docs/dss.md §4, eq. 8):
 //   gamma_p L_p + gamma_r L_r
 // with the frame of both losses from one weighted PCA (eq. 15-16) over the projection
 // neighbourhood. The caller owns the neighbourhoods (rebuilt on its own schedule, see
@@ -14,7 +14,7 @@ import { projectionLoss } from './projection.js';
 import { repulsionLoss } from './repulsion.js';
 import { type WeightedPcaResult, weightedPca } from './weightedPca.js';
 
-/** The patent's weights (eq. 8, [0099]): gamma_p = 0.02, gamma_r = 0.05. */
+/** The patent's weights (docs/dss.md §5, eq. 8): gamma_p = 0.02, gamma_r = 0.05. */
 export const DEFAULT_PROJECTION_WEIGHT = 0.02;
 export const DEFAULT_REPULSION_WEIGHT = 0.05;
 

@@ -1,4 +1,4 @@
-// Weighted PCA of each point's neighbourhood (dss.md §4, eq. 16, patent [0087]), a hand-written
+// Weighted PCA of each point's neighbourhood (docs/dss.md §4, eq. 16), a hand-written
 // custom-gradient op. Per point i with neighbour weights w_ik (from pcaWeights, eq. 15):
 //   m_i = sum_k w_ik p_k,   C_i = sum_k w_ik (p_k - m_i)(p_k - m_i)^T                       (16)
 // (the patent prints p_i inside the sum; the SVD of sqrt(w_ik)(p_k - m_i) is meant, whose right

@@ -1,11 +1,11 @@
-// The artificial gradient of DSS (dss.md §3, patent [0062]-[0077], eq. 12-14): what replaces
+// The artificial gradient of DSS (docs/dss.md §3, eq. 12-14): what replaces
 // (dI_x/dh_k)(dh_k/dp_k), the derivative of the visibility step, which is zero or undefined.
 //
 // For splat k and each pixel x in a window around it, Delta I_x is the change of x if k moved to
 // cover it (or off it, when k is visible there), evaluated with eq. 6 over x's cached front list.
 // Only moves that lower the loss count (eq. 12): sum_c dL/dI_xc Delta I_xc < 0. The translation
 // D = q_x - p_k (eq. 13) is measured in pixels, with depth converted to pixels at the splat's
-// distance (dz f / z), and per scenario (Fig. 3):
+// distance (dz f / z), and per scenario (docs/dss.md §3, (a)-(c)):
 //   (a) k not visible at x, a splat rendered in front of it there: q_x on that front splat, so D
 //       has the screen offset and the depth step forward;
 //   (b) k not visible at x, nothing in front: q_x on k's own plane (screen offset only);
@@ -15,7 +15,7 @@
 // The contribution to dL/dp_k is, with g = sum_c dL/dI_xc Delta I_xc (eq. 14):
 //   covering or visible:  g D / (|D|^2 + eps)
 //   otherwise:            g D / ((|D| + r)|D| + eps) + g D / ((|D| - r)|D| + eps)
-// with r the distance from the centre to the ellipse edge along D, eps = 0.01 [0070].
+// with r the distance from the centre to the ellipse edge along D, eps = 0.01 (docs/dss.md §3, eq. 14).
 
 import type { CameraPose } from '../../geometry/camera.js';
 import { scratchUnset } from '../../parallel/scratch.js';

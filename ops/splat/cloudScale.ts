@@ -1,5 +1,5 @@
 // The two lengths the splat defaults scale with: the point spacing (mean distance to the 6
-// nearest neighbours, dss.md §1) and the bounding-box diagonal (for the merge threshold T).
+// nearest neighbours, docs/dss.md §1) and the bounding-box diagonal (for the merge threshold T).
 // The spacing is estimated on an evenly strided subset of at most 32 points, each against
 // the whole cloud (a uniform grid finds them): within a few percent (192 distances), enough for a
 // default, in O(N). The last cloud measured is remembered (a copy, compared value by value), so

@@ -1,4 +1,4 @@
-// Options of the EWA splat renderer and their defaults (dss.md §2). The defaults are chosen so
+// Options of the EWA splat renderer and their defaults (docs/dss.md §2). The defaults are chosen so
 // that renders of the demo objects are hole-free; spec/ops/splat/holeFree.spec.ts holds them to it.
 
 import { ArgumentError } from '../../lib/errors.js';
@@ -13,7 +13,7 @@ export interface SplatOptions {
   cutoff?: number;
   /** How many front-most splats each pixel keeps (A, eq. 5). Default 5. */
   frontCount?: number;
-  /** Merge threshold T (scene units): splats more than T behind the front one are occluded. Default 1% of the bbox diagonal... see defaultMergeThreshold. */
+  /** Merge threshold T (scene units): splats more than T behind the front one are occluded. Default 1% of the bbox diagonal... see DEFAULT_MERGE_FRACTION. */
   mergeThreshold?: number;
   /** Value of pixels no splat covers, one per channel (default 0). */
   background?: number | readonly number[];

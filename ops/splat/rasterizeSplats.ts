@@ -1,4 +1,4 @@
-// The fast forward (patent [0042]): each splat visits only the pixels inside its truncated
+// The fast forward (docs/dss.md §2, truncation): each splat visits only the pixels inside its truncated
 // ellipse, and is appended to those pixels' lists of the A front-most splats. Two orderings make
 // that cheap: splats go front to back (so a list is filled by appending, and a full list rejects
 // the rest with one comparison), and the image is cut into bands of 16 rows processed one at a

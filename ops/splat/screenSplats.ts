@@ -1,4 +1,4 @@
-// Every oriented point as an elliptical Gaussian in screen space (dss.md §2, patent [0032]-[0042]).
+// Every oriented point as an elliptical Gaussian in screen space (docs/dss.md §2).
 //
 // With c = R p + t, n_c = R n / |n| and the perspective Jacobian
 //   P' = [[fx/z, 0, -fx x/z^2], [0, fy/z, -fy y/z^2]]        (c = (x, y, z))
@@ -8,7 +8,7 @@
 //   |det J| = sqrt(det(J J^T))
 //   rho_bar(x) = |det J| exp(-1/2 d^T M^-1 d) / (2 pi sqrt(det M)),   d = x - x_k
 // Truncation at 1/2 d^T M^-1 d <= C (eq. 4/5) bounds the ellipse by |dx| <= sqrt(2 C M_xx),
-// |dy| <= sqrt(2 C M_yy), the box of pixels a splat visits [0042].
+// |dy| <= sqrt(2 C M_yy), the box of pixels a splat visits (docs/dss.md §2).
 
 import { ArgumentError } from '../../lib/errors.js';
 import { float64, int32, uint8 } from '../../lib/sharedMemory.js';

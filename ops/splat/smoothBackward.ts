@@ -1,4 +1,4 @@
-// The exact half of the DSS backward (dss.md §3, eq. 9-11): gradients through the smooth weights
+// The exact half of the DSS backward (docs/dss.md §3, eq. 9-11): gradients through the smooth weights
 // rho_bar and the attributes, with the visibility h held fixed.
 //
 // Per pixel x (eq. 6) with S = sum_k rho_k over the visible splats and I = sum_k rho_k w_k / S:

@@ -1,4 +1,4 @@
-// The per-pixel list of the A front-most splats [0071]: what the backward pass and the occlusion
+// The per-pixel list of the A front-most splats (docs/dss.md §2, the cache): what the backward pass and the occlusion
 // counter read. Entries of pixel p live in slots p*A .. p*A + count[p] - 1, sorted by depth
 // (ties by point index); the first `visible[p]` of them are within the merge threshold T of the
 // front one (eq. 5) and are the ones rendered.

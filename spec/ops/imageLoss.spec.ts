@@ -1,3 +1,4 @@
+// SMAPE and the other image losses (docs/dss.md §5, eq. 7).
 import { expect } from 'chai';
 import { tensor } from '../../lib/create.js';
 import { ArgumentError, ShapeError } from '../../lib/errors.js';

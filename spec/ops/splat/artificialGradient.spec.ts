@@ -1,4 +1,4 @@
-// The artificial gradient (eq. 12-14): each scenario of Fig. 3 on a tiny scene, the descent
+// The artificial gradient (eq. 12-14): each scenario (a)-(c) of docs/dss.md §3 on a tiny scene, the descent
 // property on many random scenes, and no visibility gradient for normals (eq. 10).
 
 import { expect } from 'chai';
@@ -23,7 +23,7 @@ function gradient(points: number[][], normals: number[][], colours: number[][], 
   return Float64Array.from(s.positions.grad!.data);
 }
 
-describe('artificial gradient (eq. 12-14, Fig. 3)', () => {
+describe('artificial gradient (eq. 12-14, scenarios a-c)', () => {
   it('(b) nothing in front: a splat moves across the screen to where the target has it', () => {
     // one dark splat on a white background, the target has it 0.3 to the left
     const g = gradient([[0, 0, 0]], [[0, 0, 1]], [[0]], [[-0.3, 0, 0]], { ...options, background: 1 } as typeof options);
