@@ -26,6 +26,23 @@ import type { SplatCache } from './splatCache.js';
 
 export const ARTIFICIAL_EPS = 0.01;
 
+/**
+ * The window is scanned pixel by pixel within FOVEA px of the splat's centre (Chebyshev
+ * distance), then ever more sparsely: every 2nd pixel (of the image grid) out to 2 FOVEA, every
+ * 4th out to 4 FOVEA..., each sample standing for the stride^2 pixels around it (docs/dss.md §3,
+ * "The window"). A far pixel's pull is small and smooth across its neighbours, and a large window
+ * costs O(FOVEA^2 log(window)) instead of O(window^2); windows up to 2 FOVEA are scanned in full.
+ */
+export const FOVEA = 8;
+
+/** The weight of pixel (i, j) at Chebyshev distance m from a splat's centre: 0 (not sampled) or stride^2. */
+export function windowWeight(i: number, j: number, m: number): number {
+  if (m <= FOVEA) return 1;
+  let stride = 2;
+  for (let limit = 2 * FOVEA; m > limit; limit *= 2) stride *= 2;
+  return ((i | j) & (stride - 1)) === 0 ? stride * stride : 0;
+}
+
 type ArtificialOptions = Pick<ResolvedSplatOptions, 'window' | 'cutoff' | 'mergeThreshold' | 'background'>;
 
 /**
@@ -114,76 +131,104 @@ export function artificialScreenGradient(
     let gx = 0,
       gy = 0,
       gz = 0;
-    for (let j = j0; j <= j1; j++) {
-      const dy = j + 0.5 - Y,
-        qb = ib * dy,
-        qc = hc * dy * dy;
-      let dx = i0 + 0.5 - X;
-      for (let p = j * width + i0, pEnd = j * width + i1; p <= pEnd; p++, dx++) {
-        const rec = p * stride;
-        if (record[rec + Px.S] < 0) continue; // dL/dI = 0 at x: no move can lower the loss there
-        const q = (ha * dx + qb) * dx + qc; // 1/2 d^T M^-1 d
-        // is k among the visible splats of x? (only inside its ellipse, no deeper than the last visible)
-        let at = -1;
-        if (q <= inside && zk <= record[rec + Px.Back]) {
-          for (let s = p * A, end = s + visible[p]; s < end; s++) {
-            if (index[s] === k) {
-              at = s;
-              break;
+    // the window ring by ring: the fovea (m <= FOVEA) in full, then each ring FOVEA 2^(L-1) < m
+    // <= FOVEA 2^L at stride 2^L on the image grid; bounds are widened by a pixel and the exact m
+    // decides, so a pixel on a ring's edge is in exactly the ring windowWeight puts it in
+    for (let step = 1, lo = -1, hi = FOVEA; lo < half; step *= 2, lo = hi, hi *= 2) {
+      const weight = step * step,
+        reach = hi < half ? hi : half;
+      const rj0 = Math.max(j0, Math.ceil(Y - reach - 0.5) - 1),
+        rj1 = Math.min(j1, Math.floor(Y + reach - 0.5) + 1);
+      const ri0 = Math.max(i0, Math.ceil(X - reach - 0.5) - 1),
+        ri1 = Math.min(i1, Math.floor(X + reach - 0.5) + 1);
+      // columns that may lie outside the inner box, left and right of it
+      const leftEnd = Math.ceil(X - lo - 0.5),
+        rightStart = Math.floor(X + lo - 0.5);
+      for (let j = rj0 + ((step - (rj0 % step)) % step); j <= rj1; j += step) {
+        const dy = j + 0.5 - Y,
+          qb = ib * dy,
+          qc = hc * dy * dy,
+          ady = dy < 0 ? -dy : dy;
+        const crossesInner = ady <= lo;
+        for (let half2 = 0; half2 < (crossesInner ? 2 : 1); half2++) {
+          const a = crossesInner && half2 === 1 ? Math.max(ri0, rightStart) : ri0,
+            b = crossesInner && half2 === 0 ? Math.min(ri1, leftEnd) : ri1;
+          const first = a + ((step - (a % step)) % step);
+          for (let i = first, p = j * width + first; i <= b; i += step, p += step) {
+            const dx = i + 0.5 - X;
+            const adx = dx < 0 ? -dx : dx;
+            const m = adx > ady ? adx : ady;
+            if (m <= lo || m > hi) continue; // another ring's pixel
+            const rec = p * stride;
+            if (record[rec + Px.S] < 0) continue; // dL/dI = 0 at x: no move can lower the loss there
+            const q = (ha * dx + qb) * dx + qc; // 1/2 d^T M^-1 d
+            // is k among the visible splats of x? (only inside its ellipse, no deeper than the last visible)
+            let at = -1;
+            if (q <= inside && zk <= record[rec + Px.Back]) {
+              for (let s = p * A, end = s + visible[p]; s < end; s++) {
+                if (index[s] === k) {
+                  at = s;
+                  break;
+                }
+              }
+            }
+            // g = sum_c dL/dI_c Delta I_c for the move that changes x; dot(x, k) = sum_c dL/dI_xc w_kc
+            let dot = 0;
+            if (rgb) dot = record[rec + Px.Grad] * w0 + record[rec + Px.Grad + 1] * w1 + record[rec + Px.Grad + 2] * w2;
+            else for (let c = 0; c < channels; c++) dot += record[rec + Px.Grad + c] * attributes[k * channels + c];
+            const G = record[rec + Px.G];
+            let g: number,
+              fr = 0;
+            if (at >= 0) {
+              // (c) without k: the rest of the list, re-thresholded against its new front (eq. 5, 6);
+              // the front stays where it is unless k was it
+              const rest = record[rec + Px.S] - rho[at],
+                restD = record[rec + Px.D] - rho[at] * dot;
+              g = at > p * A && rest > 0 ? restD / rest - G : restScore(cache, p, at === p * A, rest, restD, record, rec, attributes, channels, T, o.background) - G;
+            } else {
+              // (a), (b): k joins x with its centre weight wk: I' = (S I + wk w_k) / (S + wk), so
+              // Delta I = wk (w_k - I) / (S + wk); alone (I' = w_k) if it ends up more than T in front
+              // (fr is Infinity where nothing is visible)
+              g = dot - G;
+              if (!(g < 0)) continue; // the factor below is positive: the sign is known already
+              fr = record[rec + Px.Front];
+              if (zk >= fr - T) g *= wk / (record[rec + Px.S] + wk); // joins
+            }
+            if (!(g < 0)) continue; // eq. 12: only moves that lower the loss
+            g *= weight;
+            const dist2 = dx * dx + dy * dy;
+            const dist = Math.sqrt(dist2);
+            // r: centre to ellipse edge along the screen direction of x - x_k
+            const r = dist > 0 ? dist * Math.sqrt(C / q) : 0;
+            if (at >= 0) {
+              // (c) two ways off x along +-(x_k - x): the short one (r - dist) and the long one (r + dist)
+              if (dist === 0) continue; // centred exactly: no preferred direction
+              const d1 = r - dist,
+                d2 = -(r + dist);
+              // G = g D / (|D|^2 + eps): with g < 0 it points against D, so descent moves along D
+              const f = (0.5 * g * (d1 / (d1 * d1 + eps) + d2 / (d2 * d2 + eps))) / dist;
+              gx -= f * dx;
+              gy -= f * dy;
+            } else {
+              // forward to the front splat's depth when one is in front (a), none otherwise (b)
+              const dzPx = fr < zk ? (fr - zk) * toPx : 0;
+              if (q <= C) {
+                // covers x already, only hidden: the depth step alone
+                if (dzPx === 0) continue;
+                gz += (g * dzPx) / (dzPx * dzPx + eps);
+                continue;
+              }
+              const len = Math.sqrt(dist2 + dzPx * dzPx);
+              const near = Math.max(len - r, 0);
+              // g / a + g / b with one division
+              const a = (len + r) * len + eps,
+                b = near * len + eps;
+              const f = (g * (a + b)) / (a * b);
+              gx += f * dx;
+              gy += f * dy;
+              gz += f * dzPx;
             }
           }
-        }
-        // g = sum_c dL/dI_c Delta I_c for the move that changes x; dot(x, k) = sum_c dL/dI_xc w_kc
-        let dot = 0;
-        if (rgb) dot = record[rec + Px.Grad] * w0 + record[rec + Px.Grad + 1] * w1 + record[rec + Px.Grad + 2] * w2;
-        else for (let c = 0; c < channels; c++) dot += record[rec + Px.Grad + c] * attributes[k * channels + c];
-        const G = record[rec + Px.G];
-        let g: number,
-          fr = 0;
-        if (at >= 0) {
-          // (c) without k: the rest of the list, re-thresholded against its new front (eq. 5, 6);
-          // the front stays where it is unless k was it
-          const rest = record[rec + Px.S] - rho[at],
-            restD = record[rec + Px.D] - rho[at] * dot;
-          g = at > p * A && rest > 0 ? restD / rest - G : restScore(cache, p, at === p * A, rest, restD, record, rec, attributes, channels, T, o.background) - G;
-        } else {
-          // (a), (b): k joins x with its centre weight wk: I' = (S I + wk w_k) / (S + wk), so
-          // Delta I = wk (w_k - I) / (S + wk); alone (I' = w_k) if it ends up more than T in front
-          // (fr is Infinity where nothing is visible)
-          g = dot - G;
-          if (!(g < 0)) continue; // the factor below is positive: the sign is known already
-          fr = record[rec + Px.Front];
-          if (zk >= fr - T) g *= wk / (record[rec + Px.S] + wk); // joins
-        }
-        if (!(g < 0)) continue; // eq. 12: only moves that lower the loss
-        const dist2 = dx * dx + dy * dy;
-        const dist = Math.sqrt(dist2);
-        // r: centre to ellipse edge along the screen direction of x - x_k
-        const r = dist > 0 ? dist * Math.sqrt(C / q) : 0;
-        if (at >= 0) {
-          // (c) two ways off x along +-(x_k - x): the short one (r - dist) and the long one (r + dist)
-          if (dist === 0) continue; // centred exactly: no preferred direction
-          const d1 = r - dist,
-            d2 = -(r + dist);
-          // G = g D / (|D|^2 + eps): with g < 0 it points against D, so descent moves along D
-          const f = (0.5 * g * (d1 / (d1 * d1 + eps) + d2 / (d2 * d2 + eps))) / dist;
-          gx -= f * dx;
-          gy -= f * dy;
-        } else {
-          // forward to the front splat's depth when one is in front (a), none otherwise (b)
-          const dzPx = fr < zk ? (fr - zk) * toPx : 0;
-          if (q <= C) {
-            // covers x already, only hidden: the depth step alone
-            if (dzPx === 0) continue;
-            gz += (g * dzPx) / (dzPx * dzPx + eps);
-            continue;
-          }
-          const len = Math.sqrt(dist2 + dzPx * dzPx);
-          const near = Math.max(len - r, 0);
-          const f = g / ((len + r) * len + eps) + g / (near * len + eps);
-          gx += f * dx;
-          gy += f * dy;
-          gz += f * dzPx;
         }
       }
     }

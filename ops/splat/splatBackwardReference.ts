@@ -4,7 +4,7 @@
 
 import type { Camera } from '../../geometry/camera.js';
 import type { FloatArray } from '../../lib/dtype.js';
-import { ARTIFICIAL_EPS, chainScreenGradient } from './artificialGradient.js';
+import { ARTIFICIAL_EPS, chainScreenGradient, windowWeight } from './artificialGradient.js';
 import type { ResolvedSplatOptions } from './options.js';
 import type { ScreenSplats } from './screenSplats.js';
 import { SUMS, addPixel, chainSplat, emptySums } from './smoothBackward.js';
@@ -87,6 +87,8 @@ export function splatBackwardReference(
           const dx = i + 0.5 - screen.px[k],
             dy = j + 0.5 - screen.py[k];
           if (Math.abs(dx) > o.window / 2 || Math.abs(dy) > o.window / 2) continue;
+          const weight = windowWeight(i, j, Math.max(Math.abs(dx), Math.abs(dy))); // the sparser far window
+          if (weight === 0) continue;
           const visibleHere = list.slice(0, cache.visible[p]).some((e) => e.k === k);
           const zk = screen.depth[k];
           let after: number[];
@@ -103,7 +105,7 @@ export function splatBackwardReference(
           } else {
             after = Array.from({ length: channels }, (_, c) => attributes[k * channels + c]); // alone in front
           }
-          const g = lossChange(p, after, before);
+          const g = weight * lossChange(p, after, before);
           if (!(g < 0)) continue; // eq. 12
           const q = 0.5 * (screen.ia[k] * dx * dx + 2 * screen.ib[k] * dx * dy + screen.ic[k] * dy * dy);
           const dist = Math.hypot(dx, dy);

@@ -33,8 +33,15 @@ describe('ewaSplat fast path vs reference twin', () => {
 
 describe('splat backward fast path vs reference twin', () => {
   // seed 8 renders two attribute channels: the paths that do not assume RGB
-  for (const seed of [5, 6, 7, 8]) {
-    it(`agrees on random scene ${seed} (smooth and artificial parts${seed === 8 ? ', two channels' : ''})`, () => {
+  // windows past 2 FOVEA are scanned ring by ring at growing strides: 40 and 72 px take two and three rings
+  const cases = [5, 6, 7, 8]
+    .map((seed) => ({ seed, window: 12, size: [40, 36] }))
+    .concat([
+      { seed: 9, window: 40, size: [72, 64] },
+      { seed: 10, window: 72, size: [84, 76] },
+    ]);
+  for (const { seed, window, size } of cases) {
+    it(`agrees on random scene ${seed} (smooth and artificial parts, window ${window}${seed === 8 ? ', two channels' : ''})`, () => {
       const channels = seed === 8 ? 2 : 3;
       const scene = (n: number, sd: number) => {
         const s = randomScene(n, sd);
@@ -48,8 +55,8 @@ describe('splat backward fast path vs reference twin', () => {
           ),
         };
       };
-      const camera = frontCamera(40, 36);
-      const options = { sigma: 0.06, mergeThreshold: 0.15, frontCount: 3, window: 12 };
+      const camera = frontCamera(size[0], size[1]);
+      const options = { sigma: 0.06, mergeThreshold: 0.15, frontCount: 3, window };
       const target = scene(30, seed + 100);
       const targetImage = ewaSplat(target.positions, target.normals, target.attributes, camera, options).image;
       const grads = (implementation: 'fast' | 'reference') => {
