@@ -14,9 +14,10 @@ import { grid } from './shapes/grid.js';
 import { icosphere } from './shapes/icosphere.js';
 import { teapot } from './shapes/teapot.js';
 import { torus } from './shapes/torus.js';
+import { SUITE_SHAPE_NAMES, suiteShape } from './shapes/suiteShapes.js';
 import { computeVertexNormals } from './shapes/vertexNormals.js';
 
-export const BUILT_IN_SHAPES = ['sphere', 'cube', 'torus', 'grid', 'teapot', 'bunny'] as const;
+export const BUILT_IN_SHAPES = ['sphere', 'cube', 'torus', 'grid', 'teapot', 'bunny', ...SUITE_SHAPE_NAMES] as const;
 export type BuiltInShape = (typeof BUILT_IN_SHAPES)[number];
 
 /** File extensions loadMesh, loadPointCloud and savePointCloud understand (lower case). */
@@ -59,6 +60,7 @@ export function builtInShape(name: BuiltInShape): Mesh {
     case 'bunny':
       return bunny();
     default:
+      if ((SUITE_SHAPE_NAMES as readonly string[]).includes(name)) return suiteShape(name as (typeof SUITE_SHAPE_NAMES)[number]);
       throw new ArgumentError(`builtInShape: unknown shape '${name as string}'; choose one of ${BUILT_IN_SHAPES.join(', ')}.`);
   }
 }
