@@ -43,7 +43,7 @@ describe('loadMesh / loadPointCloud / savePointCloud', () => {
   });
 
   it('names the valid choices for an unknown name or extension, and rejects missing files and point clouds', () => {
-    expect(() => loadMesh('dragon')).to.throw(ArgumentError, /'dragon' is not a \.obj or \.ply file nor a built-in shape \(sphere, cube, torus, grid, teapot, bunny\)/);
+    expect(() => loadMesh('dragon')).to.throw(ArgumentError, /'dragon' is not a \.obj or \.ply file nor a built-in shape \(sphere, cube, torus, grid, teapot, bunny, trefoil, /);
     expect(() => loadMesh('model.stl')).to.throw(ArgumentError, /model\.stl.*sphere, cube/);
     expect(() => loadMesh(join(dir, 'absent.ply'))).to.throw(ArgumentError, /no file at .*absent\.ply/);
     savePointCloud(join(dir, 'points.ply'), { positions: new Float64Array([0, 0, 0, 1, 1, 1]) });
