@@ -29,6 +29,8 @@ export interface FitTargets {
   views: FitView[];
   /** Points on the true surface (for Chamfer and Hausdorff), or null when unknown. */
   truth: Float64Array | null;
+  /** The true surface's normals at those points. */
+  truthNormals: Float64Array | null;
   /** Where the initial sphere goes: the centre of the object and its largest bbox half-side. */
   center: [number, number, number];
   extent: number;
@@ -72,7 +74,8 @@ export function meshTargets(target: string, options: Pick<TargetOptions, 'size' 
     const r = rasterizeMesh(mesh, camera, { lights });
     return { camera, lights, mask: r.alpha.data, target: tensor(r.color.data, { shape: [size, size, 3] }) };
   });
-  return { kind, views, truth: samplePoints(mesh, TRUTH_POINTS, { seed: 2 }).positions, center, extent };
+  const truth = samplePoints(mesh, TRUTH_POINTS, { seed: 2 });
+  return { kind, views, truth: truth.positions, truthNormals: truth.normals ?? null, center, extent };
 }
 
 /** The camera file of a folder: the one given, else cameras.json or transforms.json inside it. */
@@ -215,7 +218,8 @@ export function folderTargets(dir: string, options: Pick<TargetOptions, 'cameras
     if (mask) view.mask = mask;
     return view;
   });
-  const truth = options.truth === null ? null : samplePoints(meshOf(options.truth).mesh, TRUTH_POINTS, { seed: 2 }).positions;
+  const surface = options.truth === null ? null : samplePoints(meshOf(options.truth).mesh, TRUTH_POINTS, { seed: 2 });
+  const truth = surface?.positions ?? null;
   let frame: { center: [number, number, number]; extent: number };
   if (truth) frame = frameOf(truth);
   else {
@@ -224,7 +228,7 @@ export function folderTargets(dir: string, options: Pick<TargetOptions, 'cameras
     const reach = views.reduce((s, v) => s + (Math.hypot(...v.camera.center.map((x, k) => x - center[k])) * v.camera.height) / (2 * v.camera.fy), 0) / views.length;
     frame = { center, extent: 0.5 * reach };
   }
-  return { kind: 'images', views, truth, ...frame };
+  return { kind: 'images', views, truth, truthNormals: surface?.normals ?? null, ...frame };
 }
 
 /** A bare built-in name is the built-in shape even if a folder of that name exists (write ./teapot for the folder). */
@@ -238,8 +242,12 @@ export function loadTargets(target: string, options: TargetOptions): FitTargets 
   ] as const) {
     if (v !== null) throw new ArgumentError(`--${key} only applies to a folder of images; --target '${target}' is a shape or mesh (its cameras, masks and surface are made for it).`);
   }
-  if (!builtIn && !existsSync(target)) {
-    throw new ArgumentError(`--target: '${target}' is neither a built-in shape (${BUILT_IN_SHAPES.join(', ')}) nor an existing mesh file or image folder; check the path.`);
-  }
+  checkTarget(target);
   return meshTargets(target, options);
+}
+
+/** Throws the error loadTargets would for a target that is neither a built-in shape nor an existing file or folder (cheap: nothing is read). */
+export function checkTarget(target: string): void {
+  if ((BUILT_IN_SHAPES as readonly string[]).includes(target) || existsSync(target)) return;
+  throw new ArgumentError(`--target: '${target}' is neither a built-in shape (${BUILT_IN_SHAPES.join(', ')}) nor an existing mesh file or image folder; check the path.`);
 }

@@ -10,27 +10,37 @@ import { untilInterrupted } from '../fit/interrupt.js';
 import { runFit } from '../fit/runFit.js';
 import type { Command } from './command.js';
 
-/** The config from --config and the options; an unknown option is an error that names the closest known one. */
-export function fitConfigFromArgs(args: ParsedArgs): FitConfig {
-  const fromArgs: Record<string, unknown> = {};
+/**
+ * The fit settings of a command line: the --config file's, and the options' on top of them;
+ * `skip` names options the command handles itself. An unknown option is an error that names the
+ * closest known one.
+ */
+export function fitLayersFromArgs(args: ParsedArgs, skip: readonly string[] = ['out', 'json']): { file: Partial<FitConfig>; options: Partial<FitConfig> } {
+  const options: Record<string, unknown> = {};
   let file: Partial<FitConfig> = {};
   const method = args.options.get('method');
   for (const [name, raw] of args.options) {
     if (name === 'config') {
       if (raw === true) throw new ArgumentError('--config needs a value: the path of a JSON file of fit settings.');
       file = readFitConfig(raw);
-    } else if (name === 'out' || name === 'json') continue;
+    } else if (skip.includes(name)) continue;
     else {
       const key = settingKey(name);
-      fromArgs[key] = parseOptionValue(key, raw, typeof method === 'string' && method in FIT_METHODS ? method : undefined);
+      options[key] = parseOptionValue(key, raw, typeof method === 'string' && method in FIT_METHODS ? method : undefined);
     }
   }
+  return { file, options: options as Partial<FitConfig> };
+}
+
+/** The config from --config, the options and the target word. */
+export function fitConfigFromArgs(args: ParsedArgs): FitConfig {
+  const { file, options } = fitLayersFromArgs(args);
   if (args.positionals.length > 1) throw new ArgumentError(`fit: one target at most, got ${args.positionals.length} (${args.positionals.join(', ')}); pass it as --target or as the only word.`);
   if (args.positionals.length === 1) {
-    if (fromArgs.target !== undefined) throw new ArgumentError('fit: the target was given twice (a word and --target); keep one.');
-    fromArgs.target = args.positionals[0];
+    if (options.target !== undefined) throw new ArgumentError('fit: the target was given twice (a word and --target); keep one.');
+    options.target = args.positionals[0];
   }
-  return resolveFitConfig(file, fromArgs as Partial<FitConfig>);
+  return resolveFitConfig(file, options);
 }
 
 /** `--lr-positions X   learning rate ... [0.002]`, one line per setting. */

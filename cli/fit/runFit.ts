@@ -6,7 +6,7 @@
 
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chamferDistance, hausdorffDistance } from '../../geometry/metrics.js';
+import { chamferDistance, hausdorffDistance, normalConsistency } from '../../geometry/metrics.js';
 import type { FitSession } from '../../optim/fitMethod.js';
 import { FIT_METHODS } from '../../optim/methods/index.js';
 import { resolveThreads } from '../../parallel/threads.js';
@@ -27,6 +27,8 @@ export interface FitSummary {
   chamferInitial: number | null;
   chamfer: number | null;
   hausdorff: number | null;
+  /** Mean |cos| between each point's normal and its nearest true point's, both ways (1 is perfect); null without normals or a true surface. */
+  normalConsistency: number | null;
   iterations: number;
   seconds: number;
   lossInitial: number | null;
@@ -50,6 +52,8 @@ export interface RunFitOptions {
   progress?: ProgressSink | null;
   /** Set `aborted` to stop after the current step and keep what there is. */
   signal?: { aborted: boolean };
+  /** Called once the loop has ended, before the outputs are written (eval and compare render their own views here). */
+  onEnd?: (session: FitSession, targets: FitTargets) => void;
 }
 
 const finiteOrNull = (v: number | undefined): number | null => (v !== undefined && Number.isFinite(v) ? v : null);
@@ -110,6 +114,11 @@ export async function runFit(config: FitConfig, options: RunFitOptions): Promise
   const end = session.cloud();
   const chamfer = targets.truth ? chamferDistance(end.positions, targets.truth).chamfer : null;
   const hausdorff = targets.truth ? hausdorffDistance(end.positions, targets.truth).hausdorff : null;
+  const consistency =
+    targets.truth && targets.truthNormals && end.normals
+      ? normalConsistency({ positions: end.positions, normals: end.normals }, { positions: targets.truth, normals: targets.truthNormals }).consistency
+      : null;
+  options.onEnd?.(session, targets);
   if (out) {
     writeCloudPly(join(out, 'result.ply'), end);
     wrote('result.ply');
@@ -132,6 +141,7 @@ export async function runFit(config: FitConfig, options: RunFitOptions): Promise
     chamferInitial,
     chamfer,
     hausdorff,
+    normalConsistency: consistency,
     iterations: history.length,
     seconds: (performance.now() - t0) / 1000,
     lossInitial: finiteOrNull(history[0]),
