@@ -138,6 +138,18 @@ export abstract class Optimizer<H extends BaseHyperparameters> {
     }
   }
 
+  /**
+   * Zeroes parameter `p`'s state (momentum, moments) for the given rows of `width` values each,
+   * so values the caller replaced (a point moved elsewhere) start without the old ones' history.
+   */
+  resetRows(p: Tensor, rows: ArrayLike<number>, width: number): void {
+    const state = this.state.get(p);
+    if (!state) return;
+    for (const buf of Object.values(state.buffers)) {
+      for (let r = 0; r < rows.length; r++) buf.fill(0, rows[r] * width, (rows[r] + 1) * width);
+    }
+  }
+
   /** A deep copy of the hyperparameters and per-parameter state, as plain JSON-friendly data. */
   stateDict(): OptimizerStateDict {
     const state: OptimizerStateDict['state'] = {};
