@@ -51,6 +51,8 @@ export async function fitPointCloudAsync(init: FitInit, views: readonly FitView[
 export type PointCloudSteps = Generator<number, FitResult, void> & {
   /** A copy of the current cloud (unit normals), as a checkpoint holds it. */
   state(): FitState;
+  /** Why the loop will end at its next call ('budget' while it goes on): set before the step that decided it is handed out. */
+  stopping(): FitResult['stopped'];
 };
 
 /** The loop itself (optim/pointCloudSteps.ts). The inputs are checked here, before the first step. */

@@ -247,19 +247,16 @@ export function pointCloudSteps(init: FitInit, views: readonly FitView[], option
           }
           options.onStep?.({ step, phase, loss: imageValue, window, positions: positions.data as Float32Array, relocated });
           if (checkpointEvery > 0 && (step + 1) % checkpointEvery === 0) options.onCheckpoint?.(state(step + 1));
+          // what ends the fit, or the coarse stage, is decided before the step is handed out
+          if (options.lossThreshold !== undefined && imageValue < options.lossThreshold) stopped = 'threshold';
+          else {
+            // the coarse stage ends once converged or at its share of the budget; the last stage once converged
+            const settled = convergence?.push(imageValue) ?? false;
+            if (refine && stage === 0 && (settled || step + 1 >= Math.round(refine.at * iterations)) && step + 1 < iterations) grow();
+            else if (settled && (!refine || stage === 1)) stopped = 'converged';
+          }
           yield step;
-          if (options.lossThreshold !== undefined && imageValue < options.lossThreshold) {
-            stopped = 'threshold';
-            break;
-          }
-          // the coarse stage ends once converged or at its share of the budget; the last stage once converged
-          const settled = convergence?.push(imageValue) ?? false;
-          if (refine && stage === 0 && (settled || step + 1 >= Math.round(refine.at * iterations)) && step + 1 < iterations) grow();
-          else if (settled && (!refine || stage === 1)) {
-            stopped = 'converged';
-            step++;
-            break;
-          }
+          if (stopped !== 'budget') break;
         }
         if (stopped !== 'budget') break;
       }
@@ -283,5 +280,5 @@ export function pointCloudSteps(init: FitInit, views: readonly FitView[], option
       stageStarts,
     };
   }
-  return Object.assign(loop(), { state: () => state(history.length) });
+  return Object.assign(loop(), { state: () => state(history.length), stopping: () => stopped });
 }

@@ -19,7 +19,9 @@ export interface FitSummary {
   target: string;
   method: string;
   kind: FitTargets['kind'];
+  /** Points in result.ply (a method may grow its cloud), and at the start. */
   points: number;
+  pointsInitial: number;
   views: number;
   width: number;
   height: number;
@@ -72,7 +74,6 @@ export async function runFit(config: FitConfig, options: RunFitOptions): Promise
   const { out } = options;
   const { targets, session } = startFit(config);
   const start = session.cloud();
-  const points = start.positions.length / 3;
   const chamferInitial = targets.truth ? chamferDistance(start.positions, targets.truth).chamfer : null;
   const files: string[] = [];
   const wrote = (name: string) => files.includes(name) || files.push(name);
@@ -134,7 +135,8 @@ export async function runFit(config: FitConfig, options: RunFitOptions): Promise
     target: config.target,
     method: config.method,
     kind: targets.kind,
-    points,
+    points: end.positions.length / 3,
+    pointsInitial: start.positions.length / 3,
     views: targets.views.length,
     width,
     height,

@@ -43,6 +43,10 @@ export interface DssSettings {
   plateauFactor: number | null;
   plateauPatience: number;
   lossThreshold: number | null;
+  strays: boolean;
+  refine: boolean;
+  growth: number;
+  converge: number | null;
 }
 
 export const dss: FitMethod<DssSettings> = {
@@ -69,6 +73,10 @@ export const dss: FitMethod<DssSettings> = {
     plateauFactor: { kind: 'number', default: null, min: 0.01, max: 0.99, nullable: true, help: 'position lr x this after plateau-patience cycles without improvement (null: off)' },
     plateauPatience: { kind: 'integer', default: D.plateau.patience, min: 0, max: 10_000, help: 'cycles without improvement before the cut' },
     lossThreshold: { kind: 'number', default: null, min: 0, nullable: true, help: 'stop once the step loss is below this (null: never)' },
+    strays: { kind: 'boolean', default: true, help: 'move points outside a mask, or shown by no view for a while, next to well-placed ones' },
+    refine: { kind: 'boolean', default: true, help: 'a coarse stage at window-start, then the cloud grown where sparse, smaller splats, window-end' },
+    growth: { kind: 'number', default: D.refine.grow, min: 1, max: 8, help: 'how many times the cloud grows at refinement' },
+    converge: { kind: 'number', default: 0.005, min: 0, max: 1, nullable: true, help: 'end a stage once 150 steps lower the loss by less than this fraction (null: run the budget)' },
   },
   start(scene, s, context): FitSession {
     const init = initialCloud(scene, s.init, s.points, s.initRadius, context.seed);
@@ -90,24 +98,24 @@ export const dss: FitMethod<DssSettings> = {
       window: [s.windowStart, s.windowEnd],
       plateau: s.plateauFactor === null ? undefined : { factor: s.plateauFactor, patience: s.plateauPatience },
       lossThreshold: s.lossThreshold ?? undefined,
+      strays: s.strays ? {} : false,
+      refine: s.refine ? { grow: s.growth } : false,
+      converge: s.converge === null ? false : { tolerance: s.converge },
       seed: context.seed,
       threads: context.threads,
       onStep: (step) => (loss = step.loss),
     });
-    let result: FitResult | null = null;
-    const advance = () => {
-      const r = steps.next();
-      if (r.done) result = r.value;
-    };
     return {
       step() {
         loss = NaN;
-        advance();
-        // the loop checks its loss threshold after yielding: one more call ends it at once
-        if (!result && s.lossThreshold !== null && loss < s.lossThreshold) advance();
+        steps.next();
         return loss;
       },
-      stopped: () => (result?.stopped === 'threshold' ? 'threshold' : null),
+      // the loop decides a threshold or convergence before it hands out the step that met it
+      stopped: () => {
+        const why = steps.stopping();
+        return why === 'threshold' || why === 'converged' ? why : null;
+      },
       cloud: () => steps.state(),
       preview: (view) => previewCloud(steps.state(), view),
     };

@@ -71,9 +71,12 @@ describe('splatgrad fit', () => {
     expect(s.lossFinal!).to.be.lessThan(s.lossInitial!);
     for (const f of ['result.ply', 'checkpoint.ply', 'start.png', 'end.png', 'loss-curve.svg', 'summary.json']) expect(existsSync(join(out, f)), f).to.equal(true);
     const cloud = loadPointCloud(join(out, 'result.ply'));
-    expect(cloud.positions.length).to.equal(600 * 3);
-    expect(cloud.normals).to.have.length(600 * 3);
-    expect(cloud.colors).to.have.length(600 * 3);
+    // refinement doubles the starting 600 points
+    expect(s.pointsInitial).to.equal(600);
+    expect(s.points).to.equal(1200);
+    expect(cloud.positions.length).to.equal(1200 * 3);
+    expect(cloud.normals).to.have.length(1200 * 3);
+    expect(cloud.colors).to.have.length(1200 * 3);
     const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
     for (const k of ['chamfer', 'hausdorff', 'iterations', 'seconds', 'lossInitial', 'lossFinal']) expect(summary[k], k).to.be.a('number');
     expect(summary.config.points).to.equal(600);
@@ -136,7 +139,7 @@ describe('splatgrad fit', () => {
     const r = run('fit', '--config', config, '--iterations', '20', '--plateau-factor', '0.5', '--window-start', '8', '--window-end', '4', '--out', join(dir, 'out'), '--json');
     expect(r.status, r.stderr).to.equal(0);
     const summary = JSON.parse(r.stdout);
-    expect(summary).to.include({ iterations: 20, points: 200, views: 3, width: 32 });
+    expect(summary).to.include({ iterations: 20, pointsInitial: 200, views: 3, width: 32 });
     expect(summary.config).to.include({ iterations: 20, plateauFactor: 0.5, windowStart: 8, windowEnd: 4 });
     // not a terminal: plain progress lines, no carriage returns
     expect(r.stderr).to.match(/step 20\/20 {2}loss \d/);
