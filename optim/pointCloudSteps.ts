@@ -222,6 +222,7 @@ export function pointCloudSteps(init: FitInit, views: readonly FitView[], option
                 repulsionWeight: gammaR,
                 detachFrame: true,
                 threads,
+                reportUnweighted: false,
               },
             );
             loss = add(loss!, reg.loss);

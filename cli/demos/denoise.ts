@@ -136,7 +136,7 @@ export function denoise(options: DenoiseOptions = {}): DenoiseSummary {
     });
     r.loss.backward();
     opt.step();
-    options.onProgress?.(it, r.projection.item(), r.repulsion.item());
+    options.onProgress?.(it, r.projection!.item(), r.repulsion!.item());
   }
 
   const cleaned = new Float64Array(positions.data);

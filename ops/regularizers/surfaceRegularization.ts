@@ -5,6 +5,7 @@
 // NeighborhoodSchedule) and the occlusion counts o_k (summed over a step's views by countOccluded).
 
 import { ArgumentError } from '../../lib/errors.js';
+import { scalar } from '../../lib/create.js';
 import { noGrad } from '../../lib/tape.js';
 import type { Tensor } from '../../lib/tensor.js';
 import { add, mul } from '../arithmetic.js';
@@ -37,13 +38,16 @@ export interface SurfaceRegularizationOptions {
   repulsionEpsilon?: number;
   /** Threads for the weights, the frame's forward and the two losses (default: every core; same result for any count). */
   threads?: number;
+  /** Compute and report a term weighted 0 anyway, off the tape (default true); false skips it (its field is then null). */
+  reportUnweighted?: boolean;
 }
 
 export interface SurfaceRegularization {
   /** gamma_p L_p + gamma_r L_r (a scalar on the tape). */
   loss: Tensor;
-  projection: Tensor;
-  repulsion: Tensor;
+  /** The two losses; a term weighted 0 is null when `reportUnweighted` is false. */
+  projection: Tensor | null;
+  repulsion: Tensor | null;
   /** The weighted-PCA frame both losses used. */
   frame: WeightedPcaResult;
   /** w_ik of eq. 16 per entry of `neighborhood`. */
@@ -68,13 +72,14 @@ export function surfaceRegularization(positions: Tensor, normals: Tensor | null,
   const weights = pcaWeights(positions, normals, neighborhood, neighborhood.radius, { occlusion: options.occlusion, normalAngle: options.normalAngle, threads: options.threads });
   const frame = weightedPca(positions, weights, neighborhood, { detach: options.detachFrame, threads: options.threads });
   // a term weighted 0 is still reported, but off the tape: its backward would only pass zeros
-  const term = (gamma: number, compute: () => Tensor) => (gamma === 0 ? noGrad(compute) : compute());
+  const report = options.reportUnweighted ?? true;
+  const term = (gamma: number, compute: () => Tensor): Tensor | null => (gamma !== 0 ? compute() : report ? noGrad(compute) : null);
   const projection = term(gammaP, () => projectionLoss(positions, frame.normals, weights, neighborhood, { threads: options.threads }));
   const rn = options.repulsionNeighborhood ?? neighborhood;
   const repulsion = term(gammaR, () => repulsionLoss(positions, frame.normals, rn, rn.radius, { epsilon: options.repulsionEpsilon, threads: options.threads }));
   const terms: Tensor[] = [];
-  if (gammaP !== 0) terms.push(mul(projection, gammaP));
-  if (gammaR !== 0) terms.push(mul(repulsion, gammaR));
-  const loss = terms.length === 2 ? add(terms[0], terms[1]) : (terms[0] ?? mul(projection, 0));
+  if (gammaP !== 0) terms.push(mul(projection!, gammaP));
+  if (gammaR !== 0) terms.push(mul(repulsion!, gammaR));
+  const loss = terms.length === 2 ? add(terms[0], terms[1]) : (terms[0] ?? scalar(0, { dtype: positions.dtype }));
   return { loss, projection, repulsion, frame, weights };
 }
