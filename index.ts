@@ -25,3 +25,4 @@ export { linear, type LinearOptions } from './ops/linear/linear.js';
 export { linearReference } from './ops/linear/linearReference.js';
 export { matmulBlocked } from './ops/linear/matmulBlocked.js';
 export { ACTIVATIONS, type Activation, softplus } from './ops/linear/activation.js';
+export * from './ops/pointSets/index.js';
