@@ -20,7 +20,8 @@ import { resolveThreads } from '../../parallel/threads.js';
 import { runTasks } from '../../parallel/workerPool.js';
 import { QUERY_CHUNK, nearestQueries } from './kernels.js';
 import { type GridLayout, gridLayout } from './nearest.js';
-import { type PointsLike, commonDType, pointsTensor } from './points.js';
+import type { PointsLike } from '../../geometry/points.js';
+import { commonDType, pointsTensor } from './points.js';
 
 export type ChamferReduction = 'mean' | 'sum' | 'none';
 

@@ -13,7 +13,8 @@ import type { Tensor } from '../../lib/tensor.js';
 import { resolveThreads } from '../../parallel/threads.js';
 import { scratchShared } from '../../parallel/scratch.js';
 import { auction } from './auction.js';
-import { type PointsLike, commonDType, pointsTensor } from './points.js';
+import type { PointsLike } from '../../geometry/points.js';
+import { commonDType, pointsTensor } from './points.js';
 
 export const EMD_TRAINING = Object.freeze({ eps: 0.005, iterations: 50 });
 export const EMD_EVALUATION = Object.freeze({ eps: 0.002, iterations: 10_000 });

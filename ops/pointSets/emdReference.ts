@@ -7,7 +7,7 @@ import { ArgumentError } from '../../lib/errors.js';
 import type { Tensor } from '../../lib/tensor.js';
 import { assignedDistance, emdInputs } from './emd.js';
 import { hungarian } from './hungarian.js';
-import type { PointsLike } from './points.js';
+import type { PointsLike } from '../../geometry/points.js';
 
 /** Above this many points the n x n cost matrix and the O(n^3) solve get slow; use emdLoss. */
 export const EXACT_EMD_LIMIT = 4096;

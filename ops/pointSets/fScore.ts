@@ -7,7 +7,8 @@
 import { ArgumentError } from '../../lib/errors.js';
 import { resolveThreads } from '../../parallel/threads.js';
 import { nearestPairs } from './chamfer.js';
-import { type PointsLike, commonDType, pointsTensor } from './points.js';
+import type { PointsLike } from '../../geometry/points.js';
+import { commonDType, pointsTensor } from './points.js';
 
 export interface FScoreResult {
   precision: number;

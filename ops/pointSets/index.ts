@@ -6,4 +6,3 @@ export { emdLoss, assignedDistance, EMD_TRAINING, EMD_EVALUATION, type EmdOption
 export { emdLossReference, exactAssignment, EXACT_EMD_LIMIT } from './emdReference.js';
 export { hungarian } from './hungarian.js';
 export { auction, type AuctionResult } from './auction.js';
-export type { PointsLike } from './points.js';
