@@ -82,3 +82,4 @@ export { loadMesh, builtInShape, loadPointCloud, savePointCloud, saveMesh, BUILT
 export { samplePoints, type SampleOptions } from './sampling.js';
 export { maskDistance } from './distanceTransform.js';
 export { marchingCubes, type MarchingCubesOptions, type Field, type FieldFunction, type TensorField } from './marchingCubes.js';
+export { meshFromPoints, windingNumber, dropSmallComponents, type OrientedCloud, type SurfaceFromPointsOptions, type SurfaceFromPointsResult } from './surfaceFromPoints.js';

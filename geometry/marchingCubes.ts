@@ -303,7 +303,11 @@ export function marchingCubes(field: Field, options: MarchingCubesOptions = {}):
           // asymptotic decider: the bilinear interpolant's saddle value on each ambiguous face
           for (let f = 0; f < 6; f++) {
             if (!((amb >> f) & 1)) continue;
-            const [a, b, cc, d] = faceCorners[f].map((corner) => cornerValue[corner]);
+            const fc = faceCorners[f];
+            const a = cornerValue[fc[0]],
+              b = cornerValue[fc[1]],
+              cc = cornerValue[fc[2]],
+              d = cornerValue[fc[3]];
             if ((a * cc - b * d) / (a + cc - b - d) < 0) join |= 1 << f;
           }
         }
