@@ -2,10 +2,9 @@
 // state dict names 'weight' and 'bias'), so a safetensors file moves between the two. The
 // activation is fused into the op (ops/linear/linear.ts); 'none' gives torch's Linear exactly.
 
-import { type DType, checkDType } from '../lib/dtype.js';
+import { type DType, allocate, checkDType } from '../lib/dtype.js';
 import { ArgumentError } from '../lib/errors.js';
 import { Tensor } from '../lib/tensor.js';
-import { allocate } from '../lib/dtype.js';
 import { canShareMemory } from './shared.js';
 import { type Activation, activationCode } from '../ops/linear/activation.js';
 import { linear } from '../ops/linear/linear.js';

@@ -20,7 +20,8 @@ import type { FloatArray } from '../../lib/dtype.js';
 import { int32, float64 } from '../../lib/sharedMemory.js';
 import { runTasks } from '../../parallel/workerPool.js';
 import { hungarian } from './hungarian.js';
-import { BID_CHUNK, type BidArgs, auctionBids } from './kernels.js';
+import { BID_CHUNK, type BidArgs } from './bids.js';
+import { auctionBids } from './kernels.js';
 
 export const SCALE_FACTOR = 4;
 /** Leftovers up to this many are repaired by the exact (Hungarian) assignment among themselves. */
@@ -35,34 +36,6 @@ export interface AuctionResult {
   eps: number;
   /** Points of a the auction left unassigned, then paired greedily (0 when it finished). */
   repaired: number;
-}
-
-/** Slots s0..s1-1 of the round's bidder list: each bidder's target object and offered price. */
-export function bidRange(args: BidArgs, s0: number, s1: number): void {
-  const { a, b, n, prices, bidders, eps, target, offer } = args;
-  for (let s = s0; s < s1; s++) {
-    const i = bidders[s];
-    const ax = a[3 * i],
-      ay = a[3 * i + 1],
-      az = a[3 * i + 2];
-    let best = -Infinity,
-      second = -Infinity,
-      bestJ = -1;
-    for (let j = 0; j < n; j++) {
-      const dx = ax - b[3 * j],
-        dy = ay - b[3 * j + 1],
-        dz = az - b[3 * j + 2];
-      const v = -Math.sqrt(dx * dx + dy * dy + dz * dz) - prices[j];
-      if (v > best) {
-        second = best;
-        best = v;
-        bestJ = j;
-      } else if (v > second) second = v;
-    }
-    target[s] = bestJ;
-    // with one object there is no second best: any increment keeps it best
-    offer[s] = prices[bestJ] + (second === -Infinity ? 0 : best - second) + eps;
-  }
 }
 
 /** The auction for equal-sized clouds a, b (n points each, flat xyz), over `threads` threads. */

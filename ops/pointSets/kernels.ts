@@ -4,7 +4,7 @@
 
 import type { FloatArray } from '../../lib/dtype.js';
 import { defineKernel } from '../../parallel/kernels.js';
-import { bidRange } from './auction.js';
+import { BID_CHUNK, type BidArgs, bidRange } from './bids.js';
 import { type GridLayout, nearestRange } from './nearest.js';
 
 /** Queries per nearest-neighbour task. */
@@ -22,23 +22,6 @@ export const nearestQueries = defineKernel<NearestArgs>('pointSets.nearest', imp
   const q0 = task * QUERY_CHUNK;
   nearestRange(a.grid, a.queries, a.index, a.d2, q0, Math.min(a.count, q0 + QUERY_CHUNK));
 });
-
-/** Bidders per auction task. */
-export const BID_CHUNK = 64;
-
-export interface BidArgs {
-  a: FloatArray;
-  b: FloatArray;
-  n: number;
-  prices: Float64Array;
-  /** The bidders of this round (unassigned), `count` of them. */
-  bidders: Int32Array;
-  count: number;
-  eps: number;
-  /** Written per bidder slot: the object it bids for and the price it offers. */
-  target: Int32Array;
-  offer: Float64Array;
-}
 
 export const auctionBids = defineKernel<BidArgs>('pointSets.auctionBids', import.meta.url, (a, task) => {
   const s0 = task * BID_CHUNK;
