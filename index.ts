@@ -18,3 +18,11 @@ export { type SplatCache, countOccluded } from './ops/splat/splatCache.js';
 export { closePool, poolSize, startPool } from './parallel/workerPool.js';
 export { releaseScratch } from './parallel/scratch.js';
 export { defaultThreads, resolveThreads } from './parallel/threads.js';
+
+// the 3-D learning toolbox: nn modules, the fused linear op, point-set losses, marching cubes
+export * from './nn/index.js';
+export { linear, type LinearOptions } from './ops/linear/linear.js';
+export { linearReference } from './ops/linear/linearReference.js';
+export { matmulBlocked } from './ops/linear/matmulBlocked.js';
+export { ACTIVATIONS, type Activation, softplus } from './ops/linear/activation.js';
+export * from './ops/pointSets/index.js';

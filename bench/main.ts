@@ -11,6 +11,7 @@ import { goals } from './goals.js';
 import { benchRegularizers } from './regularizers.js';
 import { benchFitStep } from './fitStep.js';
 import { benchScaling } from './scaling.js';
+import { benchToolbox, toolboxGoals } from './toolbox.js';
 import { loadMesh } from '../geometry/loadMesh.js';
 import { samplePoints } from '../geometry/sampling.js';
 import { knn, radiusNeighbors } from '../geometry/neighbors.js';
@@ -123,8 +124,10 @@ for (const s of scenes) {
 
 benchRegularizers(run, threadCounts);
 benchFitStep(run, threadCounts);
+benchToolbox((row) => rows.push(row), threadCounts);
 closePool();
 const verdicts = goals(rows);
+verdicts.push(...toolboxGoals(rows));
 
 if (process.argv.includes('--json')) {
   console.log(JSON.stringify({ machine: machine(), results: rows, goals: verdicts }, null, 2));

@@ -19,7 +19,7 @@ const PYTHONS = ['python3', '/usr/bin/python3'];
 let python: string | null | undefined;
 
 /** The first python3 that can import torch, or null. */
-function torchPython(): string | null {
+export function torchPython(): string | null {
   if (python === undefined) python = PYTHONS.find((py) => spawnSync(py, ['-c', 'import torch'], { encoding: 'utf8' }).status === 0) ?? null;
   return python;
 }

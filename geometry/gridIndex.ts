@@ -36,10 +36,11 @@ export class GridIndex implements NeighborIndex {
   readonly cellSize: number;
   /** Grid cells along x, y, z. */
   readonly dims: Int32Array;
-  private readonly origin: Float64Array;
-  /** Cell c holds points cellPoints[cellStart[c] .. cellStart[c + 1] - 1]. */
-  private readonly cellStart: Int32Array;
-  private readonly cellPoints: Int32Array;
+  /** Corner of cell (0, 0, 0): the points' minimum. */
+  readonly origin: Float64Array;
+  /** Cell c = (z * dims[1] + y) * dims[0] + x holds points cellPoints[cellStart[c] .. cellStart[c + 1] - 1]. */
+  readonly cellStart: Int32Array;
+  readonly cellPoints: Int32Array;
 
   constructor(points: Coordinates, options: GridIndexOptions = {}) {
     this.size = checkCloud(points, 'points');

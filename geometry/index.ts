@@ -81,3 +81,5 @@ export { weldVertices, type WeldedMesh } from './shapes/weldVertices.js';
 export { loadMesh, builtInShape, loadPointCloud, savePointCloud, saveMesh, BUILT_IN_SHAPES, MESH_FILE_EXTENSIONS, type BuiltInShape, type LoadMeshOptions } from './loadMesh.js';
 export { samplePoints, type SampleOptions } from './sampling.js';
 export { maskDistance } from './distanceTransform.js';
+export { marchingCubes, type MarchingCubesOptions, type Field, type FieldFunction, type TensorField } from './marchingCubes.js';
+export { meshFromPoints, windingNumber, dropSmallComponents, type OrientedCloud, type SurfaceFromPointsOptions, type SurfaceFromPointsResult } from './surfaceFromPoints.js';

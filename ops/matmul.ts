@@ -1,12 +1,14 @@
 // Matrix product with broadcast batch dimensions: C[b] = A[b] B[b], A[b] m x k, B[b] k x n.
 // Backward (per batch, then summed over any batch axis an input was broadcast along):
 //   dL/dA = G B^T,   dL/dB = A^T G.
-// Plain triple loops: the target is many small matrices (3x3 rotations, 2x3 Jacobians).
+// Plain triple loops: the target is many small matrices (3x3 rotations, 2x3 Jacobians). Large
+// 2-d products with inner and outer sizes of 16 or more (an MLP's layers) take the blocked, threaded loops of ops/linear/matmulBlocked.ts.
 
 import { customOp } from '../lib/customOp.js';
 import { ShapeError } from '../lib/errors.js';
 import { broadcastIndex, broadcastShapes } from '../lib/shape.js';
 import type { Tensor } from '../lib/tensor.js';
+import { BLOCKED_MATMUL_WORK, matmulBlocked } from './linear/matmulBlocked.js';
 import { reshape } from './reshape.js';
 
 const matmulOp = customOp({
@@ -92,10 +94,12 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
   }
   const a2 = a.ndim === 1 ? reshape(a, [1, k]) : a;
   const b2 = b.ndim === 1 ? reshape(b, [k, 1]) : b;
-  const c = matmulOp(a2, b2);
+  const n = b2.shape[b2.ndim - 1];
+  const blocked = a2.ndim === 2 && b2.ndim === 2 && k >= 16 && n >= 16 && a2.shape[0] * k * n >= BLOCKED_MATMUL_WORK;
+  const c = blocked ? matmulBlocked(a2, b2) : matmulOp(a2, b2);
   if (a.ndim > 1 && b.ndim > 1) return c;
   // drop the row (a 1-d) and/or column (b 1-d) dimension that was added above
-  const [m, n] = c.shape.slice(-2);
+  const m = c.shape[c.ndim - 2];
   const shape = [...c.shape.slice(0, -2), ...(a.ndim > 1 ? [m] : []), ...(b.ndim > 1 ? [n] : [])];
   return reshape(c, shape);
 }

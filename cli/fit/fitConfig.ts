@@ -25,6 +25,8 @@ export interface DriverSettings {
   iterations: number | null;
   seconds: number | null;
   checkpointEvery: number;
+  /** Grid points along the longest side of result.obj's marching-cubes grid (0: no mesh). */
+  meshResolution: number;
   seed: number;
   threads: number | null;
 }
@@ -40,6 +42,13 @@ export const DRIVER_SETTINGS: Settings<DriverSettings> = {
   iterations: { kind: 'integer', default: null, min: 1, max: 10_000_000, nullable: true, help: "step budget (null: the method's own)" },
   seconds: { kind: 'number', default: null, min: 0.1, nullable: true, help: 'wall budget of the loop in seconds (null: none)' },
   checkpointEvery: { kind: 'integer', default: 200, min: 0, help: 'steps between writes of DIR/checkpoint.ply (0: never)' },
+  meshResolution: {
+    kind: 'integer',
+    default: 128,
+    min: 0,
+    max: 1024,
+    help: "grid points along the longest side for DIR/result.obj, the method's mesh or one built from the oriented points (0: no mesh)",
+  },
   seed: { kind: 'integer', default: 0, min: 0, max: 2 ** 31, help: 'seed of every random choice' },
   threads: { kind: 'integer', default: null, min: 1, max: MAX_THREADS, nullable: true, help: 'threads for rendering and gradients; the fit is the same for any count (null: every core)' },
 };

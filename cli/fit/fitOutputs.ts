@@ -7,7 +7,9 @@ import { contactSheet } from '../../geometry/contactSheet.js';
 import { type FloatImage, imageFromData } from '../../geometry/image.js';
 import { savePointCloud } from '../../geometry/loadMesh.js';
 import { writePng } from '../../geometry/png.js';
-import type { FitCloud, FitView } from '../../optim/fitMethod.js';
+import type { Mesh } from '../../geometry/mesh.js';
+import { meshFromPoints } from '../../geometry/surfaceFromPoints.js';
+import type { FitCloud, FitSession, FitView } from '../../optim/fitMethod.js';
 
 /** A cloud as PLY: positions, unit normals (when the method has them), and colours (its albedo; white when absent). */
 export function writeCloudPly(path: string, cloud: FitCloud): void {
@@ -83,4 +85,17 @@ export function writeLossCurve(dir: string, history: readonly number[]): void {
 
 export function writeSummary(dir: string, summary: object): void {
   writeFileSync(join(dir, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
+}
+
+/**
+ * The fit's shape as a mesh: the method's own, or a surface through its oriented points (IMLS and
+ * marching cubes, docs/toolbox.md §6) at `resolution` grid points along the longest side; null
+ * when the method has neither a mesh nor normals, or the surface comes out empty.
+ */
+export function fitMesh(session: FitSession, cloud: FitCloud, resolution: number): Mesh | null {
+  const own = session.mesh?.() ?? null;
+  if (own) return own.faces.length ? own : null;
+  if (!cloud.normals || cloud.positions.length < 6) return null;
+  const { mesh } = meshFromPoints({ positions: cloud.positions, normals: cloud.normals }, { resolution });
+  return mesh.faces.length ? mesh : null;
 }

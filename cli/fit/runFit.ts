@@ -1,17 +1,20 @@
 // One fit from a resolved config to the files in --out: the engine of `splatgrad fit` and of the
 // shape-fitting demos, for every method (optim/methods/). Order: read and check every input
 // (targets, the method's settings and start) -> start sheet -> the step loop (progress,
-// checkpoints, a wall budget, the method's own stop, Ctrl-C) -> metrics -> result.ply, the
-// method's files, end sheet, loss curve, summary.json.
+// checkpoints, a wall budget, the method's own stop, Ctrl-C) -> metrics -> result.ply, result.obj
+// (the method's mesh, or one through its oriented points), the method's files, end sheet, loss
+// curve, summary.json.
 
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { saveMesh } from '../../geometry/loadMesh.js';
 import { chamferDistance, hausdorffDistance, normalConsistency } from '../../geometry/metrics.js';
+import { samplePoints } from '../../geometry/sampling.js';
 import type { FitSession } from '../../optim/fitMethod.js';
 import { FIT_METHODS } from '../../optim/methods/index.js';
 import { resolveThreads } from '../../parallel/threads.js';
 import { type FitConfig, methodSettings } from './fitConfig.js';
-import { writeCloudPly, writeFitSheet, writeLossCurve, writeSummary } from './fitOutputs.js';
+import { fitMesh, writeCloudPly, writeFitSheet, writeLossCurve, writeSummary } from './fitOutputs.js';
 import { FitProgress, type ProgressSink } from './fitProgress.js';
 import { type FitTargets, loadTargets } from '../../optim/fitTargets.js';
 
@@ -31,6 +34,8 @@ export interface FitSummary {
   hausdorff: number | null;
   /** Mean |cos| between each point's normal and its nearest true point's, both ways (1 is perfect); null without normals or a true surface. */
   normalConsistency: number | null;
+  /** Chamfer of result.obj (as many points sampled on it as the cloud has) to the true surface, in the units of `chamfer`; null without a mesh or a true surface. */
+  meshChamfer: number | null;
   iterations: number;
   seconds: number;
   lossInitial: number | null;
@@ -120,9 +125,15 @@ export async function runFit(config: FitConfig, options: RunFitOptions): Promise
       ? normalConsistency({ positions: end.positions, normals: end.normals }, { positions: targets.truth, normals: targets.truthNormals }).consistency
       : null;
   options.onEnd?.(session, targets);
+  const mesh = config.meshResolution > 0 && (out || targets.truth) ? fitMesh(session, end, config.meshResolution) : null;
+  const meshChamfer = mesh && targets.truth ? chamferDistance(samplePoints(mesh, points, { seed: config.seed + 1 }).positions, targets.truth).chamfer : null;
   if (out) {
     writeCloudPly(join(out, 'result.ply'), end);
     wrote('result.ply');
+    if (mesh) {
+      saveMesh(join(out, 'result.obj'), mesh);
+      wrote('result.obj');
+    }
     for (const f of session.writeFiles?.(out) ?? []) wrote(f);
     writeFitSheet(join(out, 'end.png'), targets.views, (v) => session.preview(v));
     wrote('end.png');
@@ -144,6 +155,7 @@ export async function runFit(config: FitConfig, options: RunFitOptions): Promise
     chamfer,
     hausdorff,
     normalConsistency: consistency,
+    meshChamfer,
     iterations: history.length,
     seconds: (performance.now() - t0) / 1000,
     lossInitial: finiteOrNull(history[0]),
@@ -155,7 +167,10 @@ export async function runFit(config: FitConfig, options: RunFitOptions): Promise
     config,
   };
   if (out) writeSummary(out, summary);
-  const metric = chamfer === null ? 'no true surface: no Chamfer' : `chamfer ${chamferInitial!.toFixed(4)} -> ${chamfer.toFixed(4)}, hausdorff ${hausdorff!.toFixed(4)}`;
+  const metric =
+    chamfer === null
+      ? 'no true surface: no Chamfer'
+      : `chamfer ${chamferInitial!.toFixed(4)} -> ${chamfer.toFixed(4)}, hausdorff ${hausdorff!.toFixed(4)}${meshChamfer === null ? '' : `, mesh chamfer ${meshChamfer.toFixed(4)}`}`;
   const steps = `${summary.iterations} step${summary.iterations === 1 ? '' : 's'}`;
   progress?.finish(`${steps} in ${summary.seconds.toFixed(1)} s (${summary.stopped}); loss ${summary.lossInitial?.toFixed(4)} -> ${summary.lossFinal?.toFixed(4)}; ${metric}`);
   return summary;

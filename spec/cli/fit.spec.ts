@@ -69,7 +69,10 @@ describe('splatgrad fit', () => {
     expect(s.stopped).to.equal('budget');
     expect(s.chamfer!, `chamfer ${s.chamferInitial} -> ${s.chamfer}`).to.be.lessThan(0.75 * s.chamferInitial!);
     expect(s.lossFinal!).to.be.lessThan(s.lossInitial!);
-    for (const f of ['result.ply', 'checkpoint.ply', 'start.png', 'end.png', 'loss-curve.svg', 'summary.json']) expect(existsSync(join(out, f)), f).to.equal(true);
+    for (const f of ['result.ply', 'result.obj', 'checkpoint.ply', 'start.png', 'end.png', 'loss-curve.svg', 'summary.json']) expect(existsSync(join(out, f)), f).to.equal(true);
+    // result.obj: a closed surface through the oriented points, measured like the cloud
+    expect(loadMesh(join(out, 'result.obj')).faces.length).to.be.greaterThan(100);
+    expect(s.meshChamfer!, `mesh chamfer ${s.meshChamfer} vs the cloud's ${s.chamfer}`).to.be.lessThan(2 * s.chamfer!);
     const cloud = loadPointCloud(join(out, 'result.ply'));
     // refinement doubles the starting 600 points
     expect(s.pointsInitial).to.equal(600);
@@ -78,7 +81,7 @@ describe('splatgrad fit', () => {
     expect(cloud.normals).to.have.length(1200 * 3);
     expect(cloud.colors).to.have.length(1200 * 3);
     const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
-    for (const k of ['chamfer', 'hausdorff', 'iterations', 'seconds', 'lossInitial', 'lossFinal']) expect(summary[k], k).to.be.a('number');
+    for (const k of ['chamfer', 'hausdorff', 'meshChamfer', 'iterations', 'seconds', 'lossInitial', 'lossFinal']) expect(summary[k], k).to.be.a('number');
     expect(summary.config.points).to.equal(600);
     expect(readPng(join(out, 'end.png')).width).to.be.greaterThan(4 * 48);
   });
