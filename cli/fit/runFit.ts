@@ -126,7 +126,7 @@ export async function runFit(config: FitConfig, options: RunFitOptions): Promise
       : null;
   options.onEnd?.(session, targets);
   const mesh = config.meshResolution > 0 && (out || targets.truth) ? fitMesh(session, end, config.meshResolution) : null;
-  const meshChamfer = mesh && targets.truth ? chamferDistance(samplePoints(mesh, points, { seed: config.seed + 1 }).positions, targets.truth).chamfer : null;
+  const meshChamfer = mesh && targets.truth ? chamferDistance(samplePoints(mesh, end.positions.length / 3, { seed: config.seed + 1 }).positions, targets.truth).chamfer : null;
   if (out) {
     writeCloudPly(join(out, 'result.ply'), end);
     wrote('result.ply');
