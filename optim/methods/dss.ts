@@ -20,7 +20,7 @@ import { noGrad } from '../../lib/tape.js';
 import { shade } from '../../ops/shade.js';
 import { ewaSplat } from '../../ops/splat/ewaSplat.js';
 import type { FitCloud, FitMethod, FitSession, FitView } from '../fitMethod.js';
-import { FIT_LOSSES, FIT_POINT_CLOUD_DEFAULTS as D, type FitLossKind, type FitResult, fitSteps } from '../fitPointCloud.js';
+import { FIT_LOSSES, FIT_POINT_CLOUD_DEFAULTS as D, type FitLossKind, fitSteps } from '../fitPointCloud.js';
 import { initialCloud } from './initialCloud.js';
 
 export interface DssSettings {
