@@ -1,0 +1,142 @@
+// The artificial gradient on the GPU (docs/dss.md §3, eq. 12-14 and the scenarios of Fig. 3), the
+// twin of artificialGradient.ts on the CPU: for splat k and each pixel x of its window, the
+// change Delta I_x of the move that makes k cover x (or uncover it), kept only where it lowers
+// the loss (eq. 12, g < 0), as a screen-space gradient g D / (|D|^2 + eps) or its two-sided
+// form (eq. 13-14). The decisions match the CPU's: k's visibility at x is read from the cache,
+// the join test z_k >= z_front - T compares float64 bits, and the covering test is eq. 4's.
+// Where the CPU subtracts k's share from the pixel's sums (S - rho_k), this sums the others.
+
+export const artificialWgsl = /* wgsl */ `
+fn dotAt(p: u32, s: u32) -> f32 {
+  var d = 0.0;
+  let a = (C + 6u) * s;
+  for (var c = 0u; c < C; c++) { d += gImage[p * C + c] * splatAttr[a + c]; }
+  return d;
+}
+
+// eq. 5-6 without the splat in slot 'at' of pixel p: sum_c g_c I'_c, given the rest's rho sum and
+// rho-weighted dot products; when the one left out was the front, cached splats within T of the
+// new front join (artificialGradient.ts restScore)
+fn restScore(p: u32, at: u32, n: u32, v: u32, weight0: f32, sum0: f32) -> f32 {
+  var weight = weight0;
+  var sum = sum0;
+  if (at == 0u && n > 1u) {
+    let limit = splatDepth[3u * cache[2u * (p * A + 1u)]].xy;
+    for (var m = v; m < n; m++) {
+      let j = cache[2u * (p * A + m)];
+      if (bitsAbove(splats[4u * j + 3u].zw, limit)) { break; }
+      let r = bitcast<f32>(cache[2u * (p * A + m) + 1u]);
+      weight += r;
+      sum += r * dotAt(p, j);
+    }
+  }
+  if (weight > 0.0) { return sum / weight; }
+  var d = 0.0;
+  for (var c = 0u; c < C; c++) { d += gImage[p * C + c] * P.background[c / 4u][c % 4u]; }
+  return d;
+}
+
+struct Geometry {
+  s: u32,
+  centre: vec4f,   // Xh Xl Yh Yl
+  shape: vec3f,    // ia/2 ib ic/2
+  scale: f32,      // rho_bar at the centre (the weight k joins a pixel with)
+  depthBits: vec2u,
+  z: vec2f,        // depth as double-float
+  toPx: f32,       // focal / z: depth to pixels
+}
+
+// pixel (i, j) of splat k's window: the screen-space artificial gradient (dL/dx, dL/dy, dL/dz_px)
+fn artificialPixel(k: Geometry, i: u32, j: u32, wk: ptr<function, array<f32, C>>) -> vec3f {
+  let W = P.size.x;
+  let p = j * W + i;
+  let rec = records[p];
+  if (rec.y < 0.0) { return vec3f(0.0); } // dL/dI = 0 at x: no move can lower the loss there
+  let cut = P.shape.x;
+  let eps = P.shape.w;
+  let fi = f32(i) + 0.5;
+  let fj = f32(j) + 0.5;
+  let dx = (fi - k.centre.x) - k.centre.y;
+  let dy = (fj - k.centre.z) - k.centre.w;
+  let t1 = k.shape.x * dx * dx;
+  let t2 = k.shape.y * dx * dy;
+  let t3 = k.shape.z * dy * dy;
+  let q = (t1 + t2) + t3;
+  let listInfo = cache[2u * W * P.size.y * A + p];
+  let n = listInfo & 0xffu;
+  let v = listInfo >> 8u;
+  // is k among the visible splats of x? (it can only be inside its ellipse; the margin is generous)
+  var at = A;
+  if (q <= cut * (1.0 + 1e-4) + 1e-5 * (abs(t1) + abs(t2) + abs(t3))) { at = findSlot(p, v, k.s); }
+  var d = 0.0;
+  for (var c = 0u; c < C; c++) { d += gImage[p * C + c] * (*wk)[c]; }
+  var g: f32;
+  if (at < A) {
+    // (c): x without k, the rest of its list re-thresholded when k was the front
+    var rest = 0.0;
+    var restD = 0.0;
+    for (var m = 0u; m < v; m++) {
+      if (m == at) { continue; }
+      let r = bitcast<f32>(cache[2u * (p * A + m) + 1u]);
+      rest += r;
+      restD += r * dotAt(p, cache[2u * (p * A + m)]);
+    }
+    if (at > 0u && rest > 0.0) { g = restD / rest - rec.x; } else { g = restScore(p, at, n, v, rest, restD) - rec.x; }
+  } else {
+    // (a), (b): k joins x with its centre weight, or alone when it ends up more than T in front
+    g = d - rec.x;
+    if (!(g < 0.0)) { return vec3f(0.0); }
+    if (v > 0u) {
+      let join = splatDepth[3u * cache[2u * (p * A)]].zw; // z_front - T as float64 bits
+      let joins = (join.x & 0x80000000u) != 0u || !bitsAbove(join, k.depthBits); // z_k >= z_front - T (a negative limit: always)
+      if (joins) { g *= k.scale / (rec.y + k.scale); }
+    }
+  }
+  if (!(g < 0.0)) { return vec3f(0.0); } // eq. 12: only moves that lower the loss
+  let dist2 = dx * dx + dy * dy;
+  let dist = sqrt(dist2);
+  let r = select(0.0, dist * sqrt(cut / q), dist > 0.0); // centre to ellipse edge along x - x_k
+  if (at < A) {
+    // (c): two ways off x, the short one (r - dist) and the long one (r + dist), averaged
+    if (dist == 0.0) { return vec3f(0.0); }
+    let d1 = r - dist;
+    let d2 = -(r + dist);
+    let fac = (0.5 * g * (d1 / (d1 * d1 + eps) + d2 / (d2 * d2 + eps))) / dist;
+    return vec3f(-fac * dx, -fac * dy, 0.0);
+  }
+  // forward to the front splat's depth when one is in front (a), none otherwise (b)
+  var dzPx = 0.0;
+  if (v > 0u) {
+    let fd = splatDepth[3u * cache[2u * (p * A)] + 1u];
+    let dz = (f(fd.x) - k.z.x) + (f(fd.y) - k.z.y);
+    if (dz < 0.0) { dzPx = dz * k.toPx; }
+  }
+  if (inside(4u * k.s, q, abs(t1) + abs(t2) + abs(t3), fi, fj)) {
+    // covers x already, only hidden: the depth step alone
+    if (dzPx == 0.0) { return vec3f(0.0); }
+    return vec3f(0.0, 0.0, (g * dzPx) / (dzPx * dzPx + eps));
+  }
+  let len = sqrt(dist2 + dzPx * dzPx);
+  let near = max(len - r, 0.0);
+  let fac = g / ((len + r) * len + eps) + g / (near * len + eps);
+  return vec3f(fac * dx, fac * dy, fac * dzPx);
+}
+
+// screen-space gradient -> dL/dp through the projection (artificialGradient.ts chainScreenGradient)
+fn chainScreen(gs: vec3f, pos: vec3f) -> vec3f {
+  if (gs.x == 0.0 && gs.y == 0.0 && gs.z == 0.0) { return vec3f(0.0); }
+  let R0 = P.cam0.xyz;
+  let R1 = P.cam1.xyz;
+  let R2 = P.cam2.xyz;
+  let fx = P.cam0.w;
+  let fy = P.cam1.w;
+  let x = dot(R0, pos) + P.camT.x;
+  let y = dot(R1, pos) + P.camT.y;
+  let z = dot(R2, pos) + P.camT.z;
+  let iz = 1.0 / z;
+  let dcx = gs.x * fx * iz;
+  let dcy = gs.y * fy * iz;
+  let dcz = -(gs.x * fx * x + gs.y * fy * y) * iz * iz + gs.z * P.camT.w * iz;
+  return dcx * R0 + dcy * R1 + dcz * R2;
+}
+`;
