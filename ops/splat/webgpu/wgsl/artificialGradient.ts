@@ -5,8 +5,34 @@
 // form (eq. 13-14). The decisions match the CPU's: k's visibility at x is read from the cache,
 // the join test z_k >= z_front - T compares float64 bits, and the covering test is eq. 4's.
 // Where the CPU subtracts k's share from the pixel's sums (S - rho_k), this sums the others.
+// Windows past 2 FOVEA px are sampled ring by ring at doubling strides, each sample weighing
+// stride^2 (docs/dss.md §3, "The window"; artificialGradient.ts windowWeight); the ring of a pixel
+// is decided on its double-float offset from the centre, as the CPU decides it in float64.
+
+import { FOVEA } from '../../artificialGradient.js';
 
 export const artificialWgsl = /* wgsl */ `
+const FOVEA: f32 = ${FOVEA}.0;
+
+// |d| <= t for a double-float d
+fn absAtMost(d: vec2f, t: f32) -> bool {
+  return (d.x < t || (d.x == t && d.y <= 0.0)) && (d.x > -t || (d.x == -t && d.y >= 0.0));
+}
+
+// the weight of window pixel (i, j) of a splat centred at (X, Y) (artificialGradient.ts windowWeight):
+// 1 within FOVEA px (Chebyshev), then stride^2 on every stride-th pixel of the image grid, 0 elsewhere
+fn windowWeight(i: u32, j: u32, centre: vec4f) -> f32 {
+  let dx = dfOffset(f32(i) + 0.5, centre.xy);
+  let dy = dfOffset(f32(j) + 0.5, centre.zw);
+  var stride = 1u;
+  var t = FOVEA;
+  while (!(absAtMost(dx, t) && absAtMost(dy, t))) {
+    stride *= 2u;
+    t *= 2.0;
+  }
+  if (((i | j) & (stride - 1u)) != 0u) { return 0.0; }
+  return f32(stride * stride);
+}
 fn dotAt(p: u32, s: u32) -> f32 {
   var d = 0.0;
   let a = (C + 6u) * s;
@@ -50,6 +76,8 @@ struct Geometry {
 fn artificialPixel(k: Geometry, i: u32, j: u32, wk: ptr<function, array<f32, C>>) -> vec3f {
   let W = P.size.x;
   let p = j * W + i;
+  let weight = windowWeight(i, j, k.centre);
+  if (weight == 0.0) { return vec3f(0.0); } // not sampled
   let rec = records[p];
   if (rec.y < 0.0) { return vec3f(0.0); } // dL/dI = 0 at x: no move can lower the loss there
   let cut = P.shape.x;
@@ -93,13 +121,18 @@ fn artificialPixel(k: Geometry, i: u32, j: u32, wk: ptr<function, array<f32, C>>
     }
   }
   if (!(g < 0.0)) { return vec3f(0.0); } // eq. 12: only moves that lower the loss
+  g *= weight;
   let dist2 = dx * dx + dy * dy;
   let dist = sqrt(dist2);
   let r = select(0.0, dist * sqrt(cut / q), dist > 0.0); // centre to ellipse edge along x - x_k
+  // where x is near the ellipse's edge, the distances to it (r - dist, len - r) are small
+  // differences of float32 values; they follow from q - C in double-float instead: with
+  // s = sqrt(C / q), dist (s - 1) = -dist (q - C) / (q + sqrt(C q))
   if (at < A) {
     // (c): two ways off x, the short one (r - dist) and the long one (r + dist), averaged
     if (dist == 0.0) { return vec3f(0.0); }
-    let d1 = r - dist;
+    let excess = excessExactly(4u * k.s, fi, fj);
+    let d1 = -dist * (excess.x + excess.y) / (q + sqrt(cut * q));
     let d2 = -(r + dist);
     let fac = (0.5 * g * (d1 / (d1 * d1 + eps) + d2 / (d2 * d2 + eps))) / dist;
     return vec3f(-fac * dx, -fac * dy, 0.0);
@@ -117,8 +150,12 @@ fn artificialPixel(k: Geometry, i: u32, j: u32, wk: ptr<function, array<f32, C>>
     return vec3f(0.0, 0.0, (g * dzPx) / (dzPx * dzPx + eps));
   }
   let len = sqrt(dist2 + dzPx * dzPx);
-  let near = max(len - r, 0.0);
-  let fac = g / ((len + r) * len + eps) + g / (near * len + eps);
+  // len^2 - r^2 = dist^2 (q - C) / q + dz^2, and q > C here
+  let excess = excessExactly(4u * k.s, fi, fj);
+  let near = max((dist2 * (excess.x + excess.y) / q + dzPx * dzPx) / (len + r), 0.0);
+  let a = (len + r) * len + eps;
+  let b = near * len + eps;
+  let fac = (g * (a + b)) / (a * b); // g / a + g / b with one division
   return vec3f(fac * dx, fac * dy, fac * dzPx);
 }
 

@@ -109,8 +109,8 @@ fn keyBefore(a: vec3u, b: vec3u) -> bool {
 
 /** The ellipse test of eq. 4, for kernels that bind the splat records as \`splats\`. */
 export const ellipseWgsl = /* wgsl */ `
-// 1/2 d^T M^-1 d <= C (eq. 4) in double-float, for pixel centre (fi, fj) and the splat record at o
-fn insideExactly(o: u32, fi: f32, fj: f32) -> bool {
+// 1/2 d^T M^-1 d - C in double-float, for pixel centre (fi, fj) and the splat record at o
+fn excessExactly(o: u32, fi: f32, fj: f32) -> vec2f {
   let w0 = splats[o];
   let w1 = splats[o + 1u];
   let w2 = splats[o + 2u];
@@ -120,7 +120,12 @@ fn insideExactly(o: u32, fi: f32, fj: f32) -> bool {
   let ib = vec2f(f(w1.z), f(w1.w));
   let hc = vec2f(0.5 * f(w2.x), 0.5 * f(w2.y));
   let q = dfAdd(dfMul(dfAdd(dfMul(ha, dx), dfMul(ib, dy)), dx), dfMul(hc, dfMul(dy, dy)));
-  let d = dfAdd(q, dfNeg(vec2f(P.shape.x, P.shape.y)));
+  return dfAdd(q, dfNeg(vec2f(P.shape.x, P.shape.y)));
+}
+
+// q <= C (eq. 4) in double-float
+fn insideExactly(o: u32, fi: f32, fj: f32) -> bool {
+  let d = excessExactly(o, fi, fj);
   return d.x < 0.0 || (d.x == 0.0 && d.y <= 0.0);
 }
 
