@@ -18,6 +18,8 @@ export interface AcquiredDevice {
   /** What the adapter says it is, in one line. */
   description: string;
   host: GpuHost;
+  /** A software adapter (SwiftShader, llvmpipe, WARP...): right answers, but no GPU speed. */
+  software: boolean;
 }
 
 const INSTALL_NODE =
@@ -67,7 +69,8 @@ export async function acquireDevice(options: RequestGpuOptions = {}): Promise<Ac
   const info = adapter.info;
   const description = [info?.vendor, info?.architecture, info?.device, info?.description].filter((s) => typeof s === 'string' && s.length > 0).join(' ') || 'unnamed adapter';
   await checkArithmetic(device, description);
-  return { entry, adapter, device, description, host };
+  const software = (info as { isFallbackAdapter?: boolean } | undefined)?.isFallbackAdapter === true || /swiftshader|llvmpipe|lavapipe|softpipe|warp|software/i.test(description);
+  return { entry, adapter, device, description, host, software };
 }
 
 /**

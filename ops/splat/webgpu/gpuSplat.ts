@@ -27,7 +27,7 @@ import { checkBufferSizes, checkShapes } from './limits.js';
 import { type PackedSplats, packSplats } from './pack.js';
 import { DEPTH_WORDS, DISPATCH_ROW, FLAG_ARTIFICIAL, FLAG_ATTRIBUTES, FLAG_NORMALS, FLAG_POSITIONS, PARAMS_BYTES, RECORD_FLOATS, SPLAT_WORDS, TILE } from './wgsl/common.js';
 import { countTilesWgsl, fillTilesWgsl, rasterizeWgsl, scanTilesWgsl } from './wgsl/forward.js';
-import { pixelRecordsKernel, splatGradientsWgsl } from './wgsl/backward.js';
+import { SPLATS_PER_GROUP, pixelRecordsKernel, splatGradientsWgsl } from './wgsl/backward.js';
 
 // WebGPU's flag values (fixed by the spec), so that nothing needs the GPUBufferUsage globals
 const MAP_READ = 0x01,
@@ -107,8 +107,8 @@ class GpuContext {
       this.kernel('scanTiles', scanTilesWgsl(), [u, w]),
       this.kernel('fillTiles', fillTilesWgsl(), [u, r, w, w]),
       this.kernel(`rasterize:${A}:${C}`, rasterizeWgsl(A, C), [u, r, r, r, w, r, w, w]),
-      this.kernel(`pixelRecords:${A}:${C}`, pixelRecordsKernel(A, C), [u, r, r, r, w]),
-      this.kernel(`splatGradients:${A}:${C}`, splatGradientsWgsl(A, C), [u, r, r, r, r, r, r, w]),
+      this.kernel(`pixelRecords:${A}:${C}`, pixelRecordsKernel(A, C), [u, r, r, w]),
+      this.kernel(`splatGradients:${A}:${C}`, splatGradientsWgsl(A, C), [u, r, r, r, r, r, r, r, w]),
     ]);
   }
 
@@ -232,12 +232,15 @@ export class SplatGpu {
   readonly adapter: string;
   /** Where the device came from: the browser's navigator.gpu, the Node package, or an entry point given. */
   readonly host: GpuHost;
+  /** A software adapter (SwiftShader and the like): the same answers, none of a GPU's speed. */
+  readonly software: boolean;
   readonly #context: GpuContext;
 
   private constructor(context: GpuContext) {
     this.#context = context;
     this.adapter = context.description;
     this.host = context.acquired.host;
+    this.software = context.acquired.software;
   }
 
   /** A device for the GPU path; DeviceError when there is none (the message says what to install or enable). */
@@ -300,8 +303,13 @@ function paramsBlock(view: GpuView, count: number, channels: number, flags: numb
   f.set([cutHi, o.cutoff - cutHi, o.window / 2, ARTIFICIAL_EPS], 8);
   const R = camera.R,
     t = camera.t;
-  f.set([R[0], R[1], R[2], camera.fx, R[3], R[4], R[5], camera.fy, R[6], R[7], R[8], o.sigma, t[0], t[1], t[2], 0.5 * (camera.fx + camera.fy)], 12);
+  const cam = [R[0], R[1], R[2], camera.fx, R[3], R[4], R[5], camera.fy, R[6], R[7], R[8], o.sigma, t[0], t[1], t[2], 0.5 * (camera.fx + camera.fy)];
+  f.set(cam, 12);
   f.set(o.background, 28);
+  f.set(
+    cam.map((v) => v - Math.fround(v)),
+    44,
+  ); // the low parts: the chain (wgsl/chain.ts) runs in double-float
   return buf;
 }
 
@@ -465,8 +473,14 @@ const gpuSplatOp = customOpAsync({
       device.queue.writeBuffer(extra.gImage.buffer, 0, toFloat32(gImage));
       const encoder = device.createCommandEncoder();
       const pass = encoder.beginComputePass();
-      dispatch(pass, device, pixelRecords, [held.params, held.cache, held.images, extra.gImage, extra.records], Math.ceil((W * H) / 256));
-      dispatch(pass, device, splatGradients, [held.params, held.splats, held.splatDepth, held.splatAttr, held.cache, extra.records, extra.gImage, extra.grads], S);
+      dispatch(pass, device, pixelRecords, [held.params, held.cache, extra.gImage, extra.records], Math.ceil((W * H) / 256));
+      dispatch(
+        pass,
+        device,
+        splatGradients,
+        [held.params, held.splats, held.splatDepth, held.splatAttr, held.cache, extra.records, extra.gImage, held.images, extra.grads],
+        Math.ceil(S / SPLATS_PER_GROUP),
+      );
       pass.end();
       raw = await gpu.submitAndRead(encoder, [{ from: extra.grads.buffer, offset: 0, bytes: 4 * (6 + C) * S }]);
     } finally {

@@ -105,6 +105,7 @@ export function packSplats(screen: ScreenSplats, positions: FloatArray, normals:
     const empty = i0 > i1 || j0 > j1 || o.window <= 0;
     depth[d + 7] = empty ? 1 : i0 | (i1 << 16); // first > last: an empty window
     depth[d + 8] = empty ? 0 : j0 | (j1 << 16);
+    depthF[d + 9] = Math.fround(screen.scale[k] - Math.fround(screen.scale[k])); // the low part of rho_bar at the centre
     const a = stride * s;
     for (let c = 0; c < C; c++) attrs[a + c] = attributes[k * C + c];
     for (let c = 0; c < 3; c++) {

@@ -4,7 +4,8 @@
 // the loss (eq. 12, g < 0), as a screen-space gradient g D / (|D|^2 + eps) or its two-sided
 // form (eq. 13-14). The decisions match the CPU's: k's visibility at x is read from the cache,
 // the join test z_k >= z_front - T compares float64 bits, and the covering test is eq. 4's.
-// Where the CPU subtracts k's share from the pixel's sums (S - rho_k), this sums the others.
+// Where the CPU subtracts k's share from the pixel's sums (S - rho_k), this sums the others; and
+// as in smoothBackward.ts, a change g . (I' - I) is summed over the channels of I' - I.
 // Windows past 2 FOVEA px are sampled ring by ring at doubling strides, each sample weighing
 // stride^2 (docs/dss.md §3, "The window"; artificialGradient.ts windowWeight); the ring of a pixel
 // is decided on its double-float offset from the centre, as the CPU decides it in float64.
@@ -33,33 +34,40 @@ fn windowWeight(i: u32, j: u32, centre: vec4f) -> f32 {
   if (((i | j) & (stride - 1u)) != 0u) { return 0.0; }
   return f32(stride * stride);
 }
-fn dotAt(p: u32, s: u32) -> f32 {
+// sum_c g_c (a_c - I_c) at pixel p for the values a (a pixel's new value, or a splat's attributes)
+fn changeAt(p: u32, a: ptr<function, array<f32, C>>) -> f32 {
   var d = 0.0;
-  let a = (C + 6u) * s;
-  for (var c = 0u; c < C; c++) { d += gImage[p * C + c] * splatAttr[a + c]; }
+  for (var c = 0u; c < C; c++) { d += gImage[p * C + c] * ((*a)[c] - images[p * C + c]); }
   return d;
 }
 
-// eq. 5-6 without the splat in slot 'at' of pixel p: sum_c g_c I'_c, given the rest's rho sum and
-// rho-weighted dot products; when the one left out was the front, cached splats within T of the
-// new front join (artificialGradient.ts restScore)
-fn restScore(p: u32, at: u32, n: u32, v: u32, weight0: f32, sum0: f32) -> f32 {
-  var weight = weight0;
-  var sum = sum0;
+// g . (I' - I) where I' is pixel p without the splat in slot 'at' (eq. 5-6 over the rest of its
+// list); when that was the front, cached splats within T of the new front join
+// (artificialGradient.ts restScore)
+fn restChange(p: u32, at: u32, n: u32, v: u32) -> f32 {
+  var weight = 0.0;
+  var sum: array<f32, C>;
+  for (var m = 0u; m < v; m++) {
+    if (m == at) { continue; }
+    let r = bitcast<f32>(cache[2u * (p * A + m) + 1u]);
+    let a = (C + 6u) * cache[2u * (p * A + m)];
+    weight += r;
+    for (var c = 0u; c < C; c++) { sum[c] += r * splatAttr[a + c]; }
+  }
   if (at == 0u && n > 1u) {
     let limit = splatDepth[3u * cache[2u * (p * A + 1u)]].xy;
     for (var m = v; m < n; m++) {
       let j = cache[2u * (p * A + m)];
       if (bitsAbove(splats[4u * j + 3u].zw, limit)) { break; }
       let r = bitcast<f32>(cache[2u * (p * A + m) + 1u]);
+      let a = (C + 6u) * j;
       weight += r;
-      sum += r * dotAt(p, j);
+      for (var c = 0u; c < C; c++) { sum[c] += r * splatAttr[a + c]; }
     }
   }
-  if (weight > 0.0) { return sum / weight; }
-  var d = 0.0;
-  for (var c = 0u; c < C; c++) { d += gImage[p * C + c] * P.background[c / 4u][c % 4u]; }
-  return d;
+  var rest: array<f32, C>;
+  for (var c = 0u; c < C; c++) { rest[c] = select(P.background[c / 4u][c % 4u], sum[c] / weight, weight > 0.0); }
+  return changeAt(p, &rest);
 }
 
 struct Geometry {
@@ -78,8 +86,8 @@ fn artificialPixel(k: Geometry, i: u32, j: u32, wk: ptr<function, array<f32, C>>
   let p = j * W + i;
   let weight = windowWeight(i, j, k.centre);
   if (weight == 0.0) { return vec3f(0.0); } // not sampled
-  let rec = records[p];
-  if (rec.y < 0.0) { return vec3f(0.0); } // dL/dI = 0 at x: no move can lower the loss there
+  let S = records[p];
+  if (S < 0.0) { return vec3f(0.0); } // dL/dI = 0 at x: no move can lower the loss there
   let cut = P.shape.x;
   let eps = P.shape.w;
   let fi = f32(i) + 0.5;
@@ -96,28 +104,18 @@ fn artificialPixel(k: Geometry, i: u32, j: u32, wk: ptr<function, array<f32, C>>
   // is k among the visible splats of x? (it can only be inside its ellipse; the margin is generous)
   var at = A;
   if (q <= cut * (1.0 + 1e-4) + 1e-5 * (abs(t1) + abs(t2) + abs(t3))) { at = findSlot(p, v, k.s); }
-  var d = 0.0;
-  for (var c = 0u; c < C; c++) { d += gImage[p * C + c] * (*wk)[c]; }
   var g: f32;
   if (at < A) {
     // (c): x without k, the rest of its list re-thresholded when k was the front
-    var rest = 0.0;
-    var restD = 0.0;
-    for (var m = 0u; m < v; m++) {
-      if (m == at) { continue; }
-      let r = bitcast<f32>(cache[2u * (p * A + m) + 1u]);
-      rest += r;
-      restD += r * dotAt(p, cache[2u * (p * A + m)]);
-    }
-    if (at > 0u && rest > 0.0) { g = restD / rest - rec.x; } else { g = restScore(p, at, n, v, rest, restD) - rec.x; }
+    g = restChange(p, at, n, v);
   } else {
     // (a), (b): k joins x with its centre weight, or alone when it ends up more than T in front
-    g = d - rec.x;
+    g = changeAt(p, wk);
     if (!(g < 0.0)) { return vec3f(0.0); }
     if (v > 0u) {
       let join = splatDepth[3u * cache[2u * (p * A)]].zw; // z_front - T as float64 bits
       let joins = (join.x & 0x80000000u) != 0u || !bitsAbove(join, k.depthBits); // z_k >= z_front - T (a negative limit: always)
-      if (joins) { g *= k.scale / (rec.y + k.scale); }
+      if (joins) { g *= k.scale / (S + k.scale); }
     }
   }
   if (!(g < 0.0)) { return vec3f(0.0); } // eq. 12: only moves that lower the loss
@@ -159,21 +157,4 @@ fn artificialPixel(k: Geometry, i: u32, j: u32, wk: ptr<function, array<f32, C>>
   return vec3f(fac * dx, fac * dy, fac * dzPx);
 }
 
-// screen-space gradient -> dL/dp through the projection (artificialGradient.ts chainScreenGradient)
-fn chainScreen(gs: vec3f, pos: vec3f) -> vec3f {
-  if (gs.x == 0.0 && gs.y == 0.0 && gs.z == 0.0) { return vec3f(0.0); }
-  let R0 = P.cam0.xyz;
-  let R1 = P.cam1.xyz;
-  let R2 = P.cam2.xyz;
-  let fx = P.cam0.w;
-  let fy = P.cam1.w;
-  let x = dot(R0, pos) + P.camT.x;
-  let y = dot(R1, pos) + P.camT.y;
-  let z = dot(R2, pos) + P.camT.z;
-  let iz = 1.0 / z;
-  let dcx = gs.x * fx * iz;
-  let dcy = gs.y * fy * iz;
-  let dcz = -(gs.x * fx * x + gs.y * fy * y) * iz * iz + gs.z * P.camT.w * iz;
-  return dcx * R0 + dcy * R1 + dcz * R2;
-}
 `;

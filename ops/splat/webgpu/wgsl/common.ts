@@ -14,10 +14,10 @@
 export const SPLAT_WORDS = 16;
 /** Words per splat in the `splatDepth` buffer. */
 export const DEPTH_WORDS = 12;
-/** Float values per pixel in the backward's records: G = dL/dI . I and S (sum of visible rho; -1: no gradient). */
-export const RECORD_FLOATS = 2;
+/** Float values per pixel in the backward's records: S, the sum of visible rho (-1: no gradient there). */
+export const RECORD_FLOATS = 1;
 /** Bytes of the uniform block (Params below). */
-export const PARAMS_BYTES = 176;
+export const PARAMS_BYTES = 240;
 /** Largest number of attribute channels the kernels are generated for. */
 export const MAX_GPU_CHANNELS = 16;
 /** Workgroups per row of a long dispatch (its rows stack in y: a dimension holds at most 65,535). */
@@ -48,6 +48,10 @@ struct Params {
   cam2: vec4f,        // row 2 of R, sigma
   camT: vec4f,        // t, focal (fx + fy) / 2
   background: array<vec4f, 4>,
+  cam0Lo: vec4f,      // the low parts of cam0 ... camT (the camera's float64 values as hi + lo)
+  cam1Lo: vec4f,
+  cam2Lo: vec4f,
+  camTLo: vec4f,
 }
 @group(0) @binding(0) var<uniform> P: Params;
 
@@ -84,12 +88,30 @@ fn dfMul(a: vec2f, b: vec2f) -> vec2f {
   return quickTwoSum(p.x, p.y + (a.x * b.y + a.y * b.x));
 }
 fn dfNeg(a: vec2f) -> vec2f { return vec2f(-a.x, -a.y); }
+fn dfDiv(a: vec2f, b: vec2f) -> vec2f {
+  let q1 = a.x / b.x;
+  let r = dfAdd(a, dfNeg(dfMul(vec2f(q1, 0.0), b)));
+  return quickTwoSum(q1, r.x / b.x);
+}
+// exp(x) for |x| up to a few tens, to ~1e-13: x = n ln 2 + r, exp(r / 8) by its Taylor series, squared three times
+fn dfExp(x: vec2f) -> vec2f {
+  let ln2 = vec2f(0.693147182464599609375, -1.904654323148236e-9);
+  let n = round(x.x / ln2.x);
+  let r = dfMul(dfAdd(x, dfNeg(dfMul(vec2f(n, 0.0), ln2))), vec2f(0.125, 0.0));
+  var t = vec2f(1.0, 0.0);
+  for (var k = 8; k >= 1; k--) { t = dfAdd(vec2f(1.0, 0.0), dfMul(t, dfDiv(r, vec2f(f32(k), 0.0)))); }
+  t = dfMul(t, t);
+  t = dfMul(t, t);
+  t = dfMul(t, t);
+  let scale = exp2(n);
+  return vec2f(t.x * scale, t.y * scale);
+}
 // (a - bh) - bl for a float32 a and a double-float b (a pixel centre minus a splat centre)
 fn dfOffset(a: f32, b: vec2f) -> vec2f { return dfAdd(twoSum(a, -b.x), vec2f(-b.y, 0.0)); }
 
 // ---- the splat records (pack.ts): 16 words in 'splats', 12 in 'splatDepth' ----
 // splats:     Xh Xl Yh Yl | ia (hi lo) ib (hi lo) | ic (hi lo) scale k | boxX boxY depth-bits (hi lo)
-// splatDepth: (z + T) bits (hi lo) (z - T) bits (hi lo) | zh zl focal/z windowX | windowY - - -
+// splatDepth: (z + T) bits (hi lo) (z - T) bits (hi lo) | zh zl focal/z windowX | windowY scale-lo - -
 // boxes and windows pack two u16: first | last << 16
 fn lo16(v: u32) -> u32 { return v & 0xffffu; }
 fn hi16(v: u32) -> u32 { return v >> 16u; }
@@ -109,8 +131,8 @@ fn keyBefore(a: vec3u, b: vec3u) -> bool {
 
 /** The ellipse test of eq. 4, for kernels that bind the splat records as \`splats\`. */
 export const ellipseWgsl = /* wgsl */ `
-// 1/2 d^T M^-1 d - C in double-float, for pixel centre (fi, fj) and the splat record at o
-fn excessExactly(o: u32, fi: f32, fj: f32) -> vec2f {
+// q = 1/2 d^T M^-1 d in double-float, for pixel centre (fi, fj) and the splat record at o
+fn qExactly(o: u32, fi: f32, fj: f32) -> vec2f {
   let w0 = splats[o];
   let w1 = splats[o + 1u];
   let w2 = splats[o + 2u];
@@ -119,9 +141,11 @@ fn excessExactly(o: u32, fi: f32, fj: f32) -> vec2f {
   let ha = vec2f(0.5 * f(w1.x), 0.5 * f(w1.y));
   let ib = vec2f(f(w1.z), f(w1.w));
   let hc = vec2f(0.5 * f(w2.x), 0.5 * f(w2.y));
-  let q = dfAdd(dfMul(dfAdd(dfMul(ha, dx), dfMul(ib, dy)), dx), dfMul(hc, dfMul(dy, dy)));
-  return dfAdd(q, dfNeg(vec2f(P.shape.x, P.shape.y)));
+  return dfAdd(dfMul(dfAdd(dfMul(ha, dx), dfMul(ib, dy)), dx), dfMul(hc, dfMul(dy, dy)));
 }
+
+// q - C in double-float
+fn excessExactly(o: u32, fi: f32, fj: f32) -> vec2f { return dfAdd(qExactly(o, fi, fj), dfNeg(vec2f(P.shape.x, P.shape.y))); }
 
 // q <= C (eq. 4) in double-float
 fn insideExactly(o: u32, fi: f32, fj: f32) -> bool {

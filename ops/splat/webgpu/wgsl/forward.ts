@@ -116,8 +116,8 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) li: 
 export function rasterizeWgsl(frontCount: number, channels: number): string {
   const A = frontCount;
   const slots = Array.from({ length: A }, (_, m) => m);
-  // the list as registers: key (depth bits, point index), packed splat, rho; an empty slot has the largest key
-  const declare = slots.map((m) => `  var key${m} = vec3u(EMPTY);\n  var slot${m} = EMPTY;\n  var rho${m} = 0.0;`).join('\n');
+  // the list as registers: key (depth bits, point index) and packed splat; an empty slot has the largest key
+  const declare = slots.map((m) => `  var key${m} = vec3u(EMPTY);\n  var slot${m} = EMPTY;`).join('\n');
   // insertion into the sorted registers: the new entry bubbles down, each slot keeps the smaller key
   const insert = slots
     .map(
@@ -125,17 +125,14 @@ export function rasterizeWgsl(frontCount: number, channels: number): string {
           let before = keyBefore(nk, key${m});
           let k = key${m};
           let s = slot${m};
-          let r = rho${m};
           key${m} = select(k, nk, before);
           slot${m} = select(s, ns, before);
-          rho${m} = select(r, nr, before);
           nk = select(nk, k, before);
           ns = select(ns, s, before);
-          nr = select(nr, r, before);
         }`,
     )
     .join('\n');
-  const store = slots.map((m) => `  key[${m}] = key${m};\n  slot[${m}] = slot${m};\n  rho[${m}] = rho${m};`).join('\n');
+  const store = slots.map((m) => `  key[${m}] = key${m};\n  slot[${m}] = slot${m};`).join('\n');
   return `${commonWgsl(frontCount, channels)}
 @group(0) @binding(1) var<storage, read> splats: array<vec4u>;
 @group(0) @binding(2) var<storage, read> splatDepth: array<vec4u>;
@@ -182,7 +179,6 @@ ${declare}
     var nk = vec3u(w3.zw, w2.w);
     if (!keyBefore(nk, key${A - 1})) { continue; } // a full list rejects what lies behind it
     var ns = s;
-    var nr = f(w2.z) * exp(-q); // rho_bar (eq. 3)
 ${insert}
   }
   atomicAdd(&evaluations, evals);
@@ -191,10 +187,16 @@ ${insert}
   if (!inImage) { return; }
   var key: array<vec3u, A>;
   var slot: array<u32, A>;
-  var rho: array<f32, A>;
 ${store}
   var n = 0u;
   while (n < A && slot[n] != EMPTY) { n++; }
+  // rho_bar (eq. 3) of the kept splats, in double-float and rounded once, as the CPU rounds its float64 weights
+  var rho: array<f32, A>;
+  for (var m = 0u; m < n; m++) {
+    let o = 4u * slot[m];
+    let scale = vec2f(f(splats[o + 2u].z), f(splatDepth[3u * slot[m] + 2u].y));
+    rho[m] = dfMul(scale, dfExp(dfNeg(qExactly(o, fi, fj)))).x;
+  }
   let p = j * W + i;
   // eq. 5: visible while no more than T behind the front splat
   var v = 0u;
@@ -223,22 +225,23 @@ ${store}
     images[WH * C + 4u * WH + p] = 0.0;
     return;
   }
-  var acc: array<f32, C>;
-  var wsum = 0.0;
+  // the sums in double-float: the image comes out as the CPU's float64 sums rounded once
+  var acc: array<vec2f, C>;
+  var wsum = vec2f(0.0);
   var z = 0.0;
   var nrm = vec3f(0.0);
   for (var m = 0u; m < v; m++) {
     let r = rho[m];
     let s = slot[m];
-    wsum += r;
+    wsum = dfAdd(wsum, vec2f(r, 0.0));
     let d = splatDepth[3u * s + 1u];
     z += r * (f(d.x) + f(d.y));
     let a = stride * s;
     nrm += r * vec3f(splatAttr[a + C], splatAttr[a + C + 1u], splatAttr[a + C + 2u]);
-    for (var c = 0u; c < C; c++) { acc[c] += r * splatAttr[a + c]; }
+    for (var c = 0u; c < C; c++) { acc[c] = dfAdd(acc[c], twoProd(r, splatAttr[a + c])); }
   }
-  let inv = 1.0 / wsum;
-  for (var c = 0u; c < C; c++) { images[p * C + c] = acc[c] * inv; }
+  for (var c = 0u; c < C; c++) { images[p * C + c] = dfDiv(acc[c], wsum).x; }
+  let inv = 1.0 / (wsum.x + wsum.y);
   images[WH * C + p] = z * inv;
   let len2 = dot(nrm, nrm);
   let il = select(1.0, inverseSqrt(len2), len2 > 0.0);
