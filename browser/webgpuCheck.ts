@@ -1,4 +1,4 @@
-// The GPU path against the CPU path (engine.md §9), the same in Node and in a browser page
+// The GPU path against the CPU path (docs/engine.md §9, docs/dss.md §2-3), the same in Node and in a browser page
 // (checkWebgpu.ts runs it in both): scenes rendered forward and backward on both devices, twice
 // on the GPU; the images, gradients and front lists compared; a short fit on each device. The
 // scenes are built from the library alone (no files), so the page needs nothing but the package.
