@@ -62,6 +62,8 @@ export interface SceneResult {
 
 export interface FitComparison {
   steps: number;
+  /** Points the stray control moved, CPU and GPU. */
+  relocated: [number, number];
   cpu: { first: number; last: number };
   gpu: { first: number; last: number };
   /** Largest |loss_gpu - loss_cpu| over the steps, over the CPU's loss drop. */
@@ -214,7 +216,11 @@ async function compareScene(gpu: SplatGpu, s: Scene): Promise<SceneResult> {
   };
 }
 
-/** 20 steps of the DSS fit (a sphere of points towards a cube, 4 views at 48 px) on the CPU and on the GPU. */
+/**
+ * 20 steps of the DSS fit (a sphere of points towards a cube, 4 views at 48 px) on the CPU and on
+ * the GPU, with stray control every 4 steps (so the GPU's rendered-point flags move points as the
+ * CPU's caches do).
+ */
 async function compareFit(gpu: SplatGpu): Promise<FitComparison> {
   const mesh = cube();
   const views: FitView[] = fibonacciViews(4, { radius: 0.9, width: 48, height: 48 }).map((camera, i) => {
@@ -222,7 +228,7 @@ async function compareFit(gpu: SplatGpu): Promise<FitComparison> {
     return { camera, lights, target: tensor(rasterizeMesh(mesh, camera, { lights }).color.data, { shape: [48, 48, 3] }) };
   });
   const init = samplePoints(icosphere(), 400, { seed: 3 });
-  const options = { iterations: 20, splat: { sigma: 0.04 }, lrPositions: 0.004, seed: 1 };
+  const options = { iterations: 20, splat: { sigma: 0.04 }, lrPositions: 0.004, seed: 1, strays: { from: 4, every: 4, unseenSteps: 4 } };
   const cpu = fitPointCloud(init, views, options);
   const onGpu = await fitPointCloudAsync(init, views, { ...options, device: 'webgpu', gpu });
   const drop = cpu.history[0] - cpu.history[cpu.history.length - 1];
@@ -230,10 +236,11 @@ async function compareFit(gpu: SplatGpu): Promise<FitComparison> {
   const steps = cpu.history.length;
   return {
     steps,
+    relocated: [cpu.relocated, onGpu.relocated],
     cpu: { first: cpu.history[0], last: cpu.history[steps - 1] },
     gpu: { first: onGpu.history[0], last: onGpu.history[steps - 1] },
     maxDiffOverDrop: drop > 0 ? maxDiff / drop : Infinity,
-    ok: onGpu.history.length === steps && onGpu.history[steps - 1] < onGpu.history[0] && drop > 0 && maxDiff <= 0.05 * drop,
+    ok: onGpu.history.length === steps && onGpu.history[steps - 1] < onGpu.history[0] && drop > 0 && maxDiff <= 0.05 * drop && cpu.relocated === onGpu.relocated,
   };
 }
 

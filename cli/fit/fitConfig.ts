@@ -54,7 +54,7 @@ export const DRIVER_SETTINGS: Settings<DriverSettings> = {
   },
   seed: { kind: 'integer', default: 0, min: 0, max: 2 ** 31, help: 'seed of every random choice' },
   threads: { kind: 'integer', default: null, min: 1, max: MAX_THREADS, nullable: true, help: 'threads for rendering and gradients; the fit is the same for any count (null: every core)' },
-  device: { kind: 'string', default: 'cpu', choices: SPLAT_DEVICES, help: "cpu|webgpu: where the method renders; webgpu needs a WebGPU adapter (in Node the optional package 'webgpu')" },
+  device: { kind: 'string', default: 'cpu', choices: SPLAT_DEVICES, help: "where the method renders; webgpu needs a WebGPU adapter (in Node the optional package 'webgpu')" },
 };
 
 /** The driver's settings and the method's, flat, as a config file and the command line spell them. */
