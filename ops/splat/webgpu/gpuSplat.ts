@@ -103,16 +103,17 @@ class GpuContext {
       r: BindingKind = 'read',
       w: BindingKind = 'write';
     return Promise.all([
-      this.kernel('countTiles', countTilesWgsl(), [u, r, w]),
-      this.kernel('scanTiles', scanTilesWgsl(), [u, w]),
-      this.kernel('fillTiles', fillTilesWgsl(), [u, r, w, w]),
-      this.kernel(`rasterize:${A}:${C}`, rasterizeWgsl(A, C), [u, r, r, r, w, r, w, w]),
-      this.kernel(`pixelRecords:${A}:${C}`, pixelRecordsKernel(A, C), [u, r, r, w]),
-      this.kernel(`splatGradients:${A}:${C}`, splatGradientsWgsl(A, C), [u, r, r, r, r, r, r, r, w]),
+      this.kernel('countTiles', countTilesWgsl, [u, r, w]),
+      this.kernel('scanTiles', scanTilesWgsl, [u, w]),
+      this.kernel('fillTiles', fillTilesWgsl, [u, r, w, w]),
+      this.kernel(`rasterize:${A}:${C}`, () => rasterizeWgsl(A, C), [u, r, r, r, w, r, w, w]),
+      this.kernel(`pixelRecords:${A}:${C}`, () => pixelRecordsKernel(A, C), [u, r, r, w]),
+      this.kernel(`splatGradients:${A}:${C}`, () => splatGradientsWgsl(A, C), [u, r, r, r, r, r, r, r, w]),
     ]);
   }
 
-  private kernel(name: string, code: string, bindings: BindingKind[]): Promise<Kernel> {
+  /** The pipeline of a kernel, compiled once (`code` is only called then). */
+  private kernel(name: string, code: () => string, bindings: BindingKind[]): Promise<Kernel> {
     let k = this.kernels.get(name);
     if (!k) {
       k = (async () => {
@@ -120,7 +121,7 @@ class GpuContext {
         const layout = device.createBindGroupLayout({
           entries: bindings.map((b, i) => ({ binding: i, visibility: COMPUTE, buffer: { type: b === 'uniform' ? 'uniform' : b === 'read' ? 'read-only-storage' : 'storage' } })),
         });
-        const module = device.createShaderModule({ code, label: name });
+        const module = device.createShaderModule({ code: code(), label: name });
         try {
           const pipeline = await device.createComputePipelineAsync({ layout: device.createPipelineLayout({ bindGroupLayouts: [layout] }), compute: { module, entryPoint: 'main' } });
           return { pipeline, layout };
@@ -199,9 +200,15 @@ class GpuContext {
     const raw = new Uint32Array(await this.submitAndRead(this.device.createCommandEncoder(), [{ from: view.held.cache.buffer, offset: 0, bytes }]));
     const rawF = new Float32Array(raw.buffer);
     const ids = view.packed!.ids;
+    // the depths as packed: the CPU's float64 values, from their bits
     const pointDepth = new Float64Array(view.packed!.pointCount);
-    const depthF = new Float32Array(view.packed!.depth.buffer);
-    ids.forEach((k, s) => (pointDepth[k] = depthF[DEPTH_WORDS * s + 4] + depthF[DEPTH_WORDS * s + 5]));
+    const bits = new Uint32Array(2),
+      depth = new Float64Array(bits.buffer);
+    ids.forEach((k, s) => {
+      bits[1] = view.packed!.splats[SPLAT_WORDS * s + 14];
+      bits[0] = view.packed!.splats[SPLAT_WORDS * s + 15];
+      pointDepth[k] = depth[0];
+    });
     const cache: SplatCache = {
       width: W,
       height: H,
