@@ -4,6 +4,8 @@ export { tensor, fromArray, zeros, ones, full, scalar, arange, randn, rand, type
 export type { DType, FloatArray } from './lib/dtype.js';
 export { backward, noGrad, enableGrad, isGradEnabled, type TapeNode } from './lib/tape.js';
 export { customOp, type OpSpec, type ForwardContext, type BackwardContext } from './lib/customOp.js';
+export { customOpAsync, type AsyncOpSpec } from './lib/customOp.js';
+export { backwardAsync } from './lib/tape.js';
 export { gradcheck, type GradcheckOptions, type GradcheckReport } from './lib/gradcheck.js';
 export { Random } from './lib/random.js';
 export * from './lib/errors.js';
@@ -12,6 +14,9 @@ export * from './optim/index.js';
 export * from './geometry/index.js';
 export { ewaSplat, ewaSplatViews, type SplatRender, type SplatCall } from './ops/splat/ewaSplat.js';
 export { ewaSplatReference } from './ops/splat/ewaSplatReference.js';
+export { ewaSplatAsync, defaultSplatGpu, SPLAT_DEVICES, type AsyncSplatCall, type SplatDevice } from './ops/splat/ewaSplatAsync.js';
+export { SplatGpu, requestSplatGpu } from './ops/splat/webgpu/gpuSplat.js';
+export type { GpuEntry, GpuHost, GpuSplatOptions, GpuSplatRender, RequestGpuOptions } from './ops/splat/webgpu/types.js';
 export type { SplatOptions, ResolvedSplatOptions } from './ops/splat/options.js';
 export { type SplatCache, countOccluded } from './ops/splat/splatCache.js';
 

@@ -10,6 +10,7 @@ import { peerTorchRow, torchMissing } from './peerTorch.js';
 import { goals } from './goals.js';
 import { benchRegularizers } from './regularizers.js';
 import { benchFitStep } from './fitStep.js';
+import { benchWebgpu, webgpuGoals } from './webgpuRows.js';
 import { benchScaling } from './scaling.js';
 import { benchToolbox, toolboxGoals } from './toolbox.js';
 import { loadMesh } from '../geometry/loadMesh.js';
@@ -125,9 +126,11 @@ for (const s of scenes) {
 benchRegularizers(run, threadCounts);
 benchFitStep(run, threadCounts);
 benchToolbox((row) => rows.push(row), threadCounts);
+await benchWebgpu((row) => rows.push(row));
 closePool();
 const verdicts = goals(rows);
 verdicts.push(...toolboxGoals(rows));
+verdicts.push(...webgpuGoals(rows));
 
 if (process.argv.includes('--json')) {
   console.log(JSON.stringify({ machine: machine(), results: rows, goals: verdicts }, null, 2));

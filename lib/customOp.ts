@@ -74,50 +74,81 @@ export function tensorArgs(args: readonly unknown[]): Tensor[] {
   return out;
 }
 
+/** The part of a call shared by customOp and customOpAsync: dtype check, grad mode, the contexts. */
+function beginCall(name: string, args: readonly unknown[]) {
+  const inputs = tensorArgs(args);
+  const dtype = inputs.length ? inputs[0].dtype : 'float32';
+  inputs.forEach((t, i) => {
+    if (t.dtype !== dtype) {
+      throw new DTypeError(`${name}: tensor argument ${i}${t.name ? ` (${t.name})` : ''} is ${t.dtype} but the first is ${dtype}; convert one with .to('${dtype}').`);
+    }
+  });
+  const needsInputGrad = inputs.map((t) => t.requiresGrad);
+  const recording = isGradEnabled() && needsInputGrad.some(Boolean);
+  const saved: unknown[] = [];
+  const nonDiff = new Set<Tensor>();
+  const ctx: ForwardContext = {
+    dtype,
+    needsInputGrad,
+    recording,
+    save: (...values) => {
+      if (recording) saved.push(...values);
+    },
+    markNonDifferentiable: (...outs) => outs.forEach((o) => nonDiff.add(o)),
+    output: (shape) => new Tensor(allocate(dtype, sizeOf(shape)), shape),
+  };
+  const bctx: BackwardContext = {
+    dtype,
+    needsInputGrad,
+    saved,
+    inputs,
+    zeros: (n) => allocate(dtype, n),
+  };
+  /** Checks the outputs; returns them with the differentiable flags when a node is to be recorded, else null. */
+  const finish = (result: Tensor | Tensor[], allowNonFinite: boolean): { outputs: Tensor[]; differentiable: boolean[] } | null => {
+    const outputs: Tensor[] = Array.isArray(result) ? result : [result];
+    if (!allowNonFinite) checkOutputs(name, inputs, outputs);
+    if (!recording) return null;
+    for (const o of outputs) {
+      if (inputs.includes(o)) throw new TypeError(`${name}: forward must return new tensors, not its inputs (wrap shared storage in new Tensor(...)).`);
+    }
+    return { outputs, differentiable: outputs.map((o) => !nonDiff.has(o)) };
+  };
+  return { inputs, ctx, bctx, finish };
+}
+
 export function customOp<Args extends unknown[], Out extends Tensor | Tensor[]>(spec: OpSpec<Args, Out>): (...args: Args) => Out {
   const op = (...args: Args): Out => {
-    const inputs = tensorArgs(args);
-    const dtype = inputs.length ? inputs[0].dtype : 'float32';
-    inputs.forEach((t, i) => {
-      if (t.dtype !== dtype) {
-        throw new DTypeError(`${spec.name}: tensor argument ${i}${t.name ? ` (${t.name})` : ''} is ${t.dtype} but the first is ${dtype}; convert one with .to('${dtype}').`);
-      }
-    });
-    const needsInputGrad = inputs.map((t) => t.requiresGrad);
-    const recording = isGradEnabled() && needsInputGrad.some(Boolean);
-    const saved: unknown[] = [];
-    const nonDiff = new Set<Tensor>();
-    const ctx: ForwardContext = {
-      dtype,
-      needsInputGrad,
-      recording,
-      save: (...values) => {
-        if (recording) saved.push(...values);
-      },
-      markNonDifferentiable: (...outs) => outs.forEach((o) => nonDiff.add(o)),
-      output: (shape) => new Tensor(allocate(dtype, sizeOf(shape)), shape),
-    };
+    const { inputs, ctx, bctx, finish } = beginCall(spec.name, args);
     const result = spec.forward(ctx, ...args);
-    const outputs: Tensor[] = Array.isArray(result) ? result : [result as Tensor];
-    if (!spec.allowNonFinite) checkOutputs(spec.name, inputs, outputs);
-    if (!recording) return result;
-    for (const o of outputs) {
-      if (inputs.includes(o)) throw new TypeError(`${spec.name}: forward must return new tensors, not its inputs (wrap shared storage in new Tensor(...)).`);
-    }
-    const bctx: BackwardContext = {
-      dtype,
-      needsInputGrad,
-      saved,
-      inputs,
-      zeros: (n) => allocate(dtype, n),
-    };
-    record(
-      spec.name,
-      inputs,
-      outputs,
-      (gOut) => spec.backward(bctx, ...gOut),
-      outputs.map((o) => !nonDiff.has(o)),
-    );
+    const node = finish(result, spec.allowNonFinite ?? false);
+    if (node) record(spec.name, inputs, node.outputs, (gOut) => spec.backward(bctx, ...gOut), node.differentiable);
+    return result;
+  };
+  Object.defineProperty(op, 'name', { value: spec.name });
+  return op;
+}
+
+/** An op whose forward and backward resolve later (they run on a GPU): see customOpAsync. */
+export interface AsyncOpSpec<Args extends unknown[], Out extends Tensor | Tensor[]> {
+  name: string;
+  forward(ctx: ForwardContext, ...args: Args): Promise<Out>;
+  backward(ctx: BackwardContext, ...gradOutputs: GradOutput[]): Promise<GradInputs>;
+  allowNonFinite?: boolean;
+}
+
+/**
+ * customOp for asynchronous work (engine.md §9): the op resolves to its outputs, and its tape
+ * node is asynchronous, so a loss that depends on it is differentiated with
+ * `await loss.backwardAsync()`. Grad mode and `needsInputGrad` are read when the op is called;
+ * the node is recorded when the forward resolves.
+ */
+export function customOpAsync<Args extends unknown[], Out extends Tensor | Tensor[]>(spec: AsyncOpSpec<Args, Out>): (...args: Args) => Promise<Out> {
+  const op = async (...args: Args): Promise<Out> => {
+    const { inputs, ctx, bctx, finish } = beginCall(spec.name, args);
+    const result = await spec.forward(ctx, ...args);
+    const node = finish(result, spec.allowNonFinite ?? false);
+    if (node) record(spec.name, inputs, node.outputs, (gOut) => spec.backward(bctx, ...gOut), node.differentiable, true);
     return result;
   };
   Object.defineProperty(op, 'name', { value: spec.name });

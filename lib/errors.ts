@@ -70,6 +70,22 @@ export class WorkerError extends SplatgradError {
   }
 }
 
+/** Why the GPU path could not run (`DeviceError.reason`). */
+export type DeviceErrorReason = 'unavailable' | 'limits' | 'arithmetic' | 'lost';
+
+/**
+ * The GPU path (device: 'webgpu') could not run: no WebGPU adapter ('unavailable': the message
+ * says what to install or enable), a size over the device's limits ('limits', checked before any
+ * dispatch), float arithmetic the path cannot rely on ('arithmetic'), or the device lost ('lost').
+ */
+export class DeviceError extends SplatgradError {
+  readonly reason: DeviceErrorReason;
+  constructor(reason: DeviceErrorReason, message: string) {
+    super('E_DEVICE', message);
+    this.reason = reason;
+  }
+}
+
 /** Index of the first NaN or infinity in `a`, or -1 when all values are finite. */
 export function firstNonFinite(a: ArrayLike<number>): number {
   // the fast pass, one copy per common storage type: a loop that has seen several array types

@@ -1,13 +1,18 @@
 // The reverse-mode tape. Every differentiable op records a node: its tensor inputs, its outputs
 // and a closure that maps output gradients to input gradients. `backward` walks the nodes in
 // reverse topological order and accumulates gradients where a tensor fans out to several ops.
+// A node may be asynchronous (its backward runs on a GPU and resolves later): `backwardAsync`
+// walks the same loop and awaits such nodes; `backward` refuses a graph that holds one.
 
 import type { FloatArray } from './dtype.js';
 import { allocate } from './dtype.js';
 import { NonFiniteError, ShapeError, TapeError, firstNonFinite } from './errors.js';
 import type { BackwardOptions, Tensor } from './tensor.js';
 
-export type BackwardFn = (gradOutputs: (FloatArray | null)[]) => (FloatArray | null | undefined)[];
+export type GradInputList = (FloatArray | null | undefined)[];
+export type BackwardFn = (gradOutputs: (FloatArray | null)[]) => GradInputList;
+/** The backward of an asynchronous node: it resolves to the input gradients. */
+export type AsyncBackwardFn = (gradOutputs: (FloatArray | null)[]) => Promise<GradInputList>;
 
 export interface TapeNode {
   /** Op name, used in error messages. */
@@ -16,8 +21,10 @@ export interface TapeNode {
   readonly inputs: readonly Tensor[];
   /** Tensors this op produced, by output index. */
   readonly outputs: readonly Tensor[];
-  /** Output gradients -> input gradients; null once the graph is freed. */
-  backward: BackwardFn | null;
+  /** Output gradients -> input gradients (a promise of them when `async`); null once the graph is freed. */
+  backward: BackwardFn | AsyncBackwardFn | null;
+  /** True when `backward` returns a promise (only `backwardAsync` can walk through it). */
+  readonly async?: boolean;
 }
 
 let gradEnabled = true;
@@ -43,8 +50,10 @@ export const noGrad = <T>(fn: () => T): T => withGradMode(false, fn);
 export const enableGrad = <T>(fn: () => T): T => withGradMode(true, fn);
 
 /** Records a node and marks its differentiable outputs. Used by customOp; rarely called directly. */
-export function record(name: string, inputs: Tensor[], outputs: Tensor[], backwardFn: BackwardFn, differentiable: boolean[]): TapeNode {
-  const node: TapeNode = { name, inputs, outputs, backward: backwardFn };
+export function record(name: string, inputs: Tensor[], outputs: Tensor[], backwardFn: BackwardFn, differentiable: boolean[]): TapeNode;
+export function record(name: string, inputs: Tensor[], outputs: Tensor[], backwardFn: AsyncBackwardFn, differentiable: boolean[], async: true): TapeNode;
+export function record(name: string, inputs: Tensor[], outputs: Tensor[], backwardFn: BackwardFn | AsyncBackwardFn, differentiable: boolean[], async = false): TapeNode {
+  const node: TapeNode = async ? { name, inputs, outputs, backward: backwardFn, async: true } : { name, inputs, outputs, backward: backwardFn };
   outputs.forEach((t, i) => {
     if (!differentiable[i]) return;
     t.node = node;
@@ -96,11 +105,30 @@ function addInto(map: Map<Tensor, FloatArray>, t: Tensor, g: FloatArray): void {
 /**
  * Reverse mode from several roots at once, each seeded with its gradient (scalars default to 1).
  * Leaf tensors with requiresGrad get their `.grad` accumulated; the graph is freed afterwards
- * unless `retainGraph` is set.
+ * unless `retainGraph` is set. A graph holding an asynchronous node (a GPU op) throws a TapeError
+ * before anything runs: walk it with `backwardAsync`.
  */
 export function backward(roots: Tensor[], seeds?: (FloatArray | null | undefined)[], options: BackwardOptions = {}): void {
+  const walk = walkBackward(roots, seeds, options, false);
+  const step = walk.next();
+  if (!step.done) throw new Error('backward: an asynchronous node got past the check'); // walkBackward refuses them first
+}
+
+/**
+ * `backward` for graphs with asynchronous nodes (engine.md §9): the same walk, in the same order,
+ * awaiting each asynchronous node's backward before going on. Synchronous nodes run as in
+ * `backward`; the gradients are the same.
+ */
+export async function backwardAsync(roots: Tensor[], seeds?: (FloatArray | null | undefined)[], options: BackwardOptions = {}): Promise<void> {
+  const walk = walkBackward(roots, seeds, options, true);
+  let step = walk.next();
+  while (!step.done) step = walk.next(await step.value);
+}
+
+/** The walk of backward and backwardAsync: yields an asynchronous node's pending gradients and resumes with them. */
+function* walkBackward(roots: Tensor[], seeds: (FloatArray | null | undefined)[] | undefined, options: BackwardOptions, allowAsync: boolean): Generator<Promise<GradInputList>, void, GradInputList> {
   const grads = new Map<Tensor, FloatArray>();
-  roots.forEach((r, i) => {
+  const rootSeeds = roots.map((r, i) => {
     if (!r.requiresGrad) {
       throw new TapeError(`backward() called on a tensor that does not require grad${r.name ? ` (${r.name})` : ''}; give some input requiresGrad: true.`);
     }
@@ -114,11 +142,18 @@ export function backward(roots: Tensor[], seeds?: (FloatArray | null | undefined
     } else if (seed.length !== r.size) {
       throw new ShapeError(`backward() seed has ${seed.length} elements but the tensor has ${r.size} (shape [${r.shape}]).`);
     }
-    if (r.node) addInto(grads, r, seed);
-    else r.accumulateGrad(seed);
+    return seed;
   });
 
   const order = topologicalOrder(roots);
+  if (!allowAsync) {
+    const pending = order.find((node) => node.async && node.backward);
+    if (pending) throw new TapeError(`the graph holds '${pending.name}', whose backward runs asynchronously (on the GPU): call await loss.backwardAsync() instead of backward().`);
+  }
+  roots.forEach((r, i) => {
+    if (r.node) addInto(grads, r, rootSeeds[i]);
+    else r.accumulateGrad(rootSeeds[i]);
+  });
   for (let n = order.length - 1; n >= 0; n--) {
     const node = order[n];
     const gOut = node.outputs.map((t) => (t.node === node ? (grads.get(t) ?? null) : null));
@@ -131,7 +166,7 @@ export function backward(roots: Tensor[], seeds?: (FloatArray | null | undefined
       if (g && t.retainsGrad) t.accumulateGrad(g);
       grads.delete(t); // consumed: intermediate gradients do not outlive their node
     });
-    const gIn = node.backward(gOut);
+    const gIn = node.async ? yield (node.backward as AsyncBackwardFn)(gOut) : (node.backward as BackwardFn)(gOut);
     node.inputs.forEach((input, i) => {
       const g = gIn[i];
       if (!g || !input.requiresGrad) return;

@@ -7,7 +7,7 @@ import type { NdArray } from 'ndarray';
 import { type DType, type FloatArray, allocate, dtypeOf } from './dtype.js';
 import { ArgumentError, ShapeError } from './errors.js';
 import { type Shape, sizeOf, stridesOf, unravelIndex } from './shape.js';
-import { type TapeNode, backward as runBackward } from './tape.js';
+import { type TapeNode, backward as runBackward, backwardAsync as runBackwardAsync } from './tape.js';
 
 export interface BackwardOptions {
   /** Keep the graph (saved values, backward closures) so backward can run through it again. */
@@ -121,6 +121,11 @@ export class Tensor {
   /** Run reverse mode from this tensor. Non-scalars need an explicit seed `gradient`. */
   backward(gradient?: Tensor | FloatArray, options: BackwardOptions = {}): void {
     runBackward([this], gradient === undefined ? undefined : [gradient instanceof Tensor ? gradient.data : gradient], options);
+  }
+
+  /** `backward` through a graph that holds asynchronous (GPU) ops: resolves once every gradient is in (engine.md §9). */
+  backwardAsync(gradient?: Tensor | FloatArray, options: BackwardOptions = {}): Promise<void> {
+    return runBackwardAsync([this], gradient === undefined ? undefined : [gradient instanceof Tensor ? gradient.data : gradient], options);
   }
 
   /** Keep this non-leaf's gradient in `.grad` after backward. */

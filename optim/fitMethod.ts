@@ -9,6 +9,8 @@ import type { Camera } from '../geometry/camera.js';
 import type { Light } from '../geometry/lights.js';
 import type { Mesh } from '../geometry/mesh.js';
 import type { Tensor } from '../lib/tensor.js';
+import type { SplatDevice } from '../ops/splat/ewaSplatAsync.js';
+import type { SplatGpu } from '../ops/splat/webgpu/gpuSplat.js';
 import type { Settings } from './settings.js';
 
 /** One target view: a camera with what it saw. */
@@ -38,6 +40,10 @@ export interface FitContext {
   iterations: number;
   seed: number;
   threads: number;
+  /** Where the method renders (default 'cpu'); 'webgpu' only for methods whose `devices` list it. */
+  device?: SplatDevice;
+  /** The GPU of device 'webgpu', requested by the driver before the start. */
+  gpu?: SplatGpu;
 }
 
 /** A method's shape as points: positions, and normals and colours where the method has them. */
@@ -54,6 +60,8 @@ export type MethodStop = 'threshold' | 'converged';
 export interface FitSession {
   /** Runs step `step` (0-based) and returns its loss (the number the progress and the loss curve show). */
   step(step: number): number;
+  /** The same, asynchronously: a session on the GPU has it (and its `step` throws); the driver prefers it. */
+  stepAsync?(step: number): Promise<number>;
   /** Non-null once the method wants to stop. */
   stopped?(): MethodStop | null;
   /** The current shape as points (result.ply, checkpoints, metrics). */
@@ -76,5 +84,7 @@ export interface FitMethod<S = Record<string, unknown>> {
   settings: Settings<S>;
   /** The driver's step budget when the user gives none. */
   iterations: number;
+  /** Devices the method can render on (default: only 'cpu'). */
+  devices?: readonly SplatDevice[];
   start(scene: FitScene, settings: S, context: FitContext): FitSession;
 }

@@ -4,6 +4,8 @@
 import type { SplatOptions } from '../ops/splat/options.js';
 import type { ImageLossKind } from '../ops/losses/imageLoss.js';
 import type { ConvergenceRule } from './convergence.js';
+import type { SplatDevice } from '../ops/splat/ewaSplatAsync.js';
+import type { SplatGpu } from '../ops/splat/webgpu/gpuSplat.js';
 
 /** 'silhouette' renders white splats on black and compares them with the masks (L1). */
 export type FitLossKind = ImageLossKind | 'silhouette';
@@ -101,6 +103,13 @@ export interface FitOptions {
   splat?: SplatOptions;
   /** Threads for the renders and their gradients (default: every core; the fit is the same for any count). */
   threads?: number;
+  /**
+   * 'cpu' (default) or 'webgpu': the splat op's renders and gradients on the GPU (engine.md §9),
+   * with fitStepsAsync or fitPointCloudAsync; the losses, regularizers and optimizers stay on the CPU.
+   */
+  device?: SplatDevice;
+  /** The GPU of device 'webgpu' (default: defaultSplatGpu()). */
+  gpu?: SplatGpu;
   seed?: number;
   onStep?: (s: FitStep) => void;
   /** Polled every step: set `aborted` (e.g. on Ctrl-C) to stop early and keep what there is. */

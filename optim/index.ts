@@ -17,3 +17,4 @@ export {
   type FitStep,
   type FitView,
 } from './fitPointCloud.js';
+export { fitStepsAsync, type PointCloudSteps, type PointCloudStepsAsync } from './fitPointCloud.js';

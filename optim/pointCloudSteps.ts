@@ -3,6 +3,9 @@
 // Around it: stray control (strays.ts), and with `refine` a coarse stage, then the cloud grown
 // where it is sparse (upsample.ts) with smaller splats and window, ended by `converge`
 // (convergence.ts) or the budget. fitPointCloud.ts checks the inputs and is the public entry.
+// With a GPU (device 'webgpu', engine.md §9) the batch's renders and the backward are the GPU's:
+// the loop yields their promises and is sent back what they resolve to (fitStepsAsync); on the CPU
+// it yields only step numbers.
 
 import { maskDistance } from '../geometry/distanceTransform.js';
 import { full, tensor } from '../lib/create.js';
@@ -25,10 +28,11 @@ import { clipGradValue } from './clip.js';
 import { Convergence, DEFAULT_CONVERGENCE } from './convergence.js';
 import type { FitView } from './fitMethod.js';
 import { FIT_POINT_CLOUD_DEFAULTS as D, type FitInit, type FitOptions, type FitResult, type FitState } from './fitOptions.js';
-import type { PointCloudSteps } from './fitPointCloud.js';
+import type { SplatGpu } from '../ops/splat/webgpu/gpuSplat.js';
+import type { GpuSplatRender } from '../ops/splat/webgpu/types.js';
 import { ReduceLROnPlateau } from './schedules.js';
 import { SGD } from './sgd.js';
-import { findStrays, markSeen, outsideMasks, relocateStrays } from './strays.js';
+import { findStrays, markSeen, markShown, outsideMasks, relocateStrays } from './strays.js';
 import { upsampleCloud } from './upsample.js';
 
 /** What changes when the cloud grows: its tensors, their optimizers and what depends on its size. */
@@ -51,7 +55,16 @@ interface Cloud {
   lastRender: SplatRender[];
 }
 
-export function pointCloudSteps(init: FitInit, views: readonly FitView[], options: FitOptions): PointCloudSteps {
+/** What the loop yields: a finished step's number, or GPU work to await (its value is sent back). */
+export type LoopYield = number | Promise<unknown>;
+
+/** The loop: `gpu` non-null renders and differentiates on that GPU (set before the first step). */
+export function pointCloudSteps(
+  init: FitInit,
+  views: readonly FitView[],
+  options: FitOptions,
+  gpu: { gpu: SplatGpu | null } | null,
+): Generator<LoopYield, FitResult, unknown> & { state(): FitState; stopping(): FitResult['stopped'] } {
   const lossKind = options.loss ?? D.loss;
   const t0 = performance.now();
   const iterations = options.iterations ?? D.iterations;
@@ -176,7 +189,7 @@ export function pointCloudSteps(init: FitInit, views: readonly FitView[], option
     convergence?.reset();
   };
 
-  function* loop(): Generator<number, FitResult, void> {
+  function* loop(): Generator<LoopYield, FitResult, unknown> {
     while (step < iterations) {
       for (const [phase, steps] of [
         ['normals', Tn],
@@ -197,16 +210,29 @@ export function pointCloudSteps(init: FitInit, views: readonly FitView[], option
           const unit = phase === 'normals' ? normalize(normals) : noGrad(() => normalize(normals));
           const points = phase === 'positions' ? positions : positions.detach();
           let loss: Tensor | null = null;
-          for (const [slot, i] of nextViews().entries()) {
-            const v = views[i];
-            // the render of this batch slot at the last step is done with (that step ran its
-            // backward): take its buffers (a batch may show one view twice, so not per view)
-            const splatOptions = { ...splat, window, reuse: cloud.lastRender[slot] };
-            const render = white !== null ? ewaSplat(points, unit, white, v.camera, splatOptions) : ewaSplat(points, unit, shade(unit, albedo, v.lights), v.camera, splatOptions);
-            cloud.lastRender[slot] = render;
-            if (strayRule) markSeen(render.cache, step, cloud.lastSeen);
-            const l = white !== null ? imageLoss(render.image, maskTargets[i], 'l1') : imageLoss(render.image, v.target, lossKind as ImageLossKind);
-            loss = loss ? add(loss, l) : l;
+          if (gpu) {
+            // the batch's renders on the GPU, in flight together
+            const picked = nextViews();
+            const attributes = (i: number) => (white !== null ? white : shade(unit, albedo, views[i].lights));
+            const renders = (yield Promise.all(picked.map((i) => gpu.gpu!.ewaSplat(points, unit, attributes(i), views[i].camera, { ...splat, window })))) as GpuSplatRender[];
+            for (const [slot, render] of renders.entries()) {
+              const i = picked[slot];
+              if (strayRule) markShown(render.shown, step, cloud.lastSeen);
+              const l = white !== null ? imageLoss(render.image, maskTargets[i], 'l1') : imageLoss(render.image, views[i].target, lossKind as ImageLossKind);
+              loss = loss ? add(loss, l) : l;
+            }
+          } else {
+            for (const [slot, i] of nextViews().entries()) {
+              const v = views[i];
+              // the render of this batch slot at the last step is done with (that step ran its
+              // backward): take its buffers (a batch may show one view twice, so not per view)
+              const splatOptions = { ...splat, window, reuse: cloud.lastRender[slot] };
+              const render = white !== null ? ewaSplat(points, unit, white, v.camera, splatOptions) : ewaSplat(points, unit, shade(unit, albedo, v.lights), v.camera, splatOptions);
+              cloud.lastRender[slot] = render;
+              if (strayRule) markSeen(render.cache, step, cloud.lastSeen);
+              const l = white !== null ? imageLoss(render.image, maskTargets[i], 'l1') : imageLoss(render.image, v.target, lossKind as ImageLossKind);
+              loss = loss ? add(loss, l) : l;
+            }
           }
           const imageValue = loss!.item() / batch;
           history.push(imageValue);
@@ -236,7 +262,8 @@ export function pointCloudSteps(init: FitInit, views: readonly FitView[], option
           positions.grad = null;
           normals.grad = null;
           if (colors) colors.grad = null;
-          loss!.backward();
+          if (gpu) yield loss!.backwardAsync();
+          else loss!.backward();
           if (phase === 'positions') {
             clipGradValue([positions], clip);
             cloud.optP.step();

@@ -17,6 +17,11 @@ export function markSeen(cache: SplatCache, step: number, lastSeen: Int32Array):
   }
 }
 
+/** markSeen for a GPU render: `shown` is 1 for each point among the visible splats of some pixel. */
+export function markShown(shown: Uint8Array, step: number, lastSeen: Int32Array): void {
+  for (let k = 0; k < shown.length; k++) if (shown[k]) lastSeen[k] = step;
+}
+
 /** Pixels outside the mask a point may be before it counts as outside (rasterization and splat size). */
 export const MASK_MARGIN = 1.5;
 

@@ -10,6 +10,7 @@ import { TARGET_DEFAULTS } from '../../optim/fitTargets.js';
 import { DEFAULT_METHOD, FIT_METHODS } from '../../optim/methods/index.js';
 import { type Setting, type Settings, checkSetting, defaultsOf, optionName, parseSetting } from '../../optim/settings.js';
 import { MAX_THREADS } from '../../parallel/threads.js';
+import { SPLAT_DEVICES, type SplatDevice } from '../../ops/splat/ewaSplatAsync.js';
 
 export interface DriverSettings {
   /** A built-in shape, a mesh file (.obj/.ply), or a folder of images. */
@@ -29,6 +30,8 @@ export interface DriverSettings {
   meshResolution: number;
   seed: number;
   threads: number | null;
+  /** Where the method renders: 'cpu', or 'webgpu' for methods that can (engine.md §9). */
+  device: SplatDevice;
 }
 
 export const DRIVER_SETTINGS: Settings<DriverSettings> = {
@@ -51,6 +54,7 @@ export const DRIVER_SETTINGS: Settings<DriverSettings> = {
   },
   seed: { kind: 'integer', default: 0, min: 0, max: 2 ** 31, help: 'seed of every random choice' },
   threads: { kind: 'integer', default: null, min: 1, max: MAX_THREADS, nullable: true, help: 'threads for rendering and gradients; the fit is the same for any count (null: every core)' },
+  device: { kind: 'string', default: 'cpu', choices: SPLAT_DEVICES, help: "where the method renders; webgpu needs a WebGPU adapter (in Node the optional package 'webgpu')" },
 };
 
 /** The driver's settings and the method's, flat, as a config file and the command line spell them. */

@@ -12,6 +12,9 @@ import { chamferDistance, hausdorffDistance, normalConsistency } from '../../geo
 import { samplePoints } from '../../geometry/sampling.js';
 import type { FitSession } from '../../optim/fitMethod.js';
 import { FIT_METHODS } from '../../optim/methods/index.js';
+import { ArgumentError } from '../../lib/errors.js';
+import { defaultSplatGpu } from '../../ops/splat/ewaSplatAsync.js';
+import type { SplatGpu } from '../../ops/splat/webgpu/gpuSplat.js';
 import { resolveThreads } from '../../parallel/threads.js';
 import { type FitConfig, methodSettings } from './fitConfig.js';
 import { fitMesh, writeCloudPly, writeFitSheet, writeLossCurve, writeSummary } from './fitOutputs.js';
@@ -65,19 +68,27 @@ export interface RunFitOptions {
 
 const finiteOrNull = (v: number | undefined): number | null => (v !== undefined && Number.isFinite(v) ? v : null);
 
-/** Starts the configured method on the targets (read and checked): everything before the first step. */
-export function startFit(config: FitConfig): { targets: FitTargets; session: FitSession } {
-  const targets = loadTargets(config.target, config);
+/**
+ * Starts the configured method on the targets (read and checked): everything before the first
+ * step. Device 'webgpu' needs the GPU (requested by runFit) and a method that lists the device.
+ */
+export function startFit(config: FitConfig, gpu?: SplatGpu): { targets: FitTargets; session: FitSession } {
   const method = FIT_METHODS[config.method];
+  const device = config.device ?? 'cpu';
+  if (!(method.devices ?? ['cpu']).includes(device)) throw new ArgumentError(`--device ${device}: the method '${method.name}' renders on ${(method.devices ?? ['cpu']).join(', ')} only.`);
+  if (device === 'webgpu' && !gpu) throw new ArgumentError('--device webgpu: startFit needs the GPU (runFit requests it).');
+  const targets = loadTargets(config.target, config);
   const threads = resolveThreads(config.threads ?? undefined, '--threads');
-  const session = method.start(targets, methodSettings(config), { iterations: config.iterations!, seed: config.seed, threads });
+  const session = method.start(targets, methodSettings(config), { iterations: config.iterations!, seed: config.seed, threads, device, gpu });
   return { targets, session };
 }
 
 export async function runFit(config: FitConfig, options: RunFitOptions): Promise<FitSummary> {
   const t0 = performance.now();
   const { out } = options;
-  const { targets, session } = startFit(config);
+  // the GPU first: no adapter is a DeviceError before any target is read
+  const gpu = config.device === 'webgpu' ? await defaultSplatGpu() : undefined;
+  const { targets, session } = startFit(config, gpu);
   const start = session.cloud();
   const chamferInitial = targets.truth ? chamferDistance(start.positions, targets.truth).chamfer : null;
   const files: string[] = [];
@@ -98,7 +109,7 @@ export async function runFit(config: FitConfig, options: RunFitOptions): Promise
       stopped = 'aborted';
       break;
     }
-    const loss = session.step(step);
+    const loss = session.stepAsync ? await session.stepAsync(step) : session.step(step);
     history.push(loss);
     progress?.update(step + 1, loss);
     if (out && config.checkpointEvery > 0 && (step + 1) % config.checkpointEvery === 0) {

@@ -18,6 +18,8 @@ import { type SplatRender, validateSplatInputs } from './splatRender.js';
 export type { SplatRender } from './splatRender.js';
 
 export interface SplatCall extends SplatOptions {
+  /** 'cpu' (the default and the only device here): the GPU path is asynchronous, see ewaSplatAsync. */
+  device?: 'cpu' | 'webgpu';
   /**
    * Freeze the visibility h (eq. 9): render with these front lists (from an earlier render's
    * `cache`), recomputing only the smooth weights rho_bar. For checking the smooth gradient.
@@ -40,6 +42,13 @@ export interface SplatCall extends SplatOptions {
  */
 export function ewaSplat(positions: Tensor, normals: Tensor, attributes: Tensor, camera: Camera, options: SplatCall = {}): SplatRender {
   const channels = validateSplatInputs(positions, normals, attributes, camera);
+  if (options.device !== undefined && options.device !== 'cpu') {
+    throw new ArgumentError(
+      options.device === 'webgpu'
+        ? "device 'webgpu' renders asynchronously: call await ewaSplatAsync(positions, normals, attributes, camera, { device: 'webgpu' }) (its backward is await loss.backwardAsync())."
+        : `options.device must be 'cpu' or 'webgpu', got ${JSON.stringify(options.device)}.`,
+    );
+  }
   if ('implementation' in options) throw new ArgumentError('options.implementation is gone: call ewaSplatReference(positions, normals, attributes, camera, options) for the textbook twin.');
   const resolved = resolveSplatOptions(options, channels, () => cloudScale(positions.data));
   return renderFast(positions, normals, attributes, camera, resolved, { visibility: options.visibility, reuse: options.reuse });

@@ -20,7 +20,8 @@ import { noGrad } from '../../lib/tape.js';
 import { shade } from '../../ops/shade.js';
 import { ewaSplat } from '../../ops/splat/ewaSplat.js';
 import type { FitCloud, FitMethod, FitSession, FitView } from '../fitMethod.js';
-import { FIT_LOSSES, FIT_POINT_CLOUD_DEFAULTS as D, type FitLossKind, fitSteps } from '../fitPointCloud.js';
+import { FIT_LOSSES, FIT_POINT_CLOUD_DEFAULTS as D, type FitLossKind, type FitOptions, fitSteps, fitStepsAsync } from '../fitPointCloud.js';
+import { ArgumentError } from '../../lib/errors.js';
 import { initialCloud } from './initialCloud.js';
 
 export interface DssSettings {
@@ -53,6 +54,7 @@ export const dss: FitMethod<DssSettings> = {
   name: 'dss',
   summary: 'differentiable surface splatting: an oriented point cloud rendered as EWA splats (docs/dss.md)',
   iterations: 1600,
+  devices: ['cpu', 'webgpu'],
   settings: {
     init: { kind: 'string', default: 'sphere', help: 'sphere|FILE.ply: the starting cloud; a result.ply or checkpoint.ply resumes a fit' },
     points: { kind: 'integer', default: 5000, min: 16, max: 2_000_000, help: 'points in the starting sphere' },
@@ -82,7 +84,8 @@ export const dss: FitMethod<DssSettings> = {
     const init = initialCloud(scene, s.init, s.points, s.initRadius, context.seed);
     const learnColors = s.learnColors ?? scene.kind === 'images';
     let loss = NaN;
-    const steps = fitSteps({ ...init, colors: learnColors ? (init.colors ?? null) : null }, scene.views, {
+    const fitInit = { ...init, colors: learnColors ? (init.colors ?? null) : null };
+    const fitOptions: FitOptions = {
       iterations: context.iterations,
       normalSteps: s.normalSteps,
       positionSteps: s.positionSteps,
@@ -103,8 +106,31 @@ export const dss: FitMethod<DssSettings> = {
       converge: s.converge === null ? false : { tolerance: s.converge },
       seed: context.seed,
       threads: context.threads,
+      device: context.device,
+      gpu: context.gpu,
       onStep: (step) => (loss = step.loss),
-    });
+    };
+    if (context.device === 'webgpu') {
+      // the splat op on the GPU (engine.md §9): each step is awaited
+      const steps = fitStepsAsync(fitInit, scene.views, fitOptions);
+      return {
+        step() {
+          throw new ArgumentError("dss on device 'webgpu': its steps are asynchronous; the driver calls stepAsync.");
+        },
+        async stepAsync() {
+          loss = NaN;
+          await steps.next();
+          return loss;
+        },
+        stopped: () => {
+          const why = steps.stopping();
+          return why === 'threshold' || why === 'converged' ? why : null;
+        },
+        cloud: () => steps.state(),
+        preview: (view) => previewCloud(steps.state(), view),
+      };
+    }
+    const steps = fitSteps(fitInit, scene.views, fitOptions);
     return {
       step() {
         loss = NaN;
