@@ -1,6 +1,6 @@
 // The per-pixel work of the fast path, one image row at a time (docs/fm.md §2-5): every Gaussian
-// whose footprint covers the row is intersected with the row's rays (eq. 3-4), the pairs with
-// d >= -C are blended (eq. 5-9, with the relative cut of §4), and what the backward needs is
+// whose footprint covers the row is intersected with the row's rays (eq. 4, 6), the pairs with
+// d >= -C (eq. 14) are blended (eq. 5, 8-10, 13, with the relative cut of eq. 14), and what the backward needs is
 // kept per pixel: the pairs that carry weight or alpha, with their normalized weight w and alpha
 // term a = exp(d). The backward recomputes t and d (cheap) instead of storing them.
 
@@ -24,7 +24,7 @@ export interface BlendConstants {
   relativeCutoff: number;
   /** front 'hard': only pairs with t > 0 exist. */
   frontOnly: boolean;
-  /** alpha 'sigmoid' (eq. 8b) instead of 'exp' (eq. 8a). */
+  /** alpha 'sigmoid' (eq. 5b) instead of 'exp' (eq. 5a). */
   tanhAlpha: boolean;
   /** beta1 / eta, beta2 / eta, beta3, beta4, beta5. */
   beta1s: number;
@@ -75,7 +75,7 @@ export function rowScratch(width: number, K: number): RowScratch {
 }
 
 /**
- * Row j: pairs (eq. 3-4, footprint spans from footprint.ts), blend (eq. 5-9), cache. Returns the
+ * Row j: pairs (eq. 4, 6, 14; footprint spans from footprint.ts), blend (eq. 5, 8-10, 13), cache. Returns the
  * number of pairs with d >= -C.
  */
 export function forwardRow(j: number, c: BlendConstants, gaussians: Float64Array, spans: Int32Array, xs: Float64Array, cache: PairCache, out: RowImages, scratch: RowScratch): number {
@@ -89,7 +89,7 @@ export function forwardRow(j: number, c: BlendConstants, gaussians: Float64Array
   Emax.fill(-Infinity);
   dmax.fill(-Infinity);
   let pairs = 0;
-  // eq. 3-4 for every pixel of every span, Gaussian by Gaussian (so each pixel's pairs are in Gaussian order)
+  // eq. 4, 6 for every pixel of every span, Gaussian by Gaussian (so each pixel's pairs are in Gaussian order)
   for (let k = 0; k < K; k++) {
     const o = 2 * (j * K + k);
     const i0 = spans[o],
@@ -116,7 +116,7 @@ export function forwardRow(j: number, c: BlendConstants, gaussians: Float64Array
       ck[slot] = k;
       c0[slot] = t;
       c1[slot] = d;
-      // eq. 5
+      // eq. 9-10
       const E = frontOnly ? beta3 * d - beta2s * t : beta3 * d * (0.5 * Math.tanh(beta1s * t) + 0.5) - beta2s * t;
       exponents[slot - rowSlot] = E;
       if (E > Emax[i]) Emax[i] = E;
@@ -124,7 +124,7 @@ export function forwardRow(j: number, c: BlendConstants, gaussians: Float64Array
       pairs++;
     }
   }
-  // eq. 5-9 per pixel
+  // eq. 5, 8, 13 per pixel
   const { beta4, beta5, relativeCutoff: Rc } = c;
   const { depth, alpha, normal, aux } = out;
   for (let i = 0; i < W; i++) {
@@ -133,7 +133,7 @@ export function forwardRow(j: number, c: BlendConstants, gaussians: Float64Array
       n = fill[i];
     const Em = Emax[i];
     // weights e^(E - Emax) and alpha terms e^d, each dropped more than R below the pixel's largest
-    // (docs/fm.md §4); the pairs that carry either are compacted to the front of the slots
+    // (eq. 14); the pairs that carry either are compacted to the front of the slots
     const Ecut = Em - Rc,
       dcut = dmax[i] - Rc;
     let total = 0,
@@ -195,7 +195,7 @@ export interface RowGradients {
 }
 
 /**
- * The backward of row j (docs/fm.md §5): per kept pair, the gradient of the pixel's outputs
+ * The backward of row j (docs/fm.md §5, eq. 16-17): per kept pair, the gradient of the pixel's outputs
  * through t and d into the per-Gaussian sums `sums` (K x SUM_STRIDE, added to). `coeff` is
  * scratch, 8 K long.
  */
@@ -242,7 +242,7 @@ export function backwardRow(
       m2 = aux[AUX_STRIDE * p + 4],
       inv = aux[AUX_STRIDE * p + 5];
     const gD = gDepth ? gDepth[p] : 0;
-    // eq. 8: dalpha/dS
+    // eq. 5: dalpha/dS
     let gS = 0;
     if (gAlpha) {
       const ga = gAlpha[p];
@@ -251,7 +251,7 @@ export function backwardRow(
         gS = ga * 0.5 * beta4 * (1 - th * th);
       } else gS = ga * Math.exp(-S);
     }
-    // eq. 9: through n = m / max(|m|, eps)
+    // eq. 13: through n = m / max(|m|, eps)
     let gm0 = 0,
       gm1 = 0,
       gm2 = 0;
@@ -286,7 +286,7 @@ export function backwardRow(
       const t = q / P;
       const d = coeff[o + 6] - 0.5 * (coeff[o + 5] - q * t);
       const g = k * GAUSSIAN_STRIDE;
-      // eq. 6-7, 9: dL/dE through the normalized weights
+      // eq. 8, 13: dL/dE through the normalized weights (eq. 16)
       const gE = w * (gD * (t - D) + (gaussians[g + G_U0] * gm0 + gaussians[g + G_U1] * gm1 + gaussians[g + G_U2] * gm2 - mg));
       let gt = gD * w,
         gd = gS * a;
@@ -298,7 +298,7 @@ export function backwardRow(
         gd += beta3 * (0.5 * th + 0.5) * gE;
         gt += (beta3 * d * 0.5 * beta1s * (1 - th * th) - beta2s) * gE;
       }
-      // eq. 3-4: t = q / P, d = lambda - (c - q t) / 2
+      // eq. 4, 6: t = q / P, d = lambda - (c - q t) / 2 (eq. 17)
       const gq = gt / P + gd * t;
       const gP = -(gt * t) / P - 0.5 * gd * t * t;
       const s = k * SUM_STRIDE;

@@ -1,9 +1,9 @@
-// Each Gaussian seen from the camera (docs/fm.md §2, §5): what every ray-Gaussian pair needs,
+// Each Gaussian seen from the camera (docs/fm.md §2, §5 eq. 18): what every ray-Gaussian pair needs,
 // computed once per render, and the chain of the per-Gaussian gradient sums back to the means,
 // precision factors, log-weights and the pose (R, t). With S = Sigma^-1 = U U^T:
 //   o = -R^T t,  delta = mu - o,  z = U^T delta,  nu = U z = S delta
 //   M = R S R^T  (so v^T S v = r^T M r for the world ray v = R^T r),  b = R nu,  c = |z|^2
-//   u = -nu / max(|nu|, eps)  (the Gaussian's world normal, eq. 9)
+//   u = -nu / max(|nu|, eps)  (the Gaussian's world normal, eq. 13)
 
 import { NORMAL_EPS } from './options.js';
 
@@ -108,7 +108,7 @@ export interface CameraSpaceGradients {
 
 /**
  * The chain of the summed pixel gradients (`sums`, K x SUM_STRIDE) to mu, U, lambda, R and t
- * (docs/fm.md §5). Writes into the given arrays (null: not needed).
+ * (docs/fm.md §5, eq. 18). Writes into the given arrays (null: not needed).
  */
 export function gaussiansToCameraBackward(means: ArrayLike<number>, precisions: ArrayLike<number>, R: ArrayLike<number>, t: ArrayLike<number>, sums: Float64Array, out: CameraSpaceGradients): void {
   const K = means.length / 3;

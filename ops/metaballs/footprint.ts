@@ -1,8 +1,8 @@
-// Which pixels of a row a Gaussian can reach (docs/fm.md §4, eq. 11). A pair counts only when
+// Which pixels of a row a Gaussian can reach (docs/fm.md §4, eq. 15). A pair counts only when
 // its log-density d = lambda - s/2 is at least -C, i.e. when the ray passes within the
 // Mahalanobis radius rho, rho^2 = 2 (lambda + C), of the mean. With q = r^T b and P = r^T M r
 // (cameraSpace.ts), s = c - q^2 / P, so for a ray r = (x, y, 1):
-//   s <= rho^2   <=>   q(x)^2 - kappa P(x) >= 0,   kappa = c - rho^2            (eq. 11)
+//   s <= rho^2   <=>   q(x)^2 - kappa P(x) >= 0,   kappa = c - rho^2            (eq. 15)
 // a quadratic in x along a row. For a Gaussian wholly in front of the camera its leading
 // coefficient is negative and the pixels form one interval (a chord of the projected ellipse);
 // otherwise (the rho-ellipsoid reaches the camera plane, or holds the camera) the whole row is

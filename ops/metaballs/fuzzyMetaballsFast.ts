@@ -1,7 +1,7 @@
 // The fast path of the renderer (docs/fm.md §2-5): one custom op whose forward and backward are
 // written by hand over typed arrays.
 //   forward:  each Gaussian in camera space (cameraSpace.ts); each Gaussian's pixel span on every
-//             row (footprint.ts, eq. 11), which also sizes the per-pixel pair cache; then bands of
+//             row (footprint.ts, eq. 15), which also sizes the per-pixel pair cache; then bands of
 //             rows on the pool (kernels.ts -> blendRows.ts): pairs, blend, cache.
 //   backward: bands of rows into per-band sums per Gaussian, reduced in band order, then the
 //             chain to mu, U, lambda and the pose (cameraSpace.ts).
@@ -65,10 +65,10 @@ const renderOp = customOp({
     const threads = o.threads,
       shared = threads > 1;
     const c = constantsOf(camera, o, K);
-    // eq. 2-4 per Gaussian
+    // §2 per Gaussian
     const gaussians = float64(K * GAUSSIAN_STRIDE, shared);
     gaussiansToCamera(means.data, precisions.data, logWeights.data, R.data, t.data, gaussians);
-    // eq. 11: spans per row, and the pair slots they size
+    // eq. 15: spans per row, and the pair slots they size
     const spans = int32(2 * K * H, shared);
     const coverage = scratch(Int32Array, 'metaballs.coverage', P, false);
     let candidates = 0;

@@ -20,7 +20,7 @@ import { normalize } from '../vector.js';
 import { where } from '../where.js';
 import { type MetaballOptions, type MetaballRender, type Metaballs, NORMAL_EPS, resolveMetaballOptions, validateMetaballs } from './options.js';
 
-/** Camera-space rays r = ((i + 1/2 - cx)/fx, (j + 1/2 - cy)/fy, 1) of every pixel, row by row (eq. 2). */
+/** Camera-space rays r = ((i + 1/2 - cx)/fx, (j + 1/2 - cy)/fy, 1) of every pixel, row by row (docs/fm.md §2). */
 export function pixelRays(camera: Camera): Float64Array {
   const { width: W, height: H, fx, fy, cx, cy } = camera;
   const rays = new Float64Array(3 * W * H);
@@ -65,7 +65,7 @@ export function fuzzyMetaballsReference(fm: Metaballs, camera: Camera, options: 
   const R = options.pose?.R ?? tensor(camera.R, { dtype, shape: [3, 3] });
   const t = options.pose?.t ?? tensor(camera.t, { dtype, shape: [3] });
 
-  // eq. 2: world ray directions v = R^T r (rows: r R) and the camera centre o = -R^T t
+  // §2: world ray directions v = R^T r (rows: r R) and the camera centre o = -R^T t
   const rays = tensor(pixelRays(camera), { dtype, shape: [P, 3] });
   const v = matmul(rays, R); // [P, 3]
   const centre = neg(reshape(matmul(reshape(t, [1, 3]), R), [3]));
@@ -76,22 +76,22 @@ export function fuzzyMetaballsReference(fm: Metaballs, camera: Camera, options: 
   const Ut = reshape(indexSelect(padded, 1, [0, 6, 6, 1, 3, 6, 2, 4, 5]), [K, 3, 3]);
   const Uf = reshape(indexSelect(padded, 1, [0, 1, 2, 6, 3, 4, 6, 6, 5]), [K, 3, 3]);
 
-  // eq. 3-4: w = U^T v per pair, z = U^T (mu - o) per Gaussian
+  // eq. 4, 6: w = U^T v per pair, z = U^T (mu - o) per Gaussian
   const w = matmul(Ut, transpose(reshape(v, [1, P, 3]), 1, 2)); // [K, 3, P]
   const z = matmul(Ut, reshape(delta, [K, 3, 1])); // [K, 3, 1]
   const quad = sum(mul(w, w), 1); // v^T Sigma^-1 v  [K, P]
   const cross = sum(mul(w, z), 1); // v^T Sigma^-1 (mu - o)  [K, P]
   const c = reshape(sum(mul(z, z), 1), [K, 1]); // (mu - o)^T Sigma^-1 (mu - o)
   const usable = maskOf(quad, (q) => q > MIN_QUADRATIC);
-  const depthT = div(cross, where(usable, quad, 1)); // t* (eq. 3)
+  const depthT = div(cross, where(usable, quad, 1)); // t* (eq. 6)
   const s = sub(c, mul(cross, depthT)); // Mahalanobis distance at t* (eq. 4)
   const d = sub(reshape(fm.logWeights, [K, 1]), mul(s, 0.5)); // log-density (eq. 4)
 
-  // eq. 10: the pairs that exist (d >= -C, in front for 'hard'); constant masks
+  // eq. 14: the pairs that exist (d >= -C, in front for 'hard'); constant masks
   const front = maskOf(depthT, (x, i) => usable.data[i] === 1 && x > 0);
   const keep = maskOf(d, (x, i) => usable.data[i] === 1 && x >= -o.cutoff && (o.front === 'sigmoid' || front.data[i] === 1));
 
-  // eq. 5-6: blend weights, max-subtracted per pixel, terms more than R below the largest dropped
+  // eq. 9-10, 14: blend weights, max-subtracted per pixel, terms more than R below the largest dropped
   const scaledT = mul(depthT, beta2 / o.scale);
   const E = o.front === 'hard' ? sub(mul(d, beta3), scaledT) : sub(mul(mul(d, add(mul(tanh(mul(depthT, beta1 / o.scale)), 0.5), 0.5)), beta3), scaledT);
   const Emax = noGrad(() => columnMax(E, keep, K, P));
@@ -108,17 +108,17 @@ export function fuzzyMetaballsReference(fm: Metaballs, camera: Camera, options: 
     ),
   ); // [K, P]
 
-  // eq. 7: depth
+  // eq. 8: depth
   const depth = sum(mul(wgt, where(weighted, depthT, 0)), 0);
 
-  // eq. 8: alpha from the pairs in front, terms more than R below the pixel's largest dropped
+  // eq. 5: alpha from the pairs in front, terms more than R below the pixel's largest dropped
   const inFront = maskOf(d, (_x, i) => keep.data[i] === 1 && front.data[i] === 1);
   const dmax = noGrad(() => columnMax(d, inFront, K, P));
   const counted = maskOf(d, (x, i) => inFront.data[i] === 1 && x >= dmax[i % P] - o.relativeCutoff);
   const S = sum(where(counted, exp(where(counted, d, 0)), 0), 0);
   const alpha = o.alpha === 'exp' ? sub(1, exp(neg(S))) : add(mul(tanh(mul(add(S, beta5), beta4)), 0.5), 0.5);
 
-  // eq. 9: normals -Sigma^-1 (mu - o) / |.| per Gaussian, blended and normalized
+  // eq. 13: normals -Sigma^-1 (mu - o) / |.| per Gaussian, blended and normalized
   const nu = reshape(matmul(Uf, z), [K, 3]);
   const u = neg(normalize(nu, 1, NORMAL_EPS));
   const normal = normalize(matmul(transpose(wgt, 0, 1), u), 1, NORMAL_EPS); // [P, 3]

@@ -26,7 +26,7 @@ export interface ForwardBandArgs {
   pairs: Float64Array;
 }
 
-/** Task b: rows of band b, forward (eq. 3-9). */
+/** Task b: rows of band b, forward (docs/fm.md §2-4). */
 export const forwardBands = defineKernel<ForwardBandArgs>('metaballs.forwardBands', import.meta.url, (a, b) => {
   const { constants: c } = a;
   const scratch = rowScratch(c.width, c.K);

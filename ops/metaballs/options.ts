@@ -28,13 +28,13 @@ export interface MetaballPose {
 export interface Betas {
   /** Slope of the soft front test h(t) = (1 + tanh(beta1 t / eta)) / 2 (front 'sigmoid' only). */
   beta1: number;
-  /** Depth penalty of the blend weights, per shape scale (eq. 5). */
+  /** Depth penalty of the blend weights, per shape scale (eq. 9). */
   beta2: number;
-  /** Density gain of the blend weights (eq. 5). */
+  /** Density gain of the blend weights (eq. 9). */
   beta3: number;
-  /** Gain of the tanh alpha (alpha 'sigmoid', eq. 8b). */
+  /** Gain of the tanh alpha (alpha 'sigmoid', eq. 5b). */
   beta4: number;
-  /** Offset of the tanh alpha (alpha 'sigmoid', eq. 8b). */
+  /** Offset of the tanh alpha (alpha 'sigmoid', eq. 5b). */
   beta5: number;
 }
 
@@ -54,21 +54,21 @@ export const DEFAULT_RELATIVE_CUTOFF = 30;
 /** Log-weights above this overflow exp (the renderer's exponents stay within +-700, fastExp.ts). */
 export const MAX_LOG_WEIGHT = 600;
 
-/** The divisor floor of the two normalizations of the normals (eq. 9): a zero vector stays zero. */
+/** The divisor floor of the two normalizations of the normals (eq. 13): a zero vector stays zero. */
 export const NORMAL_EPS = 1e-30;
 
 export interface MetaballOptions {
-  /** Shape scale eta (eq. 5; 3 x the mean per-axis standard deviation of the shape). Default: measured on the Gaussians as given, and held constant (not differentiated). */
+  /** Shape scale eta (eq. 9; 3 x the mean per-axis standard deviation of the shape). Default: measured on the Gaussians as given, and held constant (not differentiated). */
   scale?: number;
   /** Override some betas (docs/fm.md §3). */
   betas?: Partial<Betas>;
-  /** 'hard' (default): only pairs in front of the camera (t > 0) count; 'sigmoid': the paper's soft test h(t) in the weights (eq. 5b). */
+  /** 'hard' (default): only pairs in front of the camera (t > 0) count; 'sigmoid': the paper's soft test h(t) in the weights (eq. 10). */
   front?: 'hard' | 'sigmoid';
-  /** 'exp' (default): alpha = 1 - exp(-S) (eq. 8a); 'sigmoid': the paper's (1 + tanh(beta4 (S + beta5))) / 2 (eq. 8b). */
+  /** 'exp' (default): alpha = 1 - exp(-S) (eq. 5a); 'sigmoid': the paper's (1 + tanh(beta4 (S + beta5))) / 2 (eq. 5b). */
   alpha?: 'exp' | 'sigmoid';
-  /** C of docs/fm.md §4 (default 30): a pair whose log-density d is below -C is absent. */
+  /** C of eq. 14 (default 30): a pair whose log-density d is below -C is absent. */
   cutoff?: number;
-  /** R of docs/fm.md §4 (default 30): in a pixel, weight and alpha terms more than R below the pixel's largest are dropped. */
+  /** R of eq. 14 (default 30): in a pixel, weight and alpha terms more than R below the pixel's largest are dropped. */
   relativeCutoff?: number;
   /** A differentiable world-to-camera pose used instead of the camera's own R and t (the camera gives the intrinsics). */
   pose?: MetaballPose;
@@ -92,7 +92,7 @@ export interface MetaballRender {
   alpha: Tensor;
   normal: Tensor;
   options: ResolvedMetaballOptions;
-  /** Ray-Gaussian pairs evaluated (inside the footprints, eq. 11), those that exist (d >= -C, eq. 10), and those carrying weight or alpha after the relative cut. */
+  /** Ray-Gaussian pairs evaluated (inside the footprints, eq. 15), those that exist (d >= -C, eq. 14), and those carrying weight or alpha after the relative cut. */
   stats: { candidates: number; pairs: number; kept: number };
 }
 
