@@ -1,4 +1,4 @@
-// The Fuzzy Metaballs rows of the benchmark (docs/fm.md, issue 20): forward and backward of the
+// The Fuzzy Metaballs rows of the benchmark (docs/fm.md §9, issue 20): forward and backward of the
 // renderer on the bunny's 40 Gaussians at 80 x 60 (the paper's Table 1 scene) and 64 x 64, on 1
 // and 2 threads, and the PyTorch peer (bench/peer/fm.py) on the same scene, images compared.
 

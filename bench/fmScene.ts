@@ -1,7 +1,7 @@
 // The benchmark scene of the Fuzzy Metaballs issue (paper Table 1): the bunny as 40 Gaussians
 // (EM on 10,000 surface samples, log 80 added to the weights, as the reference's pose notebook),
 // seen from one camera at 80 x 60 (and 64 x 64); the backward gets the pose loss's gradient
-// against the rasterized mesh (silhouette cross-entropy and depth error, eq. 11-12).
+// against the rasterized mesh (silhouette cross-entropy and depth error, docs/fm.md eq. 11-12).
 
 import { Camera } from '../geometry/camera.js';
 import { fitGaussians, metaballsFromMixture } from '../geometry/gaussianMixture.js';

@@ -70,8 +70,14 @@ export interface RowScratch {
   exponents: Float64Array;
 }
 
+let lastScratch: RowScratch | null = null;
+
+/** This thread's scratch for rows of `width` pixels and K Gaussians (reused while it fits: tasks on one thread run one after another). */
 export function rowScratch(width: number, K: number): RowScratch {
-  return { fill: new Int32Array(width), Emax: new Float64Array(width), dmax: new Float64Array(width), exponents: new Float64Array(width * K) };
+  const s = lastScratch;
+  if (s && s.fill.length === width && s.exponents.length >= width * K) return s;
+  lastScratch = { fill: new Int32Array(width), Emax: new Float64Array(width), dmax: new Float64Array(width), exponents: new Float64Array(width * K) };
+  return lastScratch;
 }
 
 /**

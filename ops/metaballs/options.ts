@@ -3,6 +3,7 @@
 
 import type { Camera } from '../../geometry/camera.js';
 import { ArgumentError, NonFiniteError, ShapeError, firstNonFinite } from '../../lib/errors.js';
+import { tensor } from '../../lib/create.js';
 import { Tensor } from '../../lib/tensor.js';
 import { resolveThreads } from '../../parallel/threads.js';
 
@@ -217,4 +218,18 @@ export function resolveMetaballOptions(fm: Metaballs, options: MetaballOptions):
   const relativeCutoff = options.relativeCutoff !== undefined ? positive(options.relativeCutoff, 'options.relativeCutoff') : DEFAULT_RELATIVE_CUTOFF;
   if (cutoff > 700 || relativeCutoff > 700) throw new ArgumentError('options.cutoff and options.relativeCutoff must be at most 700 (exp(-700) is near the smallest double).');
   return { scale, betas, front, alpha, cutoff, relativeCutoff, threads: resolveThreads(options.threads) };
+}
+
+/** Tensors of flat metaball parameters (geometry/gaussianMixture.ts MetaballParameters). */
+export function metaballTensors(
+  p: { means: ArrayLike<number>; precisions: ArrayLike<number>; logWeights: ArrayLike<number> },
+  options: { dtype?: 'float32' | 'float64'; requiresGrad?: boolean } = {},
+): Metaballs {
+  const K = p.logWeights.length;
+  const o = { dtype: options.dtype ?? 'float64', requiresGrad: options.requiresGrad ?? false };
+  return {
+    means: tensor(p.means, { ...o, shape: [K, 3], name: 'means' }),
+    precisions: tensor(p.precisions, { ...o, shape: [K, 6], name: 'precisions' }),
+    logWeights: tensor(p.logWeights, { ...o, shape: [K], name: 'logWeights' }),
+  };
 }

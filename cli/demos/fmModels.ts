@@ -1,0 +1,36 @@
+// The models of the Fuzzy Metaballs demos: the bunny, the teapot and a trefoil knot (no mirror
+// symmetry, genus one), each as a mesh and as 40 Gaussians fitted to 10,000 surface samples
+// (docs/fm.md §6), with their centre, size and shape scale.
+
+import { type MetaballParameters, metaballsOfMesh } from '../../geometry/gaussianMixture.js';
+import { loadMesh } from '../../geometry/loadMesh.js';
+import { type Mesh, boundingBox } from '../../geometry/mesh.js';
+import { trefoil } from '../../geometry/shapes/trefoil.js';
+import { metaballScale } from '../../ops/metaballs/options.js';
+
+export const FM_MODELS = ['bunny', 'teapot', 'trefoil'] as const;
+export type FmModelName = (typeof FM_MODELS)[number];
+
+export interface FmModel {
+  name: string;
+  mesh: Mesh;
+  metaballs: MetaballParameters;
+  /** Centre of the bounding box. */
+  centre: [number, number, number];
+  /** Mean side of the bounding box: the unit of translation errors (the reference's model size). */
+  size: number;
+  /** Shape scale eta of the fitted metaballs (docs/fm.md §3). */
+  scale: number;
+}
+
+export function meshOfModel(name: string): Mesh {
+  return name === 'trefoil' ? trefoil() : loadMesh(name);
+}
+
+export function fmModel(name: string): FmModel {
+  const mesh = meshOfModel(name);
+  const metaballs = metaballsOfMesh(mesh);
+  const b = boundingBox(mesh.positions);
+  const size = (b.max[0] - b.min[0] + b.max[1] - b.min[1] + b.max[2] - b.min[2]) / 3;
+  return { name, mesh, metaballs, centre: b.center, size, scale: metaballScale(metaballs.means, metaballs.precisions, metaballs.logWeights) };
+}
