@@ -1,11 +1,11 @@
-// The models of the Fuzzy Metaballs demos: the bunny, the teapot and a trefoil knot (no mirror
-// symmetry, genus one), each as a mesh and as 40 Gaussians fitted to 10,000 surface samples
-// (docs/fm.md §6), with their centre, size and shape scale.
+// The models of the Fuzzy Metaballs demos: the bunny, the teapot and the built-in trefoil knot (a
+// thin tube: no mirror symmetry, only a 3-fold turn maps it to itself, genus one), each as a mesh
+// and as 40 Gaussians fitted to 10,000 surface samples (docs/fm.md §6), with its centre, size and
+// shape scale.
 
 import { type MetaballParameters, metaballsOfMesh } from '../../geometry/gaussianMixture.js';
 import { loadMesh } from '../../geometry/loadMesh.js';
 import { type Mesh, boundingBox } from '../../geometry/mesh.js';
-import { trefoil } from '../../geometry/shapes/trefoil.js';
 import { metaballScale } from '../../ops/metaballs/options.js';
 
 export const FM_MODELS = ['bunny', 'teapot', 'trefoil'] as const;
@@ -24,7 +24,7 @@ export interface FmModel {
 }
 
 export function meshOfModel(name: string): Mesh {
-  return name === 'trefoil' ? trefoil() : loadMesh(name);
+  return loadMesh(name);
 }
 
 export function fmModel(name: string): FmModel {
