@@ -27,9 +27,10 @@ export function meshOfModel(name: string): Mesh {
   return loadMesh(name);
 }
 
-export function fmModel(name: string): FmModel {
+/** A model with its metaballs (`components` Gaussians fitted to `samples` surface points; defaults 40 and 10,000). */
+export function fmModel(name: string, fit: { components?: number; samples?: number } = {}): FmModel {
   const mesh = meshOfModel(name);
-  const metaballs = metaballsOfMesh(mesh);
+  const metaballs = metaballsOfMesh(mesh, { K: fit.components, samples: fit.samples });
   const b = boundingBox(mesh.positions);
   const size = (b.max[0] - b.min[0] + b.max[1] - b.min[1] + b.max[2] - b.min[2]) / 3;
   return { name, mesh, metaballs, centre: b.center, size, scale: metaballScale(metaballs.means, metaballs.precisions, metaballs.logWeights) };

@@ -35,6 +35,9 @@ export interface FmPoseOptions {
   size?: number;
   /** Also run the noisy variant (default true). */
   noisy?: boolean;
+  /** Gaussians per model and the surface samples they are fitted to (defaults 40 and 10,000). */
+  components?: number;
+  samples?: number;
   onProgress?: (line: string) => void;
 }
 
@@ -222,7 +225,7 @@ export function fmPose(options: FmPoseOptions = {}): FmPoseSummary {
   let fitSeconds = 0,
     fits = 0;
   names.forEach((name, index) => {
-    const model = fmModel(name);
+    const model = fmModel(name, { components: options.components, samples: options.samples });
     const fm = metaballTensors(model.metaballs);
     const rng = new Random(1000 * seed + index + 1);
     const records: TrialRecord[] = [];

@@ -27,6 +27,8 @@ export interface FmSfsOptions {
   size?: number;
   /** Also run the noisy variant (default true). */
   noisy?: boolean;
+  /** Points drawn from each fitted density for result.ply and Chamfer (default 5,000). */
+  points?: number;
   seed?: number;
   threads?: number;
   progress?: ProgressSink | null;
@@ -86,6 +88,7 @@ export async function fmSfs(options: FmSfsOptions): Promise<FmSfsSummary> {
         threads: options.threads ?? null,
         checkpointEvery: 0,
         undersegment: variant === 'noisy' ? 0.5 : 0,
+        ...(options.points ? { points: options.points } : {}),
         ...(options.iterations ? { iterations: options.iterations } : {}),
       });
       const summary = await runFit(config, { out, progress: options.progress ?? null, signal: options.signal });
