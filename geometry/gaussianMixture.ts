@@ -12,6 +12,7 @@
 
 import { ArgumentError, ShapeError, assertFinite } from '../lib/errors.js';
 import { Random } from '../lib/random.js';
+import { marchingCubes } from './marchingCubes.js';
 import type { Mesh } from './mesh.js';
 import { samplePoints } from './sampling.js';
 
@@ -407,4 +408,64 @@ export function metaballsOfMesh(mesh: Mesh, options: MetaballsOfMeshOptions = {}
   const seed = options.seed ?? 0;
   const points = samplePoints(mesh, options.samples ?? 10000, { seed: seed + 1 }).positions;
   return metaballsFromMixture(fitGaussians(points, options.K ?? 40, { seed }), options.logWeightOffset ?? Math.log(80));
+}
+
+export interface MetaballMeshOptions {
+  /** Density level of the surface (default ln 2: where alpha = 1 - exp(-S) is 1/2 for a ray meeting that much density, docs/fm.md §6). */
+  level?: number;
+  /** Grid points along the longest side of the box (default 64). */
+  resolution?: number;
+}
+
+/**
+ * The surface rho(x) = level of the metaballs' density (docs/fm.md §6), by marching cubes over a
+ * box that holds every point where it can reach the level: outside each Gaussian's ellipsoid
+ * where its own term is below level / K, the sum is below the level.
+ */
+export function metaballMesh(fm: MetaballParameters, options: MetaballMeshOptions = {}): Mesh {
+  const level = options.level ?? Math.LN2;
+  if (!(level > 0)) throw new ArgumentError(`metaballMesh: options.level must be a positive density, got ${level}.`);
+  const K = fm.logWeights.length;
+  const lo = [Infinity, Infinity, Infinity],
+    hi = [-Infinity, -Infinity, -Infinity];
+  const S = new Float64Array(9);
+  for (let k = 0; k < K; k++) {
+    const r2 = 2 * (fm.logWeights[k] - Math.log(level / K));
+    if (!(r2 > 0)) continue;
+    // half-widths of the ellipsoid (x - mu)^T Sigma^-1 (x - mu) <= r2: r sqrt(Sigma_ii)
+    const sigma = covarianceOf(fm.precisions, 6 * k, S);
+    for (let i = 0; i < 3; i++) {
+      const h = Math.sqrt(r2 * sigma[4 * i]);
+      lo[i] = Math.min(lo[i], fm.means[3 * k + i] - h);
+      hi[i] = Math.max(hi[i], fm.means[3 * k + i] + h);
+    }
+  }
+  if (!(lo[0] < hi[0])) return { positions: new Float64Array(0), faces: new Uint32Array(0) };
+  const longest = Math.max(hi[0] - lo[0], hi[1] - lo[1], hi[2] - lo[2]);
+  const n = options.resolution ?? 64;
+  // a cell of margin, so the surface closes inside the box
+  const pad = (2 * longest) / n;
+  const min = [lo[0] - pad, lo[1] - pad, lo[2] - pad] as [number, number, number],
+    max = [hi[0] + pad, hi[1] + pad, hi[2] + pad] as [number, number, number];
+  const size = Math.max(max[0] - min[0], max[1] - min[1], max[2] - min[2]);
+  const resolution = [0, 1, 2].map((i) => Math.max(2, Math.round((n * (max[i] - min[i])) / size))) as [number, number, number];
+  return marchingCubes((points) => metaballDensity(fm, points), { bounds: { min, max }, resolution, level, inside: 'above' });
+}
+
+/** Sigma = (U U^T)^-1 of one component, row-major 3x3. */
+function covarianceOf(u: ArrayLike<number>, offset: number, out: Float64Array): Float64Array {
+  // U^-1 = [a b c; 0 d e; 0 0 f], Sigma = U^-T U^-1
+  const a = 1 / u[offset],
+    d = 1 / u[offset + 3],
+    f = 1 / u[offset + 5];
+  const b = -u[offset + 1] * a * d,
+    e = -u[offset + 4] * d * f;
+  const c = -(u[offset + 2] * a * f + b * u[offset + 4] * f);
+  const cols = [
+    [a, 0, 0],
+    [b, d, 0],
+    [c, e, f],
+  ];
+  for (let i = 0; i < 3; i++) for (let j = 0; j < 3; j++) out[3 * i + j] = cols[i][0] * cols[j][0] + cols[i][1] * cols[j][1] + cols[i][2] * cols[j][2];
+  return out;
 }

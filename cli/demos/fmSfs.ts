@@ -1,8 +1,8 @@
 // `splatgrad demo fm-sfs`: shape from silhouette with Fuzzy Metaballs (docs/fm.md §8, paper §7.2).
 // For each model (bunny, teapot, trefoil knot): `splatgrad fit MODEL --method metaballs` on 32
-// views at 64 x 64 (contact sheets, loss curve, result.ply, metaballs.json in DIR/MODEL/clean),
-// then the paper's Table 3 metric: the silhouette cross-entropy on 32 novel random views; and
-// Chamfer to the true surface. Then the noisy variant (DIR/MODEL/noisy): 1/8 of the silhouette
+// views at 64 x 64 (contact sheets, loss curve, result.ply, result.obj, metaballs.json in
+// DIR/MODEL/clean), then the paper's Table 3 metric: the silhouette cross-entropy on 32 novel
+// random views; and the Chamfer of the extracted mesh to the true surface. Then the noisy variant (DIR/MODEL/noisy): 1/8 of the silhouette
 // removed in 16 of the 32 training views (--undersegment 0.5).
 
 import { mkdirSync, readFileSync } from 'node:fs';
@@ -38,8 +38,10 @@ export interface FmSfsOptions {
 export interface SfsResult {
   /** Cross-entropy on the held-out views (eq. 11, mean per pixel). */
   crossEntropy: number;
-  /** Chamfer of points drawn from the fitted density to the true surface, in bbox diagonals. */
+  /** Chamfer of the extracted mesh (result.obj: the density's level set at alpha 1/2) to the true surface, in bbox diagonals. */
   chamfer: number | null;
+  /** Chamfer of points drawn from the fitted density (result.ply) to the true surface. */
+  cloudChamfer: number | null;
   trainCrossEntropy: number | null;
   steps: number;
   seconds: number;
@@ -105,7 +107,8 @@ export async function fmSfs(options: FmSfsOptions): Promise<FmSfsSummary> {
       }));
       return {
         crossEntropy: silhouetteError(metaballTensors(saved), novel, saved.scale, options.threads),
-        chamfer: summary.chamfer,
+        chamfer: summary.meshChamfer,
+        cloudChamfer: summary.chamfer,
         trainCrossEntropy: summary.lossFinal,
         steps: summary.iterations,
         seconds: summary.seconds,

@@ -13,7 +13,7 @@ import { type DType, type FloatArray, allocate } from '../../lib/dtype.js';
 import { float64, int32 } from '../../lib/sharedMemory.js';
 import type { Tensor } from '../../lib/tensor.js';
 import { Tensor as TensorClass } from '../../lib/tensor.js';
-import { scratch, scratchShared } from '../../parallel/scratch.js';
+import { scratch, scratchShared, scratchUnset } from '../../parallel/scratch.js';
 import { runTasks } from '../../parallel/workerPool.js';
 import { AUX_STRIDE, type BlendConstants, type PairCache, columnRays } from './blendRows.js';
 import { GAUSSIAN_STRIDE, SUM_STRIDE, gaussiansToCamera, gaussiansToCameraBackward } from './cameraSpace.js';
@@ -65,21 +65,27 @@ const renderOp = customOp({
     const threads = o.threads,
       shared = threads > 1;
     const c = constantsOf(camera, o, K);
+    // what the backward keeps is fresh memory; a render no backward will follow (no tape) takes
+    // this thread's reused temporaries instead (parallel/scratch.ts: no page faults, no garbage)
+    const keep = ctx.recording;
+    const f64 = (name: string, n: number) => (keep ? float64(n, shared) : scratchUnset(Float64Array, `metaballs.${name}`, n, shared));
+    const i32 = (name: string, n: number) => (keep ? int32(n, shared) : scratchUnset(Int32Array, `metaballs.${name}`, n, shared));
     // §2 per Gaussian
-    const gaussians = float64(K * GAUSSIAN_STRIDE, shared);
+    const gaussians = f64('gaussians', K * GAUSSIAN_STRIDE);
     gaussiansToCamera(means.data, precisions.data, logWeights.data, R.data, t.data, gaussians);
     // eq. 15: spans per row, and the pair slots they size
-    const spans = int32(2 * K * H, shared);
+    const spans = i32('spans', 2 * K * H);
     const coverage = scratch(Int32Array, 'metaballs.coverage', P, false);
     let candidates = 0;
     for (let j = 0; j < H; j++) candidates += rowSpans(j, gaussians, K, W, c.fx, c.cx, (j + 0.5 - c.cy) / c.fy, c.cutoff, c.frontOnly, spans, coverage);
-    const start = int32(P + 1, shared);
+    const start = i32('start', P + 1);
+    start[0] = 0;
     for (let p = 0; p < P; p++) start[p + 1] = start[p] + coverage[p];
-    const cache: PairCache = { start, kept: int32(P, shared), gaussian: int32(candidates, shared), first: float64(candidates, shared), second: float64(candidates, shared) };
+    const cache: PairCache = { start, kept: i32('kept', P), gaussian: i32('gaussian', candidates), first: f64('first', candidates), second: f64('second', candidates) };
     const depth = output(ctx.dtype, P, [H, W], shared),
       alpha = output(ctx.dtype, P, [H, W], shared),
       normal = output(ctx.dtype, 3 * P, [H, W, 3], shared);
-    const aux = float64(AUX_STRIDE * P, shared);
+    const aux = f64('aux', AUX_STRIDE * P);
     const bands = bandCount(H);
     const pairs = float64(bands, shared);
     const xs = columnRays(W, c.fx, c.cx);

@@ -14,7 +14,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Camera } from '../../geometry/camera.js';
-import { sampleMetaballs } from '../../geometry/gaussianMixture.js';
+import { metaballMesh, sampleMetaballs } from '../../geometry/gaussianMixture.js';
 import { shadeLambert } from '../../geometry/lights.js';
 import { ArgumentError } from '../../lib/errors.js';
 import { Random } from '../../lib/random.js';
@@ -108,6 +108,8 @@ export const metaballs: FitMethod<MetaballSettings> = {
       step: () => fit.step(),
       stopped: () => (fit.stopped ? 'converged' : null),
       cloud: () => ({ positions: sampleMetaballs(fit.parameters(), s.points, context.seed), normals: null, colors: null }),
+      // the density's level set where a ray's alpha is 1/2 (docs/fm.md §6)
+      mesh: () => metaballMesh(fit.parameters(), { resolution: 64 }),
       preview: (view) => previewMetaballs(fit, view),
       summary: () => ({ metaballs: { components: s.components, scale, undersegmentedViews: noisy.size, crossEntropy: fit.losses[fit.losses.length - 1] ?? null } }),
       writeFiles(dir) {

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { fitGaussians, metaballDensity, metaballsFromMixture, precisionMatrix, sampleMetaballs } from '../../geometry/gaussianMixture.js';
+import { fitGaussians, metaballDensity, metaballMesh, metaballsFromMixture, precisionMatrix, sampleMetaballs } from '../../geometry/gaussianMixture.js';
 import { ArgumentError, NonFiniteError } from '../../lib/errors.js';
 
 /** A known three-component mixture, as metaball parameters (log-weights = log mixing weights + log |det U|, so masses are the weights). */
@@ -75,6 +75,20 @@ describe('Gaussian mixtures', () => {
     const rho = metaballDensity(fm, [0, 0, 0, 0.5, 0, 0]);
     expect(rho[0]).to.be.closeTo(Math.exp(0.3), 1e-12);
     expect(rho[1]).to.be.closeTo(Math.exp(0.3 - 0.5 * 4 * 0.25), 1e-12);
+  });
+
+  it('metaballMesh extracts the density level ln 2: for one isotropic Gaussian, a sphere of radius sqrt(-2 ln ln 2) / u', () => {
+    const u = 4;
+    const fm = { means: Float64Array.from([0.1, -0.2, 0.3]), precisions: Float64Array.from([u, 0, 0, u, 0, u]), logWeights: Float64Array.from([0]) };
+    const mesh = metaballMesh(fm, { resolution: 48 });
+    const want = Math.sqrt(-2 * Math.log(Math.LN2)) / u;
+    expect(mesh.faces.length).to.be.greaterThan(300);
+    for (let i = 0; i < mesh.positions.length; i += 3) {
+      const r = Math.hypot(mesh.positions[i] - 0.1, mesh.positions[i + 1] + 0.2, mesh.positions[i + 2] - 0.3);
+      expect(r).to.be.closeTo(want, 0.02 * want);
+    }
+    // nothing reaches the level: an empty mesh
+    expect(metaballMesh({ ...fm, logWeights: Float64Array.from([-5]) }).faces.length).to.equal(0);
   });
 
   it('refuses what cannot be fitted', () => {

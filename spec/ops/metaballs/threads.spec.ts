@@ -1,7 +1,7 @@
 // Images and gradients of the fast renderer are bit-identical for any thread count.
 
 import { expect } from 'chai';
-import { backward } from '../../../lib/tape.js';
+import { backward, noGrad } from '../../../lib/tape.js';
 import { Random } from '../../../lib/random.js';
 import { fuzzyMetaballs } from '../../../ops/metaballs/fuzzyMetaballs.js';
 import { frontCamera, poseOf, randomMetaballs } from './scenes.js';
@@ -30,4 +30,17 @@ describe('fuzzyMetaballs independent of the thread count', () => {
       }
     });
   }
+
+  it('renders the same without the tape (reused temporaries) as with it, on 1 and 2 threads, call after call', () => {
+    const camera = frontCamera(40, 30);
+    const fm = randomMetaballs(12, 8, 'float64', false);
+    const taped = randomMetaballs(12, 8);
+    const want = fuzzyMetaballs(taped, camera, { scale: 1.5, threads: 1 });
+    for (const threads of [1, 2, 1]) {
+      // a smaller render between uses the same temporaries with other sizes
+      noGrad(() => fuzzyMetaballs(randomMetaballs(5, 2, 'float64', false), frontCamera(16, 12), { scale: 1, threads }));
+      const r = noGrad(() => fuzzyMetaballs(fm, camera, { scale: 1.5, threads }));
+      for (const k of ['depth', 'alpha', 'normal'] as const) expect(Array.from(r[k].data), `${k} on ${threads} threads`).to.deep.equal(Array.from(want[k].data));
+    }
+  });
 });
