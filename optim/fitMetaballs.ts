@@ -4,7 +4,7 @@
 // a plateau (optim/slopePlateau.ts) and the fit stops after the last cut.
 
 import type { Camera } from '../geometry/camera.js';
-import { type MetaballParameters, sampleMetaballs } from '../geometry/gaussianMixture.js';
+import type { MetaballParameters } from '../geometry/gaussianMixture.js';
 import { tensor } from '../lib/create.js';
 import { ArgumentError } from '../lib/errors.js';
 import { Random } from '../lib/random.js';
@@ -150,11 +150,6 @@ export function silhouetteError(fm: Metaballs, views: readonly SilhouetteView[],
   let total = 0;
   for (const v of views) total += noGrad(() => silhouetteCrossEntropy(fuzzyMetaballs(fm, v.camera, { scale, threads }).alpha, v.mask, ALPHA_CLIP).item());
   return total / views.length;
-}
-
-/** Points drawn from a fitted shape's density (docs/fm.md §6). */
-export function metaballPoints(p: MetaballParameters, count: number, seed = 0): Float64Array {
-  return sampleMetaballs(p, count, seed);
 }
 
 /**

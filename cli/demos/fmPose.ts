@@ -20,7 +20,7 @@ import { noGrad } from '../../lib/tape.js';
 import { rotationErrorDegrees, rotationMatrix } from '../../ops/cameraPose.js';
 import { fuzzyMetaballs } from '../../ops/metaballs/fuzzyMetaballs.js';
 import { type Metaballs, metaballTensors } from '../../ops/metaballs/options.js';
-import { type PoseEstimate, type PoseTarget, estimatePose } from '../../optim/fitPose.js';
+import { type EstimatePoseOptions, type PoseEstimate, type PoseTarget, estimatePose } from '../../optim/fitPose.js';
 import { lossCurveSvg } from '../fit/fitOutputs.js';
 import { FM_MODELS, type FmModel, fmModel } from './fmModels.js';
 
@@ -38,6 +38,8 @@ export interface FmPoseOptions {
   /** Gaussians per model and the surface samples they are fitted to (defaults 40 and 10,000). */
   components?: number;
   samples?: number;
+  /** Settings of estimatePose (default its POSE_DEFAULTS). */
+  pose?: Omit<EstimatePoseOptions, 'centre' | 'scale' | 'threads'>;
   onProgress?: (line: string) => void;
 }
 
@@ -236,7 +238,7 @@ export function fmPose(options: FmPoseOptions = {}): FmPoseSummary {
       const trial = makeTrial(model, size, rng);
       const run = (target: PoseTarget) => {
         const s0 = performance.now();
-        const est = estimatePose(fm, target, trial.start, { centre: model.centre, scale: model.scale, threads: options.threads });
+        const est = estimatePose(fm, target, trial.start, { ...options.pose, centre: model.centre, scale: model.scale, threads: options.threads });
         const seconds = (performance.now() - s0) / 1000;
         fitSeconds += seconds;
         fits++;
