@@ -31,3 +31,19 @@ export { linearReference } from './ops/linear/linearReference.js';
 export { matmulBlocked } from './ops/linear/matmulBlocked.js';
 export { ACTIVATIONS, type Activation, softplus } from './ops/linear/activation.js';
 export * from './ops/pointSets/index.js';
+
+// Fuzzy Metaballs: the renderer, its twin, conversions, pose estimation and shape from silhouette (docs/fm.md)
+export { fuzzyMetaballs } from './ops/metaballs/fuzzyMetaballs.js';
+export { fuzzyMetaballsReference } from './ops/metaballs/fuzzyMetaballsReference.js';
+export {
+  DEFAULT_BETAS,
+  PAPER_BETAS,
+  metaballScale,
+  metaballTensors,
+  type Betas,
+  type MetaballOptions,
+  type MetaballPose,
+  type MetaballRender,
+  type Metaballs,
+  type ResolvedMetaballOptions,
+} from './ops/metaballs/options.js';

@@ -11,6 +11,7 @@ import { goals } from './goals.js';
 import { benchRegularizers } from './regularizers.js';
 import { benchFitStep } from './fitStep.js';
 import { benchWebgpu, webgpuGoals } from './webgpuRows.js';
+import { benchFm, fmGoals } from './fm.js';
 import { benchScaling } from './scaling.js';
 import { benchToolbox, toolboxGoals } from './toolbox.js';
 import { loadMesh } from '../geometry/loadMesh.js';
@@ -126,11 +127,13 @@ for (const s of scenes) {
 benchRegularizers(run, threadCounts);
 benchFitStep(run, threadCounts);
 benchToolbox((row) => rows.push(row), threadCounts);
+benchFm(runThreads, threadCounts, (row) => rows.push(row));
 await benchWebgpu((row) => rows.push(row));
 closePool();
 const verdicts = goals(rows);
 verdicts.push(...toolboxGoals(rows));
 verdicts.push(...webgpuGoals(rows));
+verdicts.push(...fmGoals(rows));
 
 if (process.argv.includes('--json')) {
   console.log(JSON.stringify({ machine: machine(), results: rows, goals: verdicts }, null, 2));

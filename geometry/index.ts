@@ -83,3 +83,18 @@ export { samplePoints, type SampleOptions } from './sampling.js';
 export { maskDistance } from './distanceTransform.js';
 export { marchingCubes, type MarchingCubesOptions, type Field, type FieldFunction, type TensorField } from './marchingCubes.js';
 export { meshFromPoints, windingNumber, dropSmallComponents, type OrientedCloud, type SurfaceFromPointsOptions, type SurfaceFromPointsResult } from './surfaceFromPoints.js';
+export {
+  fitGaussians,
+  metaballsFromMixture,
+  metaballsOfMesh,
+  sampleMetaballs,
+  metaballDensity,
+  metaballMesh,
+  precisionMatrix,
+  type GaussianMixture,
+  type FitGaussiansOptions,
+  type FitGaussiansResult,
+  type MetaballParameters,
+  type MetaballsOfMeshOptions,
+  type MetaballMeshOptions,
+} from './gaussianMixture.js';

@@ -22,3 +22,5 @@ export { shade } from './shade.js';
 export * from './regularizers/index.js';
 export * from './losses/imageLoss.js';
 export * from './losses/silhouetteLoss.js';
+export * from './losses/silhouetteCrossEntropy.js';
+export { rotationFromVector, poseAboutCentre, rotationMatrix, rotationErrorDegrees } from './cameraPose.js';

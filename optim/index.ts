@@ -18,3 +18,6 @@ export {
   type FitView,
 } from './fitPointCloud.js';
 export { fitStepsAsync, type PointCloudSteps, type PointCloudStepsAsync } from './fitPointCloud.js';
+export { SlopePlateau, type SlopePlateauOptions } from './slopePlateau.js';
+export { estimatePose, POSE_DEFAULTS, type EstimatePoseOptions, type PoseEstimate, type PoseStart, type PoseTarget } from './fitPose.js';
+export { MetaballSilhouetteFit, SFS_DEFAULTS, silhouetteError, underSegment, type FitMetaballsOptions, type SilhouetteView } from './fitMetaballs.js';

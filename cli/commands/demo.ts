@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import { ArgumentError } from '../../lib/errors.js';
 import { teapot2d } from '../demos/teapot2d.js';
 import { denoise } from '../demos/denoise.js';
+import { fmPose } from '../demos/fmPose.js';
+import { fmSfs } from '../demos/fmSfs.js';
 import { type FitConfig, resolveFitConfig } from '../fit/fitConfig.js';
 import { untilInterrupted } from '../fit/interrupt.js';
 import { runFit } from '../fit/runFit.js';
@@ -46,6 +48,14 @@ export const demos: Record<string, Demo> = {
           if (it % 50 === 0) log(`step ${it}: loss ${loss.toExponential(3)}, iou ${iou.toFixed(3)}`);
         },
       }),
+  },
+  'fm-pose': {
+    summary: 'pose estimation with Fuzzy Metaballs: 20 random views each of the bunny, teapot and a trefoil knot, starts up to 45 deg and 50% off, clean and noisy (about 2 minutes)',
+    run: (out, log) => fmPose({ out, onProgress: log }),
+  },
+  'fm-sfs': {
+    summary: 'shape from silhouette with Fuzzy Metaballs: 40 Gaussians from a blob, 32 views of the bunny, teapot and a trefoil knot, clean and under-segmented (about 2 minutes)',
+    run: (out, _log, signal) => fmSfs({ out, progress: process.stderr, signal }),
   },
   denoise: {
     summary: 'a noisy 5,000-point bunny pulled back onto its surface by the projection and repulsion losses (no images)',

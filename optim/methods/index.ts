@@ -3,6 +3,7 @@
 
 import type { FitMethod } from '../fitMethod.js';
 import { dss } from './dss.js';
+import { metaballs } from './metaballs.js';
 
 /** Each method's settings type is its own; the driver checks values against `settings` before `start`. */
 // biome-ignore lint/suspicious/noExplicitAny: the registry holds methods of different settings types
@@ -10,6 +11,7 @@ export type AnyFitMethod = FitMethod<any>;
 
 export const FIT_METHODS: Record<string, AnyFitMethod> = {
   dss,
+  metaballs,
 };
 
 export const DEFAULT_METHOD = 'dss';
