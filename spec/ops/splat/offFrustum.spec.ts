@@ -82,7 +82,10 @@ describe('ewaSplat: splats outside the view', () => {
         for (let j = 0; j < 4; j++) normals.push([0.2 * j - 0.3, 0.1, 1]);
       }
     }
-    for (let i = 0; i < 6; i++) points.push([1 + i, 0.2 * i, 2.9 - 0.01 * i]), normals.push([0, 0, 1]);
+    for (let i = 0; i < 6; i++) {
+      points.push([1 + i, 0.2 * i, 2.9 - 0.01 * i]);
+      normals.push([0, 0, 1]);
+    }
     const n = points.length;
     const p = tensor(points, { dtype: 'float64' }),
       nr = tensor(normals, { dtype: 'float64' }),
