@@ -1,6 +1,8 @@
 // What `splatgrad fit` fits to: target images with their cameras and lights.
 // - a built-in shape or a mesh file: ground truth rendered by the triangle rasterizer from views
-//   spread over a sphere (geometry/views.ts), default lights per view; the true surface is known;
+//   spread over a sphere (geometry/views.ts), each at the distance where the whole mesh spans 80%
+//   of its frame (framed by its vertices, as any shape needs: a radius guess cuts off a cube's
+//   corners), default lights per view; the true surface is known;
 // - a folder of images with a camera file (our JSON or transforms.json) and optional masks. The
 //   renders are shaded with each camera's default lights (geometry/lights.ts, seed = view index).
 // Everything is read and checked here, before the loop starts.
@@ -20,9 +22,6 @@ import { fibonacciViews } from '../geometry/views.js';
 import { tensor } from '../lib/create.js';
 import { ArgumentError, ShapeError } from '../lib/errors.js';
 import type { FitView } from './fitMethod.js';
-
-/** Cameras sit at this many extents from the centre of a shape target (fibonacciViews' radius). */
-const FRAME = 1.2;
 
 export interface FitTargets {
   kind: 'shape' | 'mesh' | 'images';
@@ -68,7 +67,7 @@ export function meshTargets(target: string, options: Pick<TargetOptions, 'size' 
   const { mesh, kind } = meshOf(target);
   const { center, extent } = frameOf(mesh.positions);
   const { size } = options;
-  const cameras = fibonacciViews(options.views, { radius: FRAME * extent, target: center, width: size, height: size });
+  const cameras = fibonacciViews(options.views, { points: mesh.positions, target: center, width: size, height: size });
   const views: FitView[] = cameras.map((camera, i) => {
     const lights = defaultLights(camera, { seed: i });
     const r = rasterizeMesh(mesh, camera, { lights });

@@ -1,0 +1,59 @@
+// What `splatgrad fit` fits to: the views of a shape or mesh must frame the whole object, and a
+// folder of photos must be read with its cameras, image sizes and masks the way a user has them.
+
+import { expect } from 'chai';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { meshTargets } from '../../optim/fitTargets.js';
+
+/** Whether a mask [H * W] has a covered pixel on the image border. */
+function touchesBorder(mask: ArrayLike<number>, width: number, height: number): boolean {
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      if ((x === 0 || y === 0 || x === width - 1 || y === height - 1) && mask[y * width + x] > 0) return true;
+    }
+  }
+  return false;
+}
+
+const coverage = (mask: ArrayLike<number>) => Array.from(mask).filter((v) => v > 0).length / mask.length;
+
+describe('fit targets: shapes and meshes', () => {
+  for (const [target, views] of [
+    ['cube', 4],
+    ['cube', 12],
+    ['teapot', 12],
+    ['bunny', 12],
+  ] as const) {
+    it(`frames every view of the ${target} (${views} views): no mask touches the image border, and the object is not lost in the frame`, () => {
+      const t = meshTargets(target, { size: 64, views });
+      for (const [i, v] of t.views.entries()) {
+        expect(touchesBorder(v.mask!, 64, 64), `view ${i} touches the border`).to.equal(false);
+        expect(coverage(v.mask!), `view ${i} coverage`).to.be.greaterThan(0.08);
+      }
+    });
+  }
+
+  it('frames a box-shaped mesh file from every side', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'splatgrad-targets-'));
+    try {
+      // a 2 x 2 x 1.6 box: its corners are 1.6 largest half-sides from its centre, beyond a radius guess
+      const corners = [0, 1, 2, 3, 4, 5, 6, 7].map((i) => [i & 1 ? 1 : -1, i & 2 ? 1 : -1, i & 4 ? 0.8 : -0.8]);
+      const quads = [
+        [0, 2, 3, 1],
+        [4, 5, 7, 6],
+        [0, 1, 5, 4],
+        [2, 6, 7, 3],
+        [0, 4, 6, 2],
+        [1, 3, 7, 5],
+      ];
+      const obj = [...corners.map((c) => `v ${c.join(' ')}`), ...quads.map((q) => `f ${q.map((i) => i + 1).join(' ')}`)].join('\n');
+      writeFileSync(join(dir, 'bar.obj'), `${obj}\n`);
+      const t = meshTargets(join(dir, 'bar.obj'), { size: 48, views: 12 });
+      for (const [i, v] of t.views.entries()) expect(touchesBorder(v.mask!, 48, 48), `view ${i} touches the border`).to.equal(false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
