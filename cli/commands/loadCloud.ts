@@ -3,7 +3,9 @@
 
 import { ArgumentError } from '../../lib/errors.js';
 import { boundingBox, type PointCloud } from '../../geometry/mesh.js';
-import { BUILT_IN_SHAPES, builtInShape, readMeshFile, type BuiltInShape } from '../../geometry/loadMesh.js';
+import { extname } from 'node:path';
+import { BUILT_IN_SHAPES, MESH_FILE_EXTENSIONS, builtInShape, readMeshFile, type BuiltInShape } from '../../geometry/loadMesh.js';
+import { closestName } from '../../lib/suggest.js';
 import { samplePoints } from '../../geometry/sampling.js';
 import { computeVertexNormals } from '../../geometry/shapes/vertexNormals.js';
 
@@ -18,6 +20,12 @@ export function loadCloud(input: string, points: number, seed: number): SceneClo
   if ((BUILT_IN_SHAPES as readonly string[]).includes(input)) {
     cloud = samplePoints(builtInShape(input as BuiltInShape), points, { seed });
   } else {
+    if (!(MESH_FILE_EXTENSIONS as readonly string[]).includes(extname(input).toLowerCase())) {
+      const best = closestName(input, BUILT_IN_SHAPES);
+      throw new ArgumentError(
+        `--input: '${input}' is neither a built-in shape (${BUILT_IN_SHAPES.join(', ')}) nor a ${MESH_FILE_EXTENSIONS.join(' or ')} file${best ? `; did you mean '${best}'?` : '; pass one of those.'}`,
+      );
+    }
     const file = readMeshFile(input, '--input');
     if (file.faces.length > 0) {
       file.normals ??= computeVertexNormals(file.positions, file.faces);

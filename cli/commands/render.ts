@@ -19,6 +19,7 @@ import { ewaSplatViews } from '../../ops/splat/ewaSplat.js';
 import { numberOption, rejectUnknown, stringOption } from '../args.js';
 import type { Command } from './command.js';
 import { loadCloud } from './loadCloud.js';
+import { BUILT_IN_SHAPES } from '../../geometry/loadMesh.js';
 
 /** A rendered [H, W, C] tensor as a float image. */
 export function imageOf(t: Tensor): FloatImage {
@@ -29,7 +30,9 @@ export function imageOf(t: Tensor): FloatImage {
 export const render: Command = {
   summary: 'splat a shape or point cloud from several views and write PNGs',
   help: [
-    'splatgrad render --input <built-in name | mesh or point-cloud file> [--points N] [--size S] [--views V] --out DIR [--seed K] [--threads T] [--json]',
+    'splatgrad render [INPUT] --out DIR [--points N] [--size S] [--views V] [--seed K] [--threads T] [--json]',
+    '',
+    'INPUT (or --input): a built-in name or a mesh or point-cloud file.',
     '',
     'Built-in names: sphere, cube, torus, grid, teapot, bunny. Meshes are sampled with N points',
     '(default 8000); point clouds (PLY/OBJ without faces) are used as they are and need normals.',
@@ -39,8 +42,10 @@ export const render: Command = {
   ].join('\n'),
   async run(args) {
     rejectUnknown(args, ['input', 'points', 'size', 'views', 'out', 'seed', 'threads', 'json']);
-    const input = stringOption(args, 'input');
-    if (!input) throw new ArgumentError('--input is required: a built-in name (sphere, cube, torus, grid, teapot, bunny) or a mesh/point-cloud file.');
+    if (args.positionals.length > 1) throw new ArgumentError(`one INPUT at most, got ${args.positionals.length} (${args.positionals.join(', ')}).`);
+    if (args.positionals.length === 1 && args.options.has('input')) throw new ArgumentError('the input was given twice (a word and --input); keep one.');
+    const input = args.positionals[0] ?? stringOption(args, 'input');
+    if (!input) throw new ArgumentError(`name what to render: splatgrad render INPUT --out DIR, with INPUT a built-in name (${BUILT_IN_SHAPES.join(', ')}) or a mesh/point-cloud file.`);
     const out = stringOption(args, 'out');
     if (!out) throw new ArgumentError('--out DIR is required: the folder the PNGs are written to.');
     const points = numberOption(args, 'points', 8000, 1, 5_000_000);

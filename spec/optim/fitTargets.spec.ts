@@ -2,10 +2,14 @@
 // folder of photos must be read with its cameras, image sizes and masks the way a user has them.
 
 import { expect } from 'chai';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { meshTargets } from '../../optim/fitTargets.js';
+import { loadMesh } from '../../geometry/loadMesh.js';
+import { boundingBox } from '../../geometry/mesh.js';
+import { ArgumentError } from '../../lib/errors.js';
+import { folderTargets, meshTargets } from '../../optim/fitTargets.js';
+import { writePhotoFolder } from './photoFolder.js';
 
 /** Whether a mask [H * W] has a covered pixel on the image border. */
 function touchesBorder(mask: ArrayLike<number>, width: number, height: number): boolean {
@@ -55,5 +59,45 @@ describe('fit targets: shapes and meshes', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('fit targets: a folder of photos', () => {
+  let dir: string;
+  beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'splatgrad-photos-'))));
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+  const folder = (d: string, cameras: string | null = null, masks: string | null = null) => folderTargets(d, { cameras, masks, truth: null });
+
+  it('reads a NeRF-synthetic transforms.json without w/h: the size comes from the images', () => {
+    writePhotoFolder(dir, { views: 4, size: 24 });
+    const t = folder(dir, join(dir, 'transforms_train.json'));
+    expect(t.views).to.have.length(4);
+    expect(t.views[0].camera.width).to.equal(24);
+    expect(t.views[0].camera.height).to.equal(24);
+    expect(t.views[0].mask, 'the alpha channel is the mask').to.not.equal(undefined);
+  });
+
+  it('looks for the images in the TARGET folder when --cameras names a file elsewhere', () => {
+    writePhotoFolder(join(dir, 'photos'), { views: 3, size: 16, file: 'transforms.json' });
+    mkdirSync(join(dir, 'poses'));
+    renameSync(join(dir, 'photos', 'transforms.json'), join(dir, 'poses', 'cams.json'));
+    expect(folder(join(dir, 'photos'), join(dir, 'poses', 'cams.json')).views).to.have.length(3);
+  });
+
+  it("names a missing image with the '.png' it looked for", () => {
+    writePhotoFolder(dir, { views: 3, size: 16 });
+    rmSync(join(dir, 'train', 'r_1.png'));
+    expect(() => folder(dir, join(dir, 'transforms_train.json'))).to.throw(ArgumentError, /frames\[1\]: the image '.\/train\/r_1' is not at '.*train\/r_1.png'/);
+  });
+
+  it('sizes the object from the masks: the region inside every silhouette bounds the true shape closely', () => {
+    // cameras far off: the bunny fills a third of each frame, which no guess from the cameras knows
+    writePhotoFolder(dir, { views: 8, size: 64, distance: 5, file: 'transforms.json', withSize: true });
+    const t = folder(dir);
+    const truth = boundingBox(loadMesh('bunny').positions);
+    const extent = Math.max(...[0, 1, 2].map((k) => (truth.max[k] - truth.min[k]) / 2));
+    expect(t.extent / extent, `extent ${t.extent} for a true ${extent}`).to.be.within(0.95, 1.3);
+    const off = Math.hypot(...t.center.map((c, k) => c - truth.center[k]));
+    expect(off / extent, `centre ${t.center} for a true ${truth.center}`).to.be.lessThan(0.15);
   });
 });
