@@ -17,6 +17,7 @@ import type { FloatImage } from '../geometry/image.js';
 import { defaultLights } from '../geometry/lights.js';
 import { BUILT_IN_SHAPES, type BuiltInShape, builtInShape, readMeshFile } from '../geometry/loadMesh.js';
 import { boundingBox, type Mesh } from '../geometry/mesh.js';
+import { flatShaded } from '../geometry/shapes/vertexNormals.js';
 import { readPng } from '../geometry/png.js';
 import { rasterizeMesh } from '../geometry/rasterize.js';
 import { samplePoints } from '../geometry/sampling.js';
@@ -48,6 +49,8 @@ export const TARGET_DEFAULTS = { size: 128, views: 12 } as const;
 export interface TargetOptions {
   size: number;
   views: number;
+  /** Shade a shape or mesh target flat (each triangle its own normal) instead of by its vertex normals. */
+  flat?: boolean;
   cameras: string | null;
   masks: string | null;
   truth: string | null;
@@ -56,11 +59,15 @@ export interface TargetOptions {
 /** Points sampled on the true surface for the metrics. */
 const TRUTH_POINTS = 20000;
 
-function meshOf(target: string): { mesh: Mesh; kind: 'shape' | 'mesh' } {
-  if ((BUILT_IN_SHAPES as readonly string[]).includes(target)) return { mesh: builtInShape(target as BuiltInShape), kind: 'shape' };
+function meshOf(target: string, flat = false): { mesh: Mesh; kind: 'shape' | 'mesh' } {
+  if ((BUILT_IN_SHAPES as readonly string[]).includes(target)) {
+    const mesh = builtInShape(target as BuiltInShape);
+    return { mesh: flat ? flatShaded(mesh) : mesh, kind: 'shape' };
+  }
   const mesh = readMeshFile(target, '--target');
   if (mesh.faces.length === 0) throw new ArgumentError(`--target '${target}' has no faces; a target mesh needs triangles to render (a point cloud belongs in --init).`);
-  return { mesh, kind: 'mesh' };
+  // without normals of its own (vn, or nx ny nz) a file is shaded smooth, unless asked for flat
+  return { mesh: flat ? flatShaded(mesh) : mesh, kind: 'mesh' };
 }
 
 function frameOf(positions: Float64Array): { center: [number, number, number]; extent: number } {
@@ -70,8 +77,8 @@ function frameOf(positions: Float64Array): { center: [number, number, number]; e
 }
 
 /** A shape or mesh rendered from `views` cameras around it. */
-export function meshTargets(target: string, options: Pick<TargetOptions, 'size' | 'views'>): FitTargets {
-  const { mesh, kind } = meshOf(target);
+export function meshTargets(target: string, options: Pick<TargetOptions, 'size' | 'views' | 'flat'>): FitTargets {
+  const { mesh, kind } = meshOf(target, options.flat);
   const { center, extent } = frameOf(mesh.positions);
   const { size } = options;
   const cameras = fibonacciViews(options.views, { points: mesh.positions, target: center, width: size, height: size });
@@ -270,7 +277,10 @@ function photoFrame(views: readonly FitView[]): { center: [number, number, numbe
 /** A bare built-in name is the built-in shape even if a folder of that name exists (write ./teapot for the folder). */
 export function loadTargets(target: string, options: TargetOptions): FitTargets {
   const builtIn = (BUILT_IN_SHAPES as readonly string[]).includes(target);
-  if (!builtIn && existsSync(target) && statSync(target).isDirectory()) return folderTargets(target, options);
+  if (!builtIn && existsSync(target) && statSync(target).isDirectory()) {
+    if (options.flat) throw new ArgumentError(`--flat only applies to a shape or mesh target; '${target}' is a folder of photos (they are shaded as they were taken).`);
+    return folderTargets(target, options);
+  }
   for (const [key, v] of [
     ['cameras', options.cameras],
     ['masks', options.masks],

@@ -7,6 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadMesh } from '../../geometry/loadMesh.js';
 import { boundingBox } from '../../geometry/mesh.js';
+import { rasterizeMesh } from '../../geometry/rasterize.js';
+import { flatShaded } from '../../geometry/shapes/vertexNormals.js';
 import { ArgumentError } from '../../lib/errors.js';
 import { folderTargets, meshTargets } from '../../optim/fitTargets.js';
 import { writePhotoFolder } from './photoFolder.js';
@@ -99,5 +101,34 @@ describe('fit targets: a folder of photos', () => {
     expect(t.extent / extent, `extent ${t.extent} for a true ${extent}`).to.be.within(0.95, 1.3);
     const off = Math.hypot(...t.center.map((c, k) => c - truth.center[k]));
     expect(off / extent, `centre ${t.center} for a true ${truth.center}`).to.be.lessThan(0.15);
+  });
+});
+
+describe('fit targets: --flat', () => {
+  it("shades a shape flat, each triangle its own normal, as the rasterizer's flat shading does", () => {
+    const smooth = meshTargets('sphere', { size: 40, views: 2 });
+    const flat = meshTargets('sphere', { size: 40, views: 2, flat: true });
+    for (const [i, v] of flat.views.entries()) {
+      const faceted = rasterizeMesh(loadMesh('sphere'), v.camera, { lights: v.lights, shading: 'flat' }).color.data;
+      const worst = (a: ArrayLike<number>) => Math.max(...Array.from(a, (x, p) => Math.abs(x - faceted[p])));
+      expect(worst(v.target.data), `view ${i}, --flat`).to.be.lessThan(1e-5);
+      expect(worst(smooth.views[i].target.data), `view ${i}, smooth`).to.be.greaterThan(0.01);
+    }
+  });
+
+  it("gives every corner of a triangle the triangle's unit normal", () => {
+    const mesh = flatShaded(loadMesh('teapot'));
+    for (let f = 0; f < mesh.faces.length; f += 300) {
+      const [a, b, c] = [0, 1, 2].map((i) => Array.from(mesh.positions.subarray(3 * mesh.faces[f + i], 3 * mesh.faces[f + i] + 3)));
+      const e1 = b.map((v, i) => v - a[i]),
+        e2 = c.map((v, i) => v - a[i]);
+      const n = [e1[1] * e2[2] - e1[2] * e2[1], e1[2] * e2[0] - e1[0] * e2[2], e1[0] * e2[1] - e1[1] * e2[0]];
+      const l = Math.hypot(...n);
+      if (l === 0) continue;
+      for (let i = 0; i < 3; i++) {
+        const got = mesh.normals!.subarray(3 * mesh.faces[f + i], 3 * mesh.faces[f + i] + 3);
+        for (let k = 0; k < 3; k++) expect(got[k]).to.be.closeTo(n[k] / l, 1e-12);
+      }
+    }
   });
 });
