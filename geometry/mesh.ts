@@ -65,7 +65,7 @@ export function boundingBox(points: Float64Array | Float32Array | readonly numbe
       const x = positions[i + c];
       if (x < min[c]) min[c] = x;
       if (x > max[c]) max[c] = x;
-      if (x !== x) nan = true;
+      if (Number.isNaN(x)) nan = true;
     }
   }
   // NaN fails every comparison above (so it is flagged), an infinity shows in the bounds

@@ -86,7 +86,7 @@ export function parseObj(text: string, fileName = 'input.obj'): Mesh {
     }
   }
 
-  const named = cornerNormalsOf(fileNormals, faces, cornerNormals, positions.length / 3, fileName);
+  const named = cornerNormalsOf(fileNormals, cornerNormals, positions.length / 3, fileName);
   if (named) splitCreases(positions, hasColors ? colors : null, faces, cornerNormals);
   const mesh: Mesh = { positions: new Float64Array(positions), faces: new Uint32Array(faces) };
   const normals = named ? normalsOfCorners(fileNormals, faces, cornerNormals, positions.length / 3) : fileNormals.length > 0 ? new Float64Array(fileNormals) : undefined;
@@ -131,7 +131,7 @@ function resolveIndex(text: string, count: number, at: string, what: 'vertex' | 
  * Whether the faces name the normals (then every corner must); when none does, the file's normals
  * must be one per vertex. Throws on a mix or a count mismatch.
  */
-function cornerNormalsOf(fileNormals: number[], faces: number[], cornerNormals: number[], vertexCount: number, fileName: string): boolean {
+function cornerNormalsOf(fileNormals: number[], cornerNormals: number[], vertexCount: number, fileName: string): boolean {
   const normalCount = fileNormals.length / 3;
   if (normalCount === 0) return false;
   let cornersWithNormal = 0;
