@@ -46,8 +46,9 @@ function touchesBorder(mask: ArrayLike<number>, width: number, height: number): 
 
 /**
  * The box of the region seen inside every mask, searched for in the cube of half-side `half`
- * around `center` (the cameras' common look-at point and reach); null when no view has a mask or
- * no point survives (masks that disagree with their cameras). Two passes: the whole cube, then
+ * around `center` (the cameras' common look-at point and reach); null when no view has a mask, no
+ * point survives (masks that disagree with their cameras), or the region is unbounded (it reaches
+ * the side of a cube four times as large, or of the first one while the object runs out of a view). Two passes: the whole cube, then
  * the box found, each on a GRID^3 lattice; the result is widened by half a cell.
  */
 export function silhouetteBounds(views: readonly SilhouetteView[], center: readonly number[], half: number): SilhouetteBounds | null {
@@ -94,8 +95,11 @@ export function silhouetteBounds(views: readonly SilhouetteView[], center: reado
       }
     }
     if (!(min[0] <= max[0])) return null;
-    // the region reaches the searched cube's side: search a cube twice as large (twice at most)
-    if (pass === 0 && widen < 2 && [0, 1, 2].some((a) => min[a] < lo[a] + cell[a] || max[a] > hi[a] - cell[a])) {
+    // the region reaches the searched cube's side: search a cube twice as large (twice at most);
+    // where the object runs out of some view that may be the views' blind spot: no answer then
+    const reachesSide = [0, 1, 2].some((a) => min[a] < lo[a] + cell[a] || max[a] > hi[a] - cell[a]);
+    if (pass === 0 && reachesSide && (widen === 2 || carving.some((v) => v.open))) return null;
+    if (pass === 0 && reachesSide) {
       widen++;
       half *= 2;
       lo = [center[0] - half, center[1] - half, center[2] - half];

@@ -258,13 +258,14 @@ export function folderTargets(dir: string, options: Pick<TargetOptions, 'cameras
   });
   const surface = options.truth === null ? null : samplePoints(meshOf(options.truth).mesh, TRUTH_POINTS, { seed: 2 });
   const truth = surface?.positions ?? null;
-  return { kind: 'images', views, truth, truthNormals: surface?.normals ?? null, ...(truth ? frameOf(truth) : photoFrame(views)) };
+  // the photos place the start, --truth or not: the true surface is for measuring the fit only
+  return { kind: 'images', views, truth, truthNormals: surface?.normals ?? null, ...photoFrame(views) };
 }
 
 /**
- * Where the object of a folder of photos is, with no surface known: with masks, the box of the
- * region inside every silhouette (geometry/silhouetteBounds.ts); without, centred where the cameras
- * look, with an extent that would fill about half of the average view.
+ * Where the object of a folder of photos is: with masks, the box of the region inside every
+ * silhouette (geometry/silhouetteBounds.ts); without, centred where the cameras look, with an
+ * extent that would fill about half of the average view.
  */
 function photoFrame(views: readonly FitView[]): { center: [number, number, number]; extent: number } {
   const center = lookAtPoint(views.map((v) => v.camera));

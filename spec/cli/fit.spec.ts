@@ -27,7 +27,8 @@ function writeCubeFolder(dir: string, options: { size?: number; views?: number; 
   const size = options.size ?? 40;
   const cube = loadMesh('cube');
   mkdirSync(join(dir, 'masks'), { recursive: true });
-  const cameras = fibonacciViews(options.views ?? 4, { radius: 0.6, width: size, height: size });
+  // the cube's bounding sphere (radius sqrt(3) / 2) fills 80% of each frame
+  const cameras = fibonacciViews(options.views ?? 4, { radius: 0.87, width: size, height: size });
   cameras.forEach((camera, i) => {
     const r = rasterizeMesh(cube, camera, { lights: defaultLights(camera, { seed: i }) });
     const name = `view-${String(i).padStart(2, '0')}.png`;
@@ -116,7 +117,7 @@ describe('splatgrad fit', () => {
 
   it('reads transforms.json with file paths and takes masks from PNG alpha', async () => {
     writeCubeFolder(join(dir, 'cube'), { alpha: true, views: 3 });
-    const cameras = fibonacciViews(3, { radius: 0.6, width: 40, height: 40 });
+    const cameras = fibonacciViews(3, { radius: 0.87, width: 40, height: 40 });
     const text = JSON.parse(formatTransformsJson(cameras.map((camera, i) => ({ camera, image: `view-0${i}` }))));
     writeFileSync(join(dir, 'cube', 'transforms.json'), JSON.stringify(text));
     rmSync(join(dir, 'cube', 'cameras.json'));
