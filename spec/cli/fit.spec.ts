@@ -75,6 +75,7 @@ describe('splatgrad fit', () => {
     // result.obj: a closed surface through the oriented points, measured like the cloud
     expect(loadMesh(join(out, 'result.obj')).faces.length).to.be.greaterThan(100);
     expect(s.meshChamfer!, `mesh chamfer ${s.meshChamfer} vs the cloud's ${s.chamfer}`).to.be.lessThan(2 * s.chamfer!);
+    expect(s.files, 'every file written is listed (the CLI prints them)').to.have.members(['start.png', 'checkpoint.ply', 'result.ply', 'result.obj', 'end.png', 'loss-curve.svg', 'summary.json']);
     const cloud = loadPointCloud(join(out, 'result.ply'));
     // refinement doubles the starting 600 points
     expect(s.pointsInitial).to.equal(600);
@@ -254,7 +255,7 @@ describe('splatgrad fit: what a first run shows', () => {
     expect(s.lossFinal!, `loss ${s.lossInitial} -> ${s.lossFinal}`).to.be.lessThan(0.9 * s.lossInitial!);
     expect(s.chamfer!, `chamfer ${s.chamferInitial} -> ${s.chamfer}`).to.be.lessThan(s.chamferInitial!);
     const summary = JSON.parse(readFileSync(join(dir, 'out', 'summary.json'), 'utf8'));
-    expect(summary.config).to.not.have.any.keys('size', 'views');
+    expect(summary.config).to.not.have.any.keys('size', 'views', 'flat');
     expect(summary.config).to.include({ points: 400 });
   });
 
