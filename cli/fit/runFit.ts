@@ -119,12 +119,7 @@ function describe(config: FitConfig, targets: FitTargets, points: number, out: s
  * Throws when no view sees the starting cloud; `warn` gets what may waste the run, `status` what
  * a slow start is doing.
  */
-export function startFit(
-  config: FitConfig,
-  gpu?: SplatGpu,
-  warn: (line: string) => void = () => {},
-  status: (line: string) => void = () => {},
-): { targets: FitTargets; session: FitSession } {
+export function startFit(config: FitConfig, gpu?: SplatGpu, warn: (line: string) => void = () => {}, status: (line: string) => void = () => {}): { targets: FitTargets; session: FitSession } {
   const method = FIT_METHODS[config.method];
   const device = config.device ?? 'cpu';
   if (!(method.devices ?? ['cpu']).includes(device)) throw new ArgumentError(`--device ${device}: the method '${method.name}' renders on ${(method.devices ?? ['cpu']).join(', ')} only.`);
