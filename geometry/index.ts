@@ -98,4 +98,4 @@ export {
   type MetaballsOfMeshOptions,
   type MetaballMeshOptions,
 } from './gaussianMixture.js';
-export { silhouetteBounds, type SilhouetteBounds, type SilhouetteView } from './silhouetteBounds.js';
+export { silhouetteBounds, type SilhouetteBounds, type MaskedView } from './silhouetteBounds.js';

@@ -5,7 +5,7 @@
 
 import type { Camera } from './camera.js';
 
-export interface SilhouetteView {
+export interface MaskedView {
   camera: Camera;
   /** 1 inside the object, [H * W]; views without a mask carve nothing. */
   mask?: ArrayLike<number>;
@@ -51,7 +51,7 @@ function touchesBorder(mask: ArrayLike<number>, width: number, height: number): 
  * the side of a cube four times as large, or of the first one while the object runs out of a view). Two passes: the whole cube, then
  * the box found, each on a GRID^3 lattice; the result is widened by half a cell.
  */
-export function silhouetteBounds(views: readonly SilhouetteView[], center: readonly number[], half: number): SilhouetteBounds | null {
+export function silhouetteBounds(views: readonly MaskedView[], center: readonly number[], half: number): SilhouetteBounds | null {
   const carving = views.filter((v) => v.mask !== undefined).map(({ camera: c, mask }) => ({ camera: c, mask: dilated(mask!, c.width, c.height), open: touchesBorder(mask!, c.width, c.height) }));
   if (carving.length === 0 || !(half > 0)) return null;
   const inside = (p: readonly number[]): boolean => {
