@@ -14,6 +14,7 @@ export function parseArgs(argv: readonly string[], flags: ReadonlySet<string> = 
   const options = new Map<string, string | true>();
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
+    if (/^-[A-Za-z]/.test(a)) throw new ArgumentError(`'${a}' is not an option: options have two dashes (--name value); -h and --help show the help.`);
     if (!a.startsWith('--')) {
       positionals.push(a);
       continue;

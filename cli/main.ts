@@ -3,6 +3,7 @@
 // cli/commands/; errors the user can fix print one clear line and exit with code 2.
 
 import { SplatgradError } from '../lib/errors.js';
+import { didYouMean } from '../lib/suggest.js';
 import { parseArgs } from './args.js';
 import { commands } from './commands/index.js';
 
@@ -11,23 +12,29 @@ function usage(): string {
   return ['usage: splatgrad <command> [options]', '', 'commands:', ...lines, '', 'splatgrad <command> --help shows the options of a command.'].join('\n');
 }
 
+const isHelp = (a: string) => a === '--help' || a === '-h';
+
 export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
-  if (!name || name === '--help' || name === '-h' || name === 'help') {
+  if (!name || isHelp(name) || (name === 'help' && rest.length === 0)) {
     console.log(usage());
     return 0;
   }
-  const command = commands[name];
+  if (name === '--version' || name === '-V' || name === '-v') return commands.version.run({ positionals: [], options: new Map() });
+  // `splatgrad help fit` is `splatgrad fit --help`
+  const commandName = name === 'help' ? rest[0] : name;
+  const command = commands[commandName];
   if (!command) {
-    console.error(`splatgrad: unknown command '${name}'.\n\n${usage()}`);
+    console.error(`splatgrad: unknown command '${commandName}'.${didYouMean(commandName, Object.keys(commands))}\n\n${usage()}`);
     return 2;
   }
-  const args = parseArgs(rest, new Set(['json', 'help']));
-  if (args.options.has('help')) {
+  // -h or --help anywhere (before any value is read as a target or a number) shows the help
+  if (name === 'help' || rest.some(isHelp)) {
     console.log(command.help);
     return 0;
   }
   try {
+    const args = parseArgs(rest, new Set(['json', 'help']));
     return await command.run(args);
   } catch (e) {
     if (e instanceof SplatgradError) {

@@ -1,5 +1,6 @@
 // Camera files: our JSON format (read and write) and the common `transforms.json` convention
-// (read and write) used by NeRF-style datasets, so users can bring posed photos.
+// (read and write) used by NeRF-style datasets, so users can bring posed photos. docs/cameras.md
+// documents both for users, with the axis conventions and a worked example.
 //
 // Our format (OpenCV axes: x right, y down, z forward; pixels as in geometry/camera.ts):
 //   {
@@ -11,7 +12,7 @@
 //         "cx": 128, "cy": 128,                 // principal point in pixels
 //         "worldToCamera": [[r00, r01, r02, t0], [r10, r11, r12, t1], [r20, r21, r22, t2], [0, 0, 0, 1]],
 //         "near": 0.0001,                       // optional
-//         "image": "views/000.png" }            // optional, relative to the file
+//         "image": "views/000.png" }            // optional; fit looks in the photo folder, then beside the file
 //     ]
 //   }
 //

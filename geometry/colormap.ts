@@ -9,7 +9,7 @@
 // an explicit range are clamped. Background: transparent (RGBA, alpha 0) or opaque black (RGB).
 
 import { ArgumentError, NonFiniteError } from '../lib/errors.js';
-import { type FloatImage, createImage, validateImage } from './image.js';
+import { type FloatImage, type ImageLike, asFloatImage, createImage, validateImage } from './image.js';
 
 /** Viridis at t = k / 9, k = 0 .. 9, as 0-255 RGB. */
 const VIRIDIS_SAMPLES = [
@@ -48,8 +48,9 @@ export interface DepthColorOptions {
   background?: ColormapBackground;
 }
 
-/** Depth image (1 channel) -> viridis colours; see the file comment for range and background. */
-export function depthToColor(depth: FloatImage, options: DepthColorOptions = {}): FloatImage {
+/** Depth image (1 channel; a FloatImage or the render's depth tensor [H, W]) -> viridis colours; see the file comment for range and background. */
+export function depthToColor(depthImage: ImageLike, options: DepthColorOptions = {}): FloatImage {
+  const depth = asFloatImage(depthImage, 'depth');
   validateImage(depth, 'depth', false);
   if (depth.channels !== 1) throw new ArgumentError(`depth must have 1 channel, got ${depth.channels}; pass the renderer's depth image.`);
   const d = depth.data;
@@ -100,8 +101,9 @@ export interface NormalColorOptions {
   rotation?: ArrayLike<number>;
 }
 
-/** Normal image (3 channels) -> RGB (n + 1) / 2, clamped; zero normals are background. */
-export function normalsToColor(normals: FloatImage, options: NormalColorOptions = {}): FloatImage {
+/** Normal image (3 channels; a FloatImage or the render's normal tensor [H, W, 3]) -> RGB (n + 1) / 2, clamped; zero normals are background. */
+export function normalsToColor(normalImage: ImageLike, options: NormalColorOptions = {}): FloatImage {
+  const normals = asFloatImage(normalImage, 'normals');
   validateImage(normals, 'normals');
   if (normals.channels !== 3) throw new ArgumentError(`normals must have 3 channels, got ${normals.channels}; pass the renderer's normal image.`);
   const R = options.rotation ?? [1, 0, 0, 0, 1, 0, 0, 0, 1];

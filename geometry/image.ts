@@ -3,6 +3,7 @@
 // scene units. Channel conventions: 1 gray/depth/alpha, 2 gray+alpha, 3 RGB, 4 RGBA.
 
 import { ArgumentError, ShapeError, assertFinite } from '../lib/errors.js';
+import { Tensor } from '../lib/tensor.js';
 
 export interface FloatImage {
   width: number;
@@ -25,6 +26,25 @@ export function createImage(width: number, height: number, channels: number, fil
   return { width, height, channels, data };
 }
 
+/** An image, or an image tensor as the renderers return them: [H, W] (one channel) or [H, W, C]. */
+export type ImageLike = FloatImage | Tensor;
+
+/**
+ * `image` as a FloatImage: a FloatImage as it is; a tensor [H, W] or [H, W, C] (C = 1..4) as its
+ * samples in a Float32Array (shared when already float32). `what` names it in errors.
+ */
+export function asFloatImage(image: ImageLike, what = 'image'): FloatImage {
+  if (!(image instanceof Tensor)) return image;
+  const [height, width, channels = 1] = image.shape;
+  if ((image.ndim !== 2 && image.ndim !== 3) || channels < 1 || channels > 4) {
+    throw new ShapeError(
+      `${what} is a tensor of shape [${image.shape}]; an image tensor is [height, width] or [height, width, channels] with 1 to 4 channels (render.image, render.depth, render.alpha...).`,
+    );
+  }
+  const data = image.data instanceof Float32Array ? image.data : Float32Array.from(image.data);
+  return { width, height, channels, data };
+}
+
 /** Wraps existing samples as an image after checking that the sizes agree (infinite samples allowed). */
 export function imageFromData(data: Float32Array, width: number, height: number, channels: number): FloatImage {
   const image = { width, height, channels, data };
@@ -37,7 +57,8 @@ export function imageFromData(data: Float32Array, width: number, height: number,
  * `finite` (default true) NaN and infinite samples are rejected too.
  */
 export function validateImage(image: FloatImage, what = 'image', finite = true): void {
-  if (image === null || typeof image !== 'object') throw new ArgumentError(`${what} must be an image { width, height, channels, data: Float32Array }.`);
+  if (image === null || typeof image !== 'object') throw new ArgumentError(`${what} must be an image { width, height, channels, data: Float32Array } or an image tensor [H, W, C].`);
+  if (image instanceof Tensor) throw new ArgumentError(`${what} is a tensor; wrap it with asFloatImage(tensor) first.`);
   checkDimensions(image.width, image.height, image.channels, what);
   if (!(image.data instanceof Float32Array)) throw new ArgumentError(`${what}.data must be a Float32Array (row-major height x width x channels).`);
   const want = image.width * image.height * image.channels;

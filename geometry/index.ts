@@ -27,7 +27,7 @@ export {
   DEFAULT_SUN_INTENSITY,
   DEFAULT_AMBIENT_INTENSITY,
 } from './lights.js';
-export { distanceToFill, fibonacciDirections, fibonacciViews, randomViews, gridViews, type ViewOptions } from './views.js';
+export { distanceToFill, distanceToFrame, fibonacciDirections, fibonacciViews, randomViews, gridViews, type ViewOptions } from './views.js';
 export {
   parseCameraFile,
   formatCameraFile,
@@ -62,7 +62,7 @@ export {
 } from './metrics.js';
 export { pointToMeshDistance, type PointToMeshResult } from './pointToMesh.js';
 export { closestPointOnTriangle } from './closestPointOnTriangle.js';
-export { type FloatImage, createImage, imageFromData, validateImage, assertSameSize } from './image.js';
+export { type FloatImage, type ImageLike, asFloatImage, createImage, imageFromData, validateImage, assertSameSize } from './image.js';
 export { encodePng, decodePng, readPng, writePng, type PngWriteOptions } from './png.js';
 export { viridis, depthToColor, normalsToColor, type DepthColorOptions, type NormalColorOptions, type ColormapBackground } from './colormap.js';
 export { contactSheet, type ContactSheetOptions } from './contactSheet.js';
@@ -75,7 +75,7 @@ export { torus } from './shapes/torus.js';
 export { grid } from './shapes/grid.js';
 export { teapot } from './shapes/teapot.js';
 export { bunny, bunnyPath } from './shapes/bunny.js';
-export { computeVertexNormals } from './shapes/vertexNormals.js';
+export { computeVertexNormals, flatShaded } from './shapes/vertexNormals.js';
 export { fitUnitCube } from './shapes/fitUnitCube.js';
 export { weldVertices, type WeldedMesh } from './shapes/weldVertices.js';
 export { loadMesh, builtInShape, loadPointCloud, savePointCloud, saveMesh, BUILT_IN_SHAPES, MESH_FILE_EXTENSIONS, type BuiltInShape, type LoadMeshOptions } from './loadMesh.js';
@@ -98,3 +98,4 @@ export {
   type MetaballsOfMeshOptions,
   type MetaballMeshOptions,
 } from './gaussianMixture.js';
+export { silhouetteBounds, type SilhouetteBounds, type MaskedView } from './silhouetteBounds.js';

@@ -15,7 +15,7 @@ import { icosphere } from './shapes/icosphere.js';
 import { teapot } from './shapes/teapot.js';
 import { torus } from './shapes/torus.js';
 import { SUITE_SHAPE_NAMES, suiteShape } from './shapes/suiteShapes.js';
-import { computeVertexNormals } from './shapes/vertexNormals.js';
+import { computeVertexNormals, flatShaded } from './shapes/vertexNormals.js';
 
 export const BUILT_IN_SHAPES = ['sphere', 'cube', 'torus', 'grid', 'teapot', 'bunny', ...SUITE_SHAPE_NAMES] as const;
 export type BuiltInShape = (typeof BUILT_IN_SHAPES)[number];
@@ -26,22 +26,27 @@ export const MESH_FILE_EXTENSIONS = ['.obj', '.ply'] as const;
 export interface LoadMeshOptions {
   /** Centre a mesh file at the origin and scale its largest side to 1, like the built-ins (default false). */
   normalize?: boolean;
+  /** Shade flat: each triangle its own three vertices with its normal, replacing the vertex normals (default false). */
+  flat?: boolean;
 }
 
 /**
  * A built-in shape at its default resolution (fitted to the unit cube, with normals) or a .obj /
  * .ply mesh file. A file without vertex normals gets area-weighted ones (faces taken as
- * counter-clockwise seen from outside).
+ * counter-clockwise seen from outside): smooth shading; `flat` gives hard edges instead.
  */
 export function loadMesh(nameOrPath: string, options: LoadMeshOptions = {}): Mesh {
   if (typeof nameOrPath !== 'string') throw new ArgumentError(`loadMesh: expected a built-in shape name (${BUILT_IN_SHAPES.join(', ')}) or a .obj/.ply path, got ${typeof nameOrPath}.`);
-  if ((BUILT_IN_SHAPES as readonly string[]).includes(nameOrPath)) return builtInShape(nameOrPath as BuiltInShape);
+  if ((BUILT_IN_SHAPES as readonly string[]).includes(nameOrPath)) {
+    const shape = builtInShape(nameOrPath as BuiltInShape);
+    return options.flat ? flatShaded(shape) : shape;
+  }
   const mesh = readMeshFile(nameOrPath, 'loadMesh');
   if (mesh.faces.length === 0) throw new ArgumentError(`loadMesh: ${nameOrPath} has no faces, so it is a point cloud; load it with loadPointCloud.`);
   validateMesh(mesh, nameOrPath);
   if (!mesh.normals) mesh.normals = computeVertexNormals(mesh.positions, mesh.faces);
   if (options.normalize) mesh.positions = fitUnitCube(mesh.positions, nameOrPath);
-  return mesh;
+  return options.flat ? flatShaded(mesh) : mesh;
 }
 
 /** A built-in shape by name, at its default resolution. */

@@ -7,15 +7,19 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { convertIndexedToRgb, decode, encode } from 'fast-png';
 import { ArgumentError, SplatgradError } from '../lib/errors.js';
-import { type FloatImage, validateImage } from './image.js';
+import { type FloatImage, type ImageLike, asFloatImage, validateImage } from './image.js';
 
 export interface PngWriteOptions {
   /** Bits per sample (default 8). */
   bitDepth?: 8 | 16;
 }
 
-/** PNG file bytes of `image`; NaN or infinite samples are rejected, others clamped to [0, 1]. */
-export function encodePng(image: FloatImage, options: PngWriteOptions = {}): Uint8Array {
+/**
+ * PNG file bytes of `image` (a FloatImage, or an image tensor [H, W] / [H, W, C] as the renderers
+ * return: render.image, render.alpha); NaN or infinite samples are rejected, others clamped to [0, 1].
+ */
+export function encodePng(imageOrTensor: ImageLike, options: PngWriteOptions = {}): Uint8Array {
+  const image = asFloatImage(imageOrTensor, 'image');
   validateImage(image, 'image');
   const depth = options.bitDepth ?? 8;
   if (depth !== 8 && depth !== 16) throw new ArgumentError(`options.bitDepth must be 8 or 16, got ${JSON.stringify(depth)}.`);
@@ -54,7 +58,7 @@ export function decodePng(bytes: Uint8Array, fileName = 'PNG data'): FloatImage 
   return { width, height, channels, data };
 }
 
-export function writePng(path: string, image: FloatImage, options: PngWriteOptions = {}): void {
+export function writePng(path: string, image: ImageLike, options: PngWriteOptions = {}): void {
   writeFileSync(path, encodePng(image, options));
 }
 

@@ -22,6 +22,13 @@ export interface ViewOptions {
   fill?: number;
   /** Camera distance from target; overrides radius and fill. */
   distance?: number;
+  /**
+   * Points that must all be in view (flat xyz triples, e.g. a mesh's vertices): each camera then
+   * sits at the distance where their projections span `fill` of the frame in its tighter
+   * direction (distanceToFrame); overrides radius. The projection of a triangle lies within that
+   * of its corners, so a mesh framed by its vertices is wholly in view.
+   */
+  points?: ArrayLike<number>;
 }
 
 const DEFAULT_SIZE = 256;
@@ -39,6 +46,35 @@ export function distanceToFill(radius: number, fovY: number, fraction: number): 
   return radius / Math.sin(Math.atan(fraction * Math.tan((fovY * Math.PI) / 360)));
 }
 
+/**
+ * Distance from `target` along unit `direction` at which a camera looking at `target` (rotation
+ * `R`, focal lengths fx, fy) sees every point within `fill` of each half of the frame. A point with
+ * camera coordinates (x, y, z0 + d) at distance d projects inside when |x| <= fill (W/2) / fx
+ * (z0 + d), and likewise for y; the smallest d that meets every bound is the answer (and keeps
+ * every point in front of the camera).
+ */
+export function distanceToFrame(points: ArrayLike<number>, target: Vec3, R: ArrayLike<number>, k: { fx: number; fy: number; width: number; height: number }, fill: number): number {
+  if (!(fill > 0) || !Number.isFinite(fill)) throw new ArgumentError(`fill must be a positive fraction of the frame (e.g. 0.8), got ${fill}.`);
+  if (points.length < 3 || points.length % 3 !== 0) throw new ArgumentError(`points must be a non-empty flat array of xyz triples, got ${points.length} values.`);
+  const tx = (fill * k.width) / 2 / k.fx,
+    ty = (fill * k.height) / 2 / k.fy;
+  let d = 0,
+    reach = 0;
+  for (let i = 0; i < points.length; i += 3) {
+    const px = points[i] - target[0],
+      py = points[i + 1] - target[1],
+      pz = points[i + 2] - target[2];
+    if (!Number.isFinite(px + py + pz)) throw new ArgumentError(`points[${i / 3}] has a non-finite coordinate; remove or fix it.`);
+    const x = R[0] * px + R[1] * py + R[2] * pz,
+      y = R[3] * px + R[4] * py + R[5] * pz,
+      z = R[6] * px + R[7] * py + R[8] * pz;
+    d = Math.max(d, Math.abs(x) / tx - z, Math.abs(y) / ty - z);
+    reach = Math.max(reach, Math.hypot(px, py, pz));
+  }
+  // all points at the target: any distance frames them; keep the camera off them
+  return Math.max(d, 1e-3 * reach, 1e-6);
+}
+
 /** A camera at target + distance * direction (direction a unit vector) looking at target. */
 function cameraFrom(direction: Vec3, options: ViewOptions): Camera {
   const target = vec3(options.target ?? [0, 0, 0], 'target');
@@ -48,11 +84,16 @@ function cameraFrom(direction: Vec3, options: ViewOptions): Camera {
   const f = focalFromFov(fovY, height);
   // fill the smaller of the two fields of view
   const fovMin = (360 / Math.PI) * Math.atan(Math.min(width, height) / 2 / f);
-  const distance = options.distance ?? distanceToFill(options.radius ?? 1, fovMin, options.fill ?? DEFAULT_FILL);
-  if (!(distance > 0) || !Number.isFinite(distance)) throw new ArgumentError(`distance must be a finite positive number, got ${distance}.`);
-  const eye: Vec3 = [target[0] + distance * direction[0], target[1] + distance * direction[1], target[2] + distance * direction[2]];
   const up: Vec3 = Math.abs(direction[1]) > 0.999 ? [0, 0, direction[1] > 0 ? -1 : 1] : [0, 1, 0];
-  return Camera.lookAt({ eye, target, up, width, height, focal: f });
+  const at = (d: number) => Camera.lookAt({ eye: [target[0] + d * direction[0], target[1] + d * direction[1], target[2] + d * direction[2]], target, up, width, height, focal: f });
+  let distance: number;
+  if (options.distance !== undefined) distance = options.distance;
+  else if (options.points !== undefined) {
+    // the rotation does not depend on the distance: take it from a camera at distance 1
+    distance = distanceToFrame(options.points, target, at(1).R, { fx: f, fy: f, width, height }, options.fill ?? DEFAULT_FILL);
+  } else distance = distanceToFill(options.radius ?? 1, fovMin, options.fill ?? DEFAULT_FILL);
+  if (!(distance > 0) || !Number.isFinite(distance)) throw new ArgumentError(`distance must be a finite positive number, got ${distance}.`);
+  return at(distance);
 }
 
 function checkCount(n: number): void {

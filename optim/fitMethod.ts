@@ -29,7 +29,7 @@ export interface FitScene {
   /** A built-in shape or a mesh rendered here (targets lit white), or a folder of photos. */
   kind: 'shape' | 'mesh' | 'images';
   views: readonly FitView[];
-  /** Centre of the object and its largest bounding-box half-side (scene units). */
+  /** Centre of the object and its largest bounding-box half-side (scene units): of the mesh, or for photos of the region inside every mask (a guess from the cameras without masks). */
   center: readonly [number, number, number];
   extent: number;
 }

@@ -3,6 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { ArgumentError } from '../../lib/errors.js';
+import { closestName } from '../../lib/suggest.js';
 import { teapot2d } from '../demos/teapot2d.js';
 import { denoise } from '../demos/denoise.js';
 import { fmPose } from '../demos/fmPose.js';
@@ -16,29 +17,34 @@ import type { Command } from './command.js';
 interface Demo {
   summary: string;
   run(out: string, log: (line: string) => void, signal: { aborted: boolean }): Promise<object> | object;
+  /** A shape-fitting demo's settings (`splatgrad fit` with these). */
+  preset?: Partial<FitConfig>;
 }
 
-/** A shape-fitting demo: `splatgrad fit` with a preset config (fitConfig.ts says why the defaults are what they are). */
-const fitDemo =
-  (preset: Partial<FitConfig>): Demo['run'] =>
-  (out, _log, signal) =>
-    runFit(resolveFitConfig(preset), { out, progress: process.stderr, signal });
+/**
+ * A shape-fitting demo: `splatgrad fit` with a preset config (optim/methods/dss.ts says why the
+ * defaults are what they are). Its summary ends with the budget, read from the resolved config.
+ */
+function fitDemo(what: string, preset: Partial<FitConfig>): Demo {
+  return {
+    summary: `${what} (${budgetOf(preset)})`,
+    preset,
+    run: (out, _log, signal) => runFit(resolveFitConfig(preset), { out, progress: process.stderr, signal }),
+  };
+}
+
+/** '1,600 steps, at most 220 s' for a preset. */
+export function budgetOf(preset: Partial<FitConfig>): string {
+  const c = resolveFitConfig(preset);
+  return `${c.iterations!.toLocaleString('en-US')} steps${c.seconds === null ? '' : `, at most ${c.seconds} s`}`;
+}
 
 export const demos: Record<string, Demo> = {
-  bunny: {
-    summary: 'a sphere of 5,000 points pulled onto the Stanford bunny from 12 shading images (about 4 minutes)',
-    run: fitDemo({ target: 'bunny', seconds: 220 }),
-  },
-  teapot: {
-    // the DSS paper's headline case: more points and views than the bunny, so it takes longer
-    summary: 'a sphere of 8,000 points pulled onto the Utah teapot from 16 shading images (about 7 minutes)',
-    run: fitDemo({ target: 'teapot', points: 8000, views: 16, seconds: 400 }),
-  },
-  topology: {
-    // a point cloud can change genus, which a mesh renderer cannot (docs/dss.md §6)
-    summary: 'a sphere (genus 0) pulled onto a torus (genus 1) from 12 shading images (about 4 minutes)',
-    run: fitDemo({ target: 'torus', seconds: 220 }),
-  },
+  bunny: fitDemo('a sphere of 5,000 points pulled onto the Stanford bunny from 12 shading images', { target: 'bunny', seconds: 220 }),
+  // the DSS paper's headline case: more points and views than the bunny, so it takes longer
+  teapot: fitDemo('a sphere of 8,000 points pulled onto the Utah teapot from 16 shading images', { target: 'teapot', points: 8000, views: 16, seconds: 400 }),
+  // a point cloud can change genus, which a mesh renderer cannot (docs/dss.md §6)
+  topology: fitDemo('a sphere (genus 0) pulled onto a torus (genus 1) from 12 shading images', { target: 'torus', seconds: 220 }),
   'teapot-2d': {
     summary: 'a flat grid of points pulled onto the teapot silhouette by the artificial gradient (positions only)',
     run: (out, log) =>
@@ -76,7 +82,10 @@ export const demo: Command = {
     rejectUnknown(args, ['out', 'json']);
     const name = args.positionals[0];
     const d = name ? demos[name] : undefined;
-    if (!d) throw new ArgumentError(`demo: ${name ? `unknown demo '${name}'` : 'name a demo'}; choose one of ${Object.keys(demos).join(', ')}.`);
+    if (!d) {
+      const best = name ? closestName(name, Object.keys(demos)) : null;
+      throw new ArgumentError(`${name ? `unknown demo '${name}'` : 'name a demo'}; ${best ? `did you mean '${best}'? The demos: ` : 'choose one of '}${Object.keys(demos).join(', ')}.`);
+    }
     const out = stringOption(args, 'out') ?? join('out', name);
     const json = args.options.has('json');
     // progress goes to stderr so that --json leaves stdout a clean JSON document

@@ -34,13 +34,18 @@ export function fitLayersFromArgs(args: ParsedArgs, skip: readonly string[] = ['
 
 /** The config from --config, the options and the target word. */
 export function fitConfigFromArgs(args: ParsedArgs): FitConfig {
+  return fitArgs(args).config;
+}
+
+/** The config, and whether the target is the default one (no TARGET, no --target, none in --config). */
+export function fitArgs(args: ParsedArgs): { config: FitConfig; defaultTarget: boolean } {
   const { file, options } = fitLayersFromArgs(args);
   if (args.positionals.length > 1) throw new ArgumentError(`fit: one target at most, got ${args.positionals.length} (${args.positionals.join(', ')}); pass it as --target or as the only word.`);
   if (args.positionals.length === 1) {
     if (options.target !== undefined) throw new ArgumentError('fit: the target was given twice (a word and --target); keep one.');
     options.target = args.positionals[0];
   }
-  return resolveFitConfig(file, options);
+  return { config: resolveFitConfig(file, options), defaultTarget: options.target === undefined && file.target === undefined };
 }
 
 /** `--lr-positions X   learning rate ... [0.002]`, one line per setting. */
@@ -60,7 +65,7 @@ export const fit: Command = {
   help: [
     'splatgrad fit [TARGET] [--method NAME] [--config FILE.json] [--out DIR] [--json] [options]',
     '',
-    `With no TARGET it fits the built-in ${DRIVER_SETTINGS.target.default} with --method ${DRIVER_SETTINGS.method.default}, into out/fit.`,
+    `With no TARGET it fits the built-in ${DRIVER_SETTINGS.target.default} with --method ${DRIVER_SETTINGS.method.default} (${FIT_METHODS[DRIVER_SETTINGS.method.default].iterations.toLocaleString('en-US')} steps), into out/fit.`,
     'TARGET (or --target): a built-in shape (sphere, cube, torus, grid, teapot, bunny) or a .obj/.ply',
     'mesh, rendered from --views cameras at --size px; or a folder of PNG images with its cameras',
     '(cameras.json or transforms.json inside it, or --cameras FILE) and optional --masks DIR',
@@ -79,12 +84,13 @@ export const fit: Command = {
     'Ctrl-C stops after the current step and still writes everything (a second Ctrl-C quits at once).',
   ].join('\n'),
   async run(args) {
-    const config = fitConfigFromArgs(args);
+    const { config, defaultTarget } = fitArgs(args);
     const outRaw = args.options.get('out');
     if (outRaw === true) throw new ArgumentError('--out needs a value: the folder the results are written to.');
     const out = outRaw ?? 'out/fit';
+    const note = defaultTarget ? 'no TARGET given, so the default; splatgrad fit --help lists the others' : undefined;
     const summary = await untilInterrupted(
-      (signal) => runFit(config, { out, progress: process.stderr, signal }),
+      (signal) => runFit(config, { out, progress: process.stderr, signal, note }),
       () => process.stderr.write('\nstopping after this step (Ctrl-C again to quit at once)...\n'),
     );
     if (args.options.has('json')) console.log(JSON.stringify(summary, null, 2));

@@ -19,6 +19,7 @@ import { ewaSplatViews } from '../../ops/splat/ewaSplat.js';
 import { numberOption, rejectUnknown, stringOption } from '../args.js';
 import type { Command } from './command.js';
 import { loadCloud } from './loadCloud.js';
+import { BUILT_IN_SHAPES } from '../../geometry/loadMesh.js';
 
 /** A rendered [H, W, C] tensor as a float image. */
 export function imageOf(t: Tensor): FloatImage {
@@ -29,18 +30,24 @@ export function imageOf(t: Tensor): FloatImage {
 export const render: Command = {
   summary: 'splat a shape or point cloud from several views and write PNGs',
   help: [
-    'splatgrad render --input <built-in name | mesh or point-cloud file> [--points N] [--size S] [--views V] --out DIR [--seed K] [--threads T] [--json]',
+    'splatgrad render [INPUT] --out DIR [--points N] [--size S] [--views V] [--flat] [--seed K] [--threads T] [--json]',
+    '',
+    'INPUT (or --input): a built-in name or a mesh or point-cloud file.',
     '',
     'Built-in names: sphere, cube, torus, grid, teapot, bunny. Meshes are sampled with N points',
-    '(default 8000); point clouds (PLY/OBJ without faces) are used as they are and need normals.',
+    '(default 8000), with the normals of the file (OBJ vn, PLY nx ny nz) or smooth ones; --flat gives',
+    'each triangle its own normal (hard edges). Point clouds (PLY/OBJ without faces) are used as',
+    'they are and need normals.',
     'Writes per view view-NN-color.png, view-NN-depth.png, view-NN-normal.png, view-NN-alpha.png,',
     'and contact-sheet.png. --json prints a summary (views, size, points, milliseconds).',
     '--threads T: threads for the renders (default: every core).',
   ].join('\n'),
   async run(args) {
-    rejectUnknown(args, ['input', 'points', 'size', 'views', 'out', 'seed', 'threads', 'json']);
-    const input = stringOption(args, 'input');
-    if (!input) throw new ArgumentError('--input is required: a built-in name (sphere, cube, torus, grid, teapot, bunny) or a mesh/point-cloud file.');
+    rejectUnknown(args, ['input', 'points', 'size', 'views', 'out', 'seed', 'threads', 'json', 'flat']);
+    if (args.positionals.length > 1) throw new ArgumentError(`one INPUT at most, got ${args.positionals.length} (${args.positionals.join(', ')}).`);
+    if (args.positionals.length === 1 && args.options.has('input')) throw new ArgumentError('the input was given twice (a word and --input); keep one.');
+    const input = args.positionals[0] ?? stringOption(args, 'input');
+    if (!input) throw new ArgumentError(`name what to render: splatgrad render INPUT --out DIR, with INPUT a built-in name (${BUILT_IN_SHAPES.join(', ')}) or a mesh/point-cloud file.`);
     const out = stringOption(args, 'out');
     if (!out) throw new ArgumentError('--out DIR is required: the folder the PNGs are written to.');
     const points = numberOption(args, 'points', 8000, 1, 5_000_000);
@@ -49,7 +56,9 @@ export const render: Command = {
     const seed = numberOption(args, 'seed', 0, 0, 2 ** 31);
     const threads = args.options.has('threads') ? resolveThreads(numberOption(args, 'threads', 1, 1, MAX_THREADS), '--threads') : defaultThreads();
     const t0 = performance.now();
-    const cloud = loadCloud(input, Math.round(points), seed);
+    const flat = args.options.get('flat');
+    if (flat !== undefined && flat !== true) throw new ArgumentError(`--flat takes no value, got ${JSON.stringify(flat)}; write it after INPUT (splatgrad render mesh.obj --flat --out DIR).`);
+    const cloud = loadCloud(input, Math.round(points), seed, flat === true);
     const n = cloud.positions.length / 3;
     const positions = tensor(cloud.positions, { shape: [n, 3], dtype: 'float32' });
     const normals = tensor(cloud.normals!, { shape: [n, 3], dtype: 'float32' });

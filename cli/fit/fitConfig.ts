@@ -22,6 +22,7 @@ export interface DriverSettings {
   truth: string | null;
   size: number;
   views: number;
+  flat: boolean;
   /** The step budget; null: the method's own. */
   iterations: number | null;
   seconds: number | null;
@@ -42,6 +43,7 @@ export const DRIVER_SETTINGS: Settings<DriverSettings> = {
   truth: { kind: 'string', default: null, nullable: true, help: 'a mesh of the true surface for a folder target, so Chamfer can be reported' },
   size: { kind: 'integer', default: TARGET_DEFAULTS.size, min: 16, max: 4096, help: 'image side in px for shape and mesh targets' },
   views: { kind: 'integer', default: TARGET_DEFAULTS.views, min: 1, max: 512, help: 'views rendered of shape and mesh targets' },
+  flat: { kind: 'boolean', default: false, help: 'shade a shape or mesh target flat, each triangle its own normal (a mesh without vn is otherwise smooth)' },
   iterations: { kind: 'integer', default: null, min: 1, max: 10_000_000, nullable: true, help: "step budget (null: the method's own)" },
   seconds: { kind: 'number', default: null, min: 0.1, nullable: true, help: 'wall budget of the loop in seconds (null: none)' },
   checkpointEvery: { kind: 'integer', default: 200, min: 0, help: 'steps between writes of DIR/checkpoint.ply (0: never)' },

@@ -3,9 +3,11 @@
 // taken as 0-255), `vn`, and `f` with corners v, v/vt, v/vt/vn or v//vn, 1-based or negative
 // (relative) indices, polygons fan-triangulated. Texture coordinates, groups, materials, lines
 // and every other statement are ignored.
-// splatgrad meshes carry one normal per vertex, so the normals that face corners name are summed
-// per vertex and normalized (split normals at a crease are averaged). Without faces, or when no
-// corner names a normal, the i-th `vn` belongs to the i-th `v` (MeshLab's point-cloud convention).
+// splatgrad meshes carry one normal per vertex, so a vertex whose corners name different normals
+// (a crease: a cube written with one `vn` per side) is split, one copy per normal it is given, as
+// every renderer does: the sides stay flat and their edges hard. The first normal keeps the
+// vertex's index; the copies follow the file's vertices. Without faces, or when no corner names a
+// normal, the i-th `vn` belongs to the i-th `v` (MeshLab's point-cloud convention).
 // Write: full float64 precision, `f a//a b//b c//c` when there are normals.
 
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -13,7 +15,6 @@ import { ArgumentError, NonFiniteError } from '../../lib/errors.js';
 import type { Mesh, PointCloud } from '../mesh.js';
 import { checkWritable } from './checkWritable.js';
 import { float32Text } from './float32Text.js';
-import { normalizeTripleAt } from '../vector3.js';
 
 // ---------------------------------------------------------------------------------------------
 // Reading
@@ -85,9 +86,10 @@ export function parseObj(text: string, fileName = 'input.obj'): Mesh {
     }
   }
 
-  const vertexCount = positions.length / 3;
+  const named = cornerNormalsOf(fileNormals, cornerNormals, positions.length / 3, fileName);
+  if (named) splitCreases(positions, hasColors ? colors : null, faces, cornerNormals);
   const mesh: Mesh = { positions: new Float64Array(positions), faces: new Uint32Array(faces) };
-  const normals = vertexNormals(fileNormals, faces, cornerNormals, vertexCount, fileName);
+  const normals = named ? normalsOfCorners(fileNormals, faces, cornerNormals, positions.length / 3) : fileNormals.length > 0 ? new Float64Array(fileNormals) : undefined;
   if (normals) mesh.normals = normals;
   if (hasColors) mesh.colors = colorsInUnitRange(colors);
   return mesh;
@@ -125,9 +127,13 @@ function resolveIndex(text: string, count: number, at: string, what: 'vertex' | 
   return resolved;
 }
 
-function vertexNormals(fileNormals: number[], faces: number[], cornerNormals: number[], vertexCount: number, fileName: string): Float64Array | undefined {
+/**
+ * Whether the faces name the normals (then every corner must); when none does, the file's normals
+ * must be one per vertex. Throws on a mix or a count mismatch.
+ */
+function cornerNormalsOf(fileNormals: number[], cornerNormals: number[], vertexCount: number, fileName: string): boolean {
   const normalCount = fileNormals.length / 3;
-  if (normalCount === 0) return undefined;
+  if (normalCount === 0) return false;
   let cornersWithNormal = 0;
   for (const n of cornerNormals) if (n >= 0) cornersWithNormal++;
   if (cornersWithNormal === 0) {
@@ -136,35 +142,51 @@ function vertexNormals(fileNormals: number[], faces: number[], cornerNormals: nu
         `${fileName}: ${normalCount} 'vn' lines for ${vertexCount} vertices, and no face names a normal; give one 'vn' per 'v' (in the same order) or reference normals in the faces (f v//vn).`,
       );
     }
-    return new Float64Array(fileNormals);
+    return false;
   }
   if (cornersWithNormal !== cornerNormals.length) {
     throw new ArgumentError(`${fileName}: some face corners name a normal and some do not; give every corner a normal (v//vn) or none.`);
   }
-  // a vertex whose corners all name one normal keeps it exactly; differing ones are averaged
-  const normals = new Float64Array(3 * vertexCount);
-  const named = new Int32Array(vertexCount).fill(-1);
-  const averaged = new Uint8Array(vertexCount);
+  return true;
+}
+
+/**
+ * Splits every vertex that its corners give more than one normal: the first (vertex, normal) pair
+ * met keeps the vertex, each further pair gets a copy appended (position and colour), and the
+ * faces are renumbered to the copies. In place.
+ */
+function splitCreases(positions: number[], colors: number[] | null, faces: number[], cornerNormals: number[]): void {
+  const vertexCount = positions.length / 3;
+  const first = new Int32Array(vertexCount).fill(-1);
+  const copies = new Map<number, number>(); // vertex * normalCount + normal -> new vertex
+  let normalCount = 0;
+  for (const n of cornerNormals) if (n + 1 > normalCount) normalCount = n + 1;
   for (let c = 0; c < faces.length; c++) {
-    const vertex = faces[c],
-      v = 3 * vertex,
-      n = 3 * cornerNormals[c];
-    if (named[vertex] < 0) named[vertex] = cornerNormals[c];
-    else if (named[vertex] !== cornerNormals[c]) averaged[vertex] = 1;
-    normals[v] += fileNormals[n];
-    normals[v + 1] += fileNormals[n + 1];
-    normals[v + 2] += fileNormals[n + 2];
-  }
-  for (let vertex = 0; vertex < vertexCount; vertex++) {
-    const i = 3 * vertex;
-    if (named[vertex] >= 0 && !averaged[vertex]) {
-      const n = 3 * named[vertex];
-      normals[i] = fileNormals[n];
-      normals[i + 1] = fileNormals[n + 1];
-      normals[i + 2] = fileNormals[n + 2];
-      continue;
+    const v = faces[c],
+      n = cornerNormals[c];
+    if (first[v] < 0) first[v] = n;
+    if (first[v] === n) continue;
+    const key = v * normalCount + n;
+    let copy = copies.get(key);
+    if (copy === undefined) {
+      copy = positions.length / 3;
+      copies.set(key, copy);
+      positions.push(positions[3 * v], positions[3 * v + 1], positions[3 * v + 2]);
+      if (colors) colors.push(colors[3 * v], colors[3 * v + 1], colors[3 * v + 2]);
     }
-    normalizeTripleAt(normals, i);
+    faces[c] = copy;
+  }
+}
+
+/** One normal per vertex from the corners (after splitCreases every corner of a vertex names the same one). */
+function normalsOfCorners(fileNormals: number[], faces: number[], cornerNormals: number[], vertexCount: number): Float64Array {
+  const normals = new Float64Array(3 * vertexCount);
+  for (let c = 0; c < faces.length; c++) {
+    const v = 3 * faces[c],
+      n = 3 * cornerNormals[c];
+    normals[v] = fileNormals[n];
+    normals[v + 1] = fileNormals[n + 1];
+    normals[v + 2] = fileNormals[n + 2];
   }
   return normals;
 }

@@ -2,6 +2,7 @@
 // of two triangle edges has length twice the area, so summing the raw cross products weighs each
 // face by its area for free and keeps slivers from tilting the result.
 
+import type { Mesh } from '../mesh.js';
 import { normalizeTripleAt } from '../vector3.js';
 
 /**
@@ -38,4 +39,32 @@ export function computeVertexNormals(positions: Float64Array, faces: Uint32Array
     normalizeTripleAt(normals, i);
   }
   return normals;
+}
+
+/**
+ * The mesh shaded flat: each triangle gets its own three vertices carrying its unit normal (and
+ * the corners' colours), so it renders and samples with hard edges, as faceted CAD parts look.
+ * A triangle of zero area gets the normal (0, 0, 0).
+ */
+export function flatShaded(mesh: Mesh): Mesh {
+  const { positions: P, faces: F } = mesh;
+  const positions = new Float64Array(3 * F.length);
+  const normals = new Float64Array(3 * F.length);
+  const colors = mesh.colors ? new Float32Array(3 * F.length) : undefined;
+  for (let f = 0; f < F.length; f += 3) {
+    for (let c = 0; c < 3; c++) {
+      for (let a = 0; a < 3; a++) positions[3 * (f + c) + a] = P[3 * F[f + c] + a];
+      if (colors) for (let a = 0; a < 3; a++) colors[3 * (f + c) + a] = mesh.colors![3 * F[f + c] + a];
+    }
+    const o = 3 * f;
+    const e1 = [positions[o + 3] - positions[o], positions[o + 4] - positions[o + 1], positions[o + 5] - positions[o + 2]];
+    const e2 = [positions[o + 6] - positions[o], positions[o + 7] - positions[o + 1], positions[o + 8] - positions[o + 2]];
+    normals[o] = e1[1] * e2[2] - e1[2] * e2[1];
+    normals[o + 1] = e1[2] * e2[0] - e1[0] * e2[2];
+    normals[o + 2] = e1[0] * e2[1] - e1[1] * e2[0];
+    normalizeTripleAt(normals, o);
+    for (const c of [1, 2]) for (let a = 0; a < 3; a++) normals[o + 3 * c + a] = normals[o + a];
+  }
+  const faces = new Uint32Array(F.length).map((_, i) => i);
+  return colors ? { positions, faces, normals, colors } : { positions, faces, normals };
 }

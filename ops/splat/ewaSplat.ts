@@ -9,7 +9,7 @@
 import type { Camera } from '../../geometry/camera.js';
 import { ArgumentError } from '../../lib/errors.js';
 import type { Tensor } from '../../lib/tensor.js';
-import { cloudScale } from './cloudScale.js';
+import { cloudScale, splatScale } from './cloudScale.js';
 import { renderFast } from './ewaSplatFast.js';
 import { type SplatOptions, resolveSplatOptions } from './options.js';
 import type { SplatCache } from './splatCache.js';
@@ -50,7 +50,7 @@ export function ewaSplat(positions: Tensor, normals: Tensor, attributes: Tensor,
     );
   }
   if ('implementation' in options) throw new ArgumentError('options.implementation is gone: call ewaSplatReference(positions, normals, attributes, camera, options) for the textbook twin.');
-  const resolved = resolveSplatOptions(options, channels, () => cloudScale(positions.data));
+  const resolved = resolveSplatOptions(options, channels, () => splatScale(positions.data, camera));
   return renderFast(positions, normals, attributes, camera, resolved, { visibility: options.visibility, reuse: options.reuse });
 }
 
@@ -58,10 +58,10 @@ export function ewaSplat(positions: Tensor, normals: Tensor, attributes: Tensor,
 export function ewaSplatViews(positions: Tensor, normals: Tensor, attributes: Tensor | ((camera: Camera, view: number) => Tensor), cameras: readonly Camera[], options: SplatCall = {}): SplatRender[] {
   if (!Array.isArray(cameras) || cameras.length === 0) throw new ArgumentError('cameras must be a non-empty array of Camera.');
   if (options.reuse !== undefined) throw new ArgumentError('options.reuse names one earlier render; for several views call ewaSplat per view, each with its own.');
-  // measure the cloud once for all views
+  // measure the cloud once for all views (one without extent is sized per view, from each camera)
   const fixed: SplatCall = { ...options };
-  if (fixed.sigma === undefined || fixed.mergeThreshold === undefined) {
-    const m = cloudScale(positions.data);
+  const m = fixed.sigma === undefined || fixed.mergeThreshold === undefined ? cloudScale(positions.data) : null;
+  if (m?.measured) {
     fixed.sigma ??= (options.sigmaScale ?? 1) * m.spacing;
     fixed.mergeThreshold ??= resolveSplatOptions({ sigma: 1 }, 1, () => m).mergeThreshold;
   }

@@ -8,7 +8,7 @@ import type { Camera } from '../../geometry/camera.js';
 import { customOp } from '../../lib/customOp.js';
 import { allocate } from '../../lib/dtype.js';
 import { Tensor } from '../../lib/tensor.js';
-import { cloudScale } from './cloudScale.js';
+import { splatScale } from './cloudScale.js';
 import { composite } from './composite.js';
 import { binSplats } from './rasterizeSplats.js';
 import { type ResolvedSplatOptions, type SplatOptions, resolveSplatOptions } from './options.js';
@@ -69,7 +69,7 @@ const referenceOp = customOp({
  */
 export function ewaSplatReference(positions: Tensor, normals: Tensor, attributes: Tensor, camera: Camera, options: SplatOptions = {}): SplatRender {
   const channels = validateSplatInputs(positions, normals, attributes, camera);
-  const resolved = resolveSplatOptions(options, channels, () => cloudScale(positions.data));
+  const resolved = resolveSplatOptions(options, channels, () => splatScale(positions.data, camera));
   const view: ReferenceView = { camera, options: resolved };
   const [image, depth, normal, alpha] = referenceOp(positions, normals, attributes, view);
   const { cache, culled } = view.result!;

@@ -9,6 +9,10 @@
 //   rho_bar(x) = |det J| exp(-1/2 d^T M^-1 d) / (2 pi sqrt(det M)),   d = x - x_k
 // Truncation at 1/2 d^T M^-1 d <= C (eq. 4/5) bounds the ellipse by |dx| <= sqrt(2 C M_xx),
 // |dy| <= sqrt(2 C M_yy), the box of pixels a splat visits (docs/dss.md §2).
+// That ellipse is the projection linearized at the centre (P'), good near the view and ever worse
+// away from it: toward the camera plane P' grows as 1/z^2, so a point far outside the view gets an
+// ellipse that spans the whole image though its disk (radius sigma sqrt(2C)) cannot reach it. So a
+// splat is culled when its centre lies more than a disk diameter outside the view (outsideView).
 
 import { ArgumentError } from '../../lib/errors.js';
 import { float64, int32, uint8 } from '../../lib/sharedMemory.js';
@@ -74,6 +78,7 @@ export function screenSplatRange(
   const { fx, fy, cx, cy, width, height, near } = camera;
   const s2 = o.sigma * o.sigma;
   const twoC = 2 * o.cutoff;
+  const view = viewPlanes(camera, o);
   for (let k = k0; k < k1; k++) {
     const p0 = positions[3 * k],
       p1 = positions[3 * k + 1],
@@ -97,6 +102,10 @@ export function screenSplatRange(
     const facing = -(nx * x + ny * y + nz * z) / Math.sqrt(x * x + y * y + z * z);
     if (o.backfaceCulling && facing < o.cullThreshold) {
       culled[0]++;
+      continue;
+    }
+    if (outsideView(view, x, y, z)) {
+      culled[2]++;
       continue;
     }
     // P' rows: a = (fx/z, 0, -fx x/z^2), b = (0, fy/z, -fy y/z^2); Q = P' (I - n n^T) P'^T
@@ -142,6 +151,45 @@ export function screenSplatRange(
     s.y1[k] = y1;
   }
   return -1;
+}
+
+/**
+ * The four side planes of the view pyramid (through the eye, along the image borders widened by
+ * the low-pass filter's reach of sqrt(2C) px plus half a pixel), as unit normals pointing inward
+ * in camera coordinates, and how far outside them a splat centre may lie and still be drawn.
+ */
+export interface ViewPlanes {
+  /** Inward unit normals (nx, ny, nz) of the left, right, top and bottom planes, 4 x 3. */
+  normals: Float64Array;
+  /** Twice the disk radius sigma sqrt(2C): a centre farther outside a plane is culled. */
+  reach: number;
+}
+
+export function viewPlanes(camera: Pick<PlainCamera, 'fx' | 'fy' | 'cx' | 'cy' | 'width' | 'height'>, o: Pick<ResolvedSplatOptions, 'sigma' | 'cutoff'>): ViewPlanes {
+  const { fx, fy, cx, cy, width, height } = camera;
+  const m = Math.sqrt(2 * o.cutoff) + 0.5;
+  // u = fx x / z + cx >= -m  <=>  fx x + (cx + m) z >= 0, and likewise for the other three borders
+  const rows = [
+    [fx, 0, cx + m],
+    [-fx, 0, width + m - cx],
+    [0, fy, cy + m],
+    [0, -fy, height + m - cy],
+  ];
+  const normals = new Float64Array(12);
+  rows.forEach((r, i) => {
+    const l = Math.hypot(r[0], r[1], r[2]);
+    for (let j = 0; j < 3; j++) normals[3 * i + j] = r[j] / l;
+  });
+  // twice the disk's radius: a guard band where the linear ellipse still holds, so splats near
+  // the border draw exactly as before; only centres far outside (where it fails) are dropped
+  return { normals, reach: 2 * o.sigma * Math.sqrt(2 * o.cutoff) };
+}
+
+/** Whether camera-space centre (x, y, z) lies more than `reach` outside one side plane of the view. */
+export function outsideView(v: ViewPlanes, x: number, y: number, z: number): boolean {
+  const n = v.normals,
+    r = -v.reach;
+  return n[0] * x + n[1] * y + n[2] * z < r || n[3] * x + n[4] * y + n[5] * z < r || n[6] * x + n[7] * y + n[8] * z < r || n[9] * x + n[10] * y + n[11] * z < r;
 }
 
 /** The error for point k at or behind the near plane. */

@@ -31,6 +31,26 @@ function tangentFrame(n: Vec3): [Vec3, Vec3] {
   return [u, cross(n, u)];
 }
 
+/**
+ * Whether camera-space point c lies more than twice the disk radius sigma sqrt(2C) outside one
+ * side of the view pyramid: the planes through the eye and the rays through adjacent corners of
+ * the image, widened by the low-pass filter's reach sqrt(2C) px plus half a pixel. Far outside the
+ * view the linearized ellipse (P' grows as 1/z^2) would span the image though the disk cannot.
+ */
+function outsideView(camera: Camera, o: ResolvedSplatOptions, c: Vec3): boolean {
+  const m = Math.sqrt(2 * o.cutoff) + 0.5;
+  const ray = (u: number, v: number): Vec3 => [(u - camera.cx) / camera.fx, (v - camera.cy) / camera.fy, 1];
+  const corners = [ray(-m, -m), ray(camera.width + m, -m), ray(camera.width + m, camera.height + m), ray(-m, camera.height + m)];
+  const middle = ray(camera.width / 2, camera.height / 2);
+  const reach = 2 * o.sigma * Math.sqrt(2 * o.cutoff);
+  for (let i = 0; i < 4; i++) {
+    let n = unit(cross(corners[i], corners[(i + 1) % 4]));
+    if (dot(n, middle) < 0) n = [-n[0], -n[1], -n[2]]; // inward
+    if (dot(n, c) < -reach) return true;
+  }
+  return false;
+}
+
 interface Candidate {
   k: number;
   z: number;
@@ -55,6 +75,10 @@ export function splatForwardReference(positions: ArrayLike<number>, normals: Arr
     }
     const view = unit(sub(eye, p));
     if (o.backfaceCulling && dot(nk, view) < o.cullThreshold) {
+      splats.push(null);
+      continue;
+    }
+    if (outsideView(camera, o, c)) {
       splats.push(null);
       continue;
     }

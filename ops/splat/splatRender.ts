@@ -26,18 +26,30 @@ export interface SplatRender {
   stats: RasterStats;
 }
 
+/** What a non-tensor argument is, and how to make it one. */
+function notATensor(value: unknown, columns: string): string {
+  if (ArrayBuffer.isView(value) || Array.isArray(value)) {
+    const kind = Array.isArray(value) ? 'an array' : `a ${value.constructor.name}`;
+    const length = (value as ArrayLike<unknown>).length;
+    return `${kind} of ${length} values; wrap flat ${columns} rows as a tensor: tensor(data, { shape: [N, ${columns === 'xyz' ? 3 : 'C'}] }) (tensor from 'splatgrad')`;
+  }
+  return value === null ? 'null' : typeof value;
+}
+
 /** Checks the op's tensors and camera; returns the number of attribute channels. */
 export function validateSplatInputs(positions: Tensor, normals: Tensor, attributes: Tensor, camera: Camera): number {
   if (!(positions instanceof Tensor) || positions.ndim !== 2 || positions.shape[1] !== 3) {
-    throw new ShapeError(`positions must be an N x 3 tensor, got ${positions instanceof Tensor ? `[${positions.shape}]` : typeof positions}.`);
+    throw new ShapeError(`positions must be an N x 3 tensor, got ${positions instanceof Tensor ? `[${positions.shape}]` : notATensor(positions, 'xyz')}.`);
   }
   const n = positions.shape[0];
   if (n === 0) throw new ArgumentError('positions is empty: the cloud needs at least one point to render.');
   if (!(normals instanceof Tensor) || normals.ndim !== 2 || normals.shape[0] !== n || normals.shape[1] !== 3) {
-    throw new ShapeError(`normals must be an N x 3 tensor with N = ${n} (one per position), got ${normals instanceof Tensor ? `[${normals.shape}]` : typeof normals}.`);
+    throw new ShapeError(`normals must be an N x 3 tensor with N = ${n} (one per position), got ${normals instanceof Tensor ? `[${normals.shape}]` : notATensor(normals, 'xyz')}.`);
   }
   if (!(attributes instanceof Tensor) || attributes.ndim !== 2 || attributes.shape[0] !== n || attributes.shape[1] < 1) {
-    throw new ShapeError(`attributes must be an N x C tensor with N = ${n} (e.g. shaded RGB colours), got ${attributes instanceof Tensor ? `[${attributes.shape}]` : typeof attributes}.`);
+    throw new ShapeError(
+      `attributes must be an N x C tensor with N = ${n} (e.g. shaded RGB colours), got ${attributes instanceof Tensor ? `[${attributes.shape}]` : notATensor(attributes, 'per-point')}.`,
+    );
   }
   for (const [t, name] of [
     [positions, 'positions'],

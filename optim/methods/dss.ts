@@ -58,7 +58,13 @@ export const dss: FitMethod<DssSettings> = {
   settings: {
     init: { kind: 'string', default: 'sphere', help: 'sphere|FILE.ply: the starting cloud; a result.ply or checkpoint.ply resumes a fit' },
     points: { kind: 'integer', default: 5000, min: 16, max: 2_000_000, help: 'points in the starting sphere' },
-    initRadius: { kind: 'number', default: 0.5, min: 0.01, max: 10, help: 'its radius, in extents of the target (largest bbox half-side)' },
+    initRadius: {
+      kind: 'number',
+      default: 0.5,
+      min: 0.01,
+      max: 10,
+      help: "its radius, in extents of the object: the largest half-side of its box (a mesh's; for photos with masks, the region inside every mask; without masks, a guess from the cameras)",
+    },
     loss: { kind: 'string', default: D.loss, choices: FIT_LOSSES, help: 'image loss (smape is eq. 7)' },
     viewsPerStep: { kind: 'integer', default: D.viewsPerStep, min: 1, max: 512, help: 'views per step' },
     normalSteps: { kind: 'integer', default: D.normalSteps, min: 0, max: 100_000, help: 'T_n: normal steps per alternating cycle' },

@@ -17,6 +17,7 @@ import { DRIVER_SETTINGS, parseOptionValue, readFitConfig, resolveFitConfig, val
 import { FitProgress, formatSeconds } from '../../cli/fit/fitProgress.js';
 import { lossCurveSvg } from '../../cli/fit/fitOutputs.js';
 import { runFit } from '../../cli/fit/runFit.js';
+import { writePhotoFolder } from '../optim/photoFolder.js';
 
 const cli = new URL('../../cli/main.js', import.meta.url).pathname;
 const run = (...args: string[]) => spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8' });
@@ -26,7 +27,8 @@ function writeCubeFolder(dir: string, options: { size?: number; views?: number; 
   const size = options.size ?? 40;
   const cube = loadMesh('cube');
   mkdirSync(join(dir, 'masks'), { recursive: true });
-  const cameras = fibonacciViews(options.views ?? 4, { radius: 0.6, width: size, height: size });
+  // the cube's bounding sphere (radius sqrt(3) / 2) fills 80% of each frame
+  const cameras = fibonacciViews(options.views ?? 4, { radius: 0.87, width: size, height: size });
   cameras.forEach((camera, i) => {
     const r = rasterizeMesh(cube, camera, { lights: defaultLights(camera, { seed: i }) });
     const name = `view-${String(i).padStart(2, '0')}.png`;
@@ -73,6 +75,7 @@ describe('splatgrad fit', () => {
     // result.obj: a closed surface through the oriented points, measured like the cloud
     expect(loadMesh(join(out, 'result.obj')).faces.length).to.be.greaterThan(100);
     expect(s.meshChamfer!, `mesh chamfer ${s.meshChamfer} vs the cloud's ${s.chamfer}`).to.be.lessThan(2 * s.chamfer!);
+    expect(s.files, 'every file written is listed (the CLI prints them)').to.have.members(['start.png', 'checkpoint.ply', 'result.ply', 'result.obj', 'end.png', 'loss-curve.svg', 'summary.json']);
     const cloud = loadPointCloud(join(out, 'result.ply'));
     // refinement doubles the starting 600 points
     expect(s.pointsInitial).to.equal(600);
@@ -115,7 +118,7 @@ describe('splatgrad fit', () => {
 
   it('reads transforms.json with file paths and takes masks from PNG alpha', async () => {
     writeCubeFolder(join(dir, 'cube'), { alpha: true, views: 3 });
-    const cameras = fibonacciViews(3, { radius: 0.6, width: 40, height: 40 });
+    const cameras = fibonacciViews(3, { radius: 0.87, width: 40, height: 40 });
     const text = JSON.parse(formatTransformsJson(cameras.map((camera, i) => ({ camera, image: `view-0${i}` }))));
     writeFileSync(join(dir, 'cube', 'transforms.json'), JSON.stringify(text));
     rmSync(join(dir, 'cube', 'cameras.json'));
@@ -221,6 +224,53 @@ describe('splatgrad fit', () => {
   });
 });
 
+describe('splatgrad fit: what a first run shows', () => {
+  let dir: string;
+  beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'splatgrad-first-'))));
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('says in its first line what it fits, and that the target is the default when none was given', () => {
+    const r = run('fit', '--points', '50', '--size', '16', '--views', '1', '--iterations', '1', '--out', join(dir, 'o'));
+    expect(r.status, r.stderr).to.equal(0);
+    const lines = r.stderr.trim().split('\n');
+    expect(lines[0]).to.match(/^fitting the built-in bunny \(no TARGET given, so the default; splatgrad fit --help lists the others\): 1 view at 16 x 16, --method dss, 50 points, 1 step, into /);
+    expect(lines.at(-1)).to.match(/^1 step in /);
+    const named = run('fit', 'cube', '--points', '50', '--size', '16', '--views', '1', '--iterations', '1', '--out', join(dir, 'o'));
+    expect(named.stderr.split('\n')[0]).to.match(/^fitting the built-in cube: /);
+  });
+
+  it('stops before the first step when no camera sees the starting cloud (cameras facing away)', () => {
+    writePhotoFolder(join(dir, 'photos'), { views: 3, size: 16, flip: true });
+    const r = run('fit', join(dir, 'photos'), '--cameras', join(dir, 'photos', 'transforms_train.json'), '--points', '100', '--out', join(dir, 'o'));
+    expect(r.status, r.stderr).to.equal(2);
+    expect(r.stderr).to.match(/the starting cloud is visible in no view .*; check the camera convention \(OpenGL: -z forward, \+y up; docs\/cameras.md\)/);
+    expect(existsSync(join(dir, 'o', 'start.png'))).to.equal(false);
+  });
+
+  it('fits a NeRF-synthetic folder (transforms.json without w/h, file paths without .png) and records only the settings that applied', async () => {
+    writePhotoFolder(join(dir, 'lego'), { views: 6, size: 32 });
+    const config = resolveFitConfig({ target: join(dir, 'lego'), cameras: join(dir, 'lego', 'transforms_train.json'), truth: 'bunny', points: 400, iterations: 60, checkpointEvery: 0 });
+    const s = await runFit(config, { out: join(dir, 'out') });
+    expect(s).to.include({ kind: 'images', views: 6, width: 32, height: 32 });
+    expect(s.lossFinal!, `loss ${s.lossInitial} -> ${s.lossFinal}`).to.be.lessThan(0.9 * s.lossInitial!);
+    expect(s.chamfer!, `chamfer ${s.chamferInitial} -> ${s.chamfer}`).to.be.lessThan(s.chamferInitial!);
+    const summary = JSON.parse(readFileSync(join(dir, 'out', 'summary.json'), 'utf8'));
+    expect(summary.config).to.not.have.any.keys('size', 'views', 'flat');
+    expect(summary.config).to.include({ points: 400 });
+  });
+
+  it('warns, with a memory and time estimate, when the points far outnumber the pixels, and announces each slow phase', async () => {
+    const lines: string[] = [];
+    await runFit(resolveFitConfig({ target: 'cube', size: 16, views: 2, points: 2000, iterations: 1 }), { out: join(dir, 'o'), progress: { write: (t) => lines.push(t) } });
+    const text = lines.join('');
+    expect(text).to.match(/warning: 2,000 points are far more than 16 x 16 images can show \(about 4 front-facing points per pixel\); expect about [\d.]+ GB of memory and [\d.]+ s a step/);
+    for (const phase of ['measuring the start', 'start.png', 'measuring the result', 'result.ply', 'end.png']) expect(text, phase).to.include(phase);
+    const quiet: string[] = [];
+    await runFit(resolveFitConfig({ target: 'cube', size: 16, views: 2, points: 100, iterations: 1 }), { out: null, progress: { write: (t) => quiet.push(t) } });
+    expect(quiet.join('')).to.not.include('warning');
+  });
+});
+
 describe('fit config', () => {
   it('validates every field of a config file', () => {
     expect(validateFitConfig({ points: 300, loss: 'l1', seconds: null, learnColors: true })).to.deep.equal({ points: 300, loss: 'l1', seconds: null, learnColors: true });
@@ -278,6 +328,8 @@ describe('fit progress and loss curve', () => {
     expect(plain).to.have.length(11);
     expect(plain.every((l) => l.endsWith('\n') && !l.includes('\r'))).to.equal(true);
     expect(formatSeconds(75)).to.equal('1m15s');
+    expect(formatSeconds(179.6)).to.equal('3m00s');
+    expect(formatSeconds(59.7)).to.equal('1m00s');
     expect(formatSeconds(NaN)).to.equal('?');
   });
 

@@ -4,6 +4,7 @@ import { existsSync, readFileSync, mkdtempSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readPng } from '../../geometry/png.js';
+import { budgetOf, demos } from '../../cli/commands/demo.js';
 
 const cli = new URL('../../cli/main.js', import.meta.url).pathname;
 const run = (...args: string[]) => spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8' });
@@ -42,6 +43,13 @@ describe('splatgrad render', () => {
     expect(bad.stderr).to.match(/--threads must be an integer/);
   });
 
+  it('takes the input as a word, as fit takes its target', () => {
+    const r = run('render', 'teapot', '--points', '500', '--size', '24', '--views', '1', '--out', dir, '--json');
+    expect(r.status, r.stderr).to.equal(0);
+    expect(JSON.parse(r.stdout)).to.include({ input: 'teapot', points: 500 });
+    expect(run('render', 'teapot', '--input', 'cube', '--out', dir).stderr).to.match(/given twice/);
+  });
+
   it('renders a point-cloud file with normals as it is', () => {
     const file = join(dir, 'cloud.obj');
     writeFileSync(file, 'v 0 0 0\nv 0.1 0 0\nv 0 0.1 0\nvn 0 0 1\nvn 0 0 1\nvn 0 0 1\n');
@@ -51,7 +59,7 @@ describe('splatgrad render', () => {
   });
 
   it('explains bad input and exits with code 2', () => {
-    expect(run('render', '--out', dir).stderr).to.match(/--input is required/);
+    expect(run('render', '--out', dir).stderr).to.match(/name what to render: splatgrad render INPUT --out DIR/);
     expect(run('render', '--input', 'sphere').stderr).to.match(/--out DIR is required/);
     const missing = run('render', '--input', join(dir, 'nope.ply'), '--out', dir);
     expect(missing.status).to.equal(2);
@@ -74,9 +82,38 @@ describe('splatgrad', () => {
     expect(bad.stderr).to.match(/unknown command 'frobnicate'/);
   });
 
-  it('start is the bunny demo writing to out/', () => {
+  it("start is the bunny demo writing to out/, and its help states the demo's own budget", () => {
     const r = run('start', '--help');
     expect(r.status).to.equal(0);
     expect(r.stdout).to.match(/demo bunny --out out/);
+    expect(r.stdout).to.include(budgetOf(demos.bunny.preset!));
+    expect(r.stdout).to.match(/1,600 steps, at most 220 s/);
+  });
+
+  it('answers -h and --help after any command, and --version', () => {
+    for (const args of [
+      ['fit', '-h'],
+      ['fit', 'cube', '--help'],
+      ['render', '-h'],
+      ['demo', 'bunny', '-h'],
+      ['start', '-h'],
+      ['help', 'fit'],
+    ]) {
+      const r = run(...args);
+      expect(r.status, `${args.join(' ')}: ${r.stderr}`).to.equal(0);
+      expect(r.stdout, args.join(' ')).to.match(/^splatgrad (fit|render|demo|start) /);
+    }
+    expect(run('--version').stdout.trim()).to.match(/^\d+\.\d+\.\d+$/);
+    const dash = run('fit', '-x');
+    expect(dash.status).to.equal(2);
+    expect(dash.stderr).to.match(/'-x' is not an option: options have two dashes/);
+  });
+
+  it('names the closest command, demo and built-in shape for a slip', () => {
+    expect(run('fitt').stderr).to.match(/unknown command 'fitt'\. Did you mean 'fit'\?/);
+    const demo = run('demo', 'bunnny');
+    expect(demo.stderr).to.match(/^splatgrad demo: unknown demo 'bunnny'; did you mean 'bunny'\?/);
+    expect(run('render', '--input', 'tepot', '--out', 'x').stderr).to.match(/'tepot' is neither a built-in shape \(sphere, .*\) nor a .obj or .ply file; did you mean 'teapot'\?/);
+    expect(run('fit', 'tepot').stderr).to.match(/did you mean 'teapot'\?/);
   });
 });

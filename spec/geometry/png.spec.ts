@@ -7,6 +7,10 @@ import { ArgumentError, NonFiniteError, ShapeError } from '../../lib/errors.js';
 import { Random } from '../../lib/random.js';
 import { type FloatImage, assertSameSize, createImage, imageFromData } from '../../geometry/image.js';
 import { decodePng, encodePng, readPng, writePng } from '../../geometry/png.js';
+import { Camera } from '../../geometry/camera.js';
+import { depthToColor, normalsToColor } from '../../geometry/colormap.js';
+import { tensor } from '../../lib/create.js';
+import { ewaSplat } from '../../ops/splat/ewaSplat.js';
 
 function randomImage(width: number, height: number, channels: number, seed: number): FloatImage {
   const rng = new Random(seed);
@@ -54,6 +58,45 @@ describe('image and png', () => {
     expect(Array.from(back.data.subarray(0, 2))).to.deep.equal([0, 1]);
     expect(back.data[3]).to.equal(0);
     expect(back.data[7]).to.be.closeTo(0.25, 1e-4);
+  });
+
+  it("writes the renderer's image tensors [H, W, C] and [H, W] directly, and the colour maps of its depth and normals", () => {
+    const camera = Camera.lookAt({ eye: [0, 0, 3], target: [0, 0, 0], width: 20, height: 12 });
+    const P = tensor([
+        [0, 0, 0],
+        [0.2, 0.1, 0],
+      ]),
+      N = tensor([
+        [0, 0, 1],
+        [0, 0, 1],
+      ]);
+    const r = ewaSplat(
+      P,
+      N,
+      tensor([
+        [1, 0, 0],
+        [0, 1, 0],
+      ]),
+      camera,
+      { sigma: 0.1 },
+    );
+    const dir = mkdtempSync(join(tmpdir(), 'splatgrad-png-tensor-'));
+    try {
+      for (const [name, image, channels] of [
+        ['color', r.image, 3],
+        ['alpha', r.alpha, 1],
+        ['depth', depthToColor(r.depth), 4],
+        ['normal', normalsToColor(r.normal, { background: 'black' }), 3],
+      ] as const) {
+        writePng(join(dir, `${name}.png`), image);
+        const back = readPng(join(dir, `${name}.png`));
+        expect(back, name).to.include({ width: 20, height: 12, channels });
+      }
+      expect(Math.max(...readPng(join(dir, 'alpha.png')).data)).to.equal(1);
+      expect(() => writePng(join(dir, 'x.png'), tensor([1, 2, 3]))).to.throw(ShapeError, /\[height, width\] or \[height, width, channels\]/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('rejects NaN samples and a bad bit depth', () => {

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { ArgumentError } from '../../lib/errors.js';
+import { Random } from '../../lib/random.js';
 import type { Camera } from '../../geometry/camera.js';
 import { distanceToFill, fibonacciDirections, fibonacciViews, gridViews, randomViews } from '../../geometry/views.js';
 
@@ -100,5 +101,23 @@ describe('views', () => {
   it('rejects a bad view count', () => {
     expect(() => fibonacciViews(0)).to.throw(ArgumentError, /n must be a positive integer/);
     expect(() => randomViews(2.5)).to.throw(ArgumentError, /n must be/);
+  });
+});
+
+describe('distanceToFrame (views framed by points)', () => {
+  it('puts every point inside `fill` of the frame and one of them on that bound', () => {
+    const rng = new Random(4);
+    const points = new Float64Array(3 * 200).map(() => rng.uniform(-1, 1) * 0.7);
+    for (const cam of fibonacciViews(8, { points, target: [0.1, 0, 0], width: 64, height: 48, fill: 0.8 })) {
+      const c = cam.toCamera(points);
+      let worst = 0;
+      for (let k = 0; k < 200; k++) {
+        const z = c[3 * k + 2];
+        expect(z).to.be.greaterThan(0);
+        worst = Math.max(worst, Math.abs((cam.fx * c[3 * k]) / z) / 32, Math.abs((cam.fy * c[3 * k + 1]) / z) / 24);
+      }
+      expect(worst).to.be.closeTo(0.8, 1e-9);
+    }
+    expect(() => fibonacciViews(2, { points: [0, 0] })).to.throw(ArgumentError, /xyz triples/);
   });
 });

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { samplePoints } from '../../../geometry/sampling.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -69,14 +70,41 @@ describe('OBJ files', () => {
     expect(plain.normals).to.equal(undefined);
   });
 
-  it('averages the different normals that corners give one vertex (a crease) and keeps shared ones exact', () => {
-    const text = 'v 0 0 0\nv 1 0 0\nv 0 1 0\nv 0 0 1\nvn 0 0 1\nvn 1 0 0\nf 1//1 2//1 3//1\nf 1//2 3//2 4//2\n';
+  it("splits a vertex whose corners name different normals (a crease), keeping the file's normals exactly", () => {
+    const text = 'v 0 0 0 1 0 0\nv 1 0 0 0 1 0\nv 0 1 0 0 0 1\nv 0 0 1 1 1 1\nvn 0 0 1\nvn 1 0 0\nf 1//1 2//1 3//1\nf 1//2 3//2 4//2\n';
     const mesh = parseObj(text, 'crease.obj');
+    // vertices 1 and 3 are on both faces: each gets a copy for its second normal
+    expect(mesh.positions.length / 3).to.equal(6);
+    expect(Array.from(mesh.faces)).to.deep.equal([0, 1, 2, 4, 5, 3]);
+    expect(Array.from(mesh.positions.subarray(12, 18))).to.deep.equal([0, 0, 0, 0, 1, 0]);
     const n = mesh.normals!;
-    expect(n[0]).to.be.closeTo(Math.SQRT1_2, 1e-15); // vertex 1: (0,0,1) and (1,0,0) averaged
-    expect(n[2]).to.be.closeTo(Math.SQRT1_2, 1e-15);
-    expect(Array.from(n.subarray(3, 6))).to.deep.equal([0, 0, 1]);
-    expect(Array.from(n.subarray(9, 12))).to.deep.equal([1, 0, 0]);
+    for (const v of [0, 1, 2]) expect(Array.from(n.subarray(3 * v, 3 * v + 3)), `vertex ${v}`).to.deep.equal([0, 0, 1]);
+    for (const v of [3, 4, 5]) expect(Array.from(n.subarray(3 * v, 3 * v + 3)), `vertex ${v}`).to.deep.equal([1, 0, 0]);
+    expect(Array.from(mesh.colors!.subarray(12, 18))).to.deep.equal([1, 0, 0, 0, 0, 1]);
+  });
+
+  it('honours one vn per side of a cube: it samples and renders with flat sides', () => {
+    const corners = [0, 1, 2, 3, 4, 5, 6, 7].map((i) => `v ${i & 1 ? 1 : -1} ${i & 2 ? 1 : -1} ${i & 4 ? 1 : -1}`);
+    // each side: its four corners counter-clockwise from outside, and its normal
+    const sides: [number[], string][] = [
+      [[0, 4, 6, 2], '-1 0 0'],
+      [[1, 3, 7, 5], '1 0 0'],
+      [[0, 1, 5, 4], '0 -1 0'],
+      [[2, 6, 7, 3], '0 1 0'],
+      [[0, 2, 3, 1], '0 0 -1'],
+      [[4, 5, 7, 6], '0 0 1'],
+    ];
+    const text = [...corners, ...sides.map(([, n]) => `vn ${n}`), ...sides.map(([q], s) => `f ${q.map((v) => `${v + 1}//${s + 1}`).join(' ')}`)].join('\n');
+    const mesh = parseObj(text, 'cube.obj');
+    expect(mesh.positions.length / 3, 'each corner once per side').to.equal(24);
+    const cloud = samplePoints(mesh, 600, { seed: 1 });
+    let onTop = 0;
+    for (let k = 0; k < 600; k++) {
+      if (Math.abs(cloud.positions[3 * k + 2] - 1) > 1e-9) continue;
+      onTop++;
+      expect(Array.from(cloud.normals!.subarray(3 * k, 3 * k + 3))).to.deep.equal([0, 0, 1]);
+    }
+    expect(onTop).to.be.greaterThan(50);
   });
 
   it('takes colours above 1 as 0-255', () => {

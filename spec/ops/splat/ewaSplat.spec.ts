@@ -4,6 +4,7 @@ import { ArgumentError, NonFiniteError, ShapeError } from '../../../lib/errors.j
 import { ewaSplat, ewaSplatViews } from '../../../ops/splat/ewaSplat.js';
 import { countOccluded } from '../../../ops/splat/splatCache.js';
 import { Camera } from '../../../geometry/camera.js';
+import type { Tensor } from '../../../lib/tensor.js';
 import { cloud, frontCamera, randomScene } from './scenes.js';
 
 describe('ewaSplat forward (eq. 1-6)', () => {
@@ -160,6 +161,17 @@ describe('ewaSplat forward (eq. 1-6)', () => {
     expect(() => ewaSplat(ok.positions, ok.normals, ok.attributes, camera, { frontCount: 0 })).to.throw(ArgumentError, /frontCount/);
     expect(() => ewaSplat(ok.positions, ok.normals, ok.attributes, camera, { background: [1, 2] })).to.throw(ArgumentError, /background/);
     expect(() => ewaSplat(ok.positions, ok.normals, ok.attributes, {} as Camera)).to.throw(ArgumentError, /camera/);
+  });
+
+  it('says how to pass a typed array of xyz triples: as a tensor of shape [N, 3]', () => {
+    const camera = frontCamera(16, 16);
+    const ok = cloud([[0, 0, 0]], [[0, 0, 1]], [[1]]);
+    const raw = new Float64Array([0, 0, 0]) as unknown as Tensor;
+    expect(() => ewaSplat(raw, ok.normals, ok.attributes, camera)).to.throw(
+      ShapeError,
+      /positions must be an N x 3 tensor, got a Float64Array of 3 values; wrap flat xyz rows as a tensor: tensor\(data, \{ shape: \[N, 3\] \}\)/,
+    );
+    expect(() => ewaSplat(ok.positions, [0, 0, 1] as unknown as Tensor, ok.attributes, camera)).to.throw(ShapeError, /normals must be .* got an array of 3 values; wrap/);
   });
 });
 
