@@ -20,6 +20,16 @@ export type { GpuEntry, GpuHost, GpuSplatOptions, GpuSplatRender, RequestGpuOpti
 export type { SplatOptions, ResolvedSplatOptions } from './ops/splat/options.js';
 export { type SplatCache, countOccluded } from './ops/splat/splatCache.js';
 
+export { sphereTrace, type SphereTraceRender, type SphereTraceCall, type TracePose } from './ops/sphereTracing/sphereTrace.js';
+export { sphereTraceReference } from './ops/sphereTracing/sphereTraceReference.js';
+export type { SphereTraceOptions, NormalMode } from './ops/sphereTracing/options.js';
+export * as sdf from './ops/sphereTracing/sdf/index.js';
+export { Sdf, type PlainSdf } from './ops/sphereTracing/sdf/sdf.js';
+export { depthL1, silhouetteHinge, normalCosine, latentL2 } from './ops/sphereTracing/losses.js';
+export { rotationMatrix, rotationFromVector, vectorFromRotation, rotationAngleBetween } from './ops/cameraPose.js';
+export { fitSdfPose, type SdfPoseOptions, type SdfPoseTarget, type SdfPoseResult } from './optim/sdfPose.js';
+export { perturbPose, poseError, modelScale, meanAndIqr, type ObjectPose, type PoseError } from './optim/poseRecovery.js';
+
 export { closePool, poolSize, startPool } from './parallel/workerPool.js';
 export { releaseScratch } from './parallel/scratch.js';
 export { defaultThreads, resolveThreads } from './parallel/threads.js';

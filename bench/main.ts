@@ -14,6 +14,7 @@ import { benchWebgpu, webgpuGoals } from './webgpuRows.js';
 import { benchFm, fmGoals } from './fm.js';
 import { benchScaling } from './scaling.js';
 import { benchToolbox, toolboxGoals } from './toolbox.js';
+import { benchSphereTrace, sphereTraceGoals } from './sphereTrace.js';
 import { loadMesh } from '../geometry/loadMesh.js';
 import { samplePoints } from '../geometry/sampling.js';
 import { knn, radiusNeighbors } from '../geometry/neighbors.js';
@@ -128,12 +129,14 @@ benchRegularizers(run, threadCounts);
 benchFitStep(run, threadCounts);
 benchToolbox((row) => rows.push(row), threadCounts);
 benchFm(runThreads, threadCounts, (row) => rows.push(row));
+benchSphereTrace(runThreads, threadCounts, (row) => rows.push(row));
 await benchWebgpu((row) => rows.push(row));
 closePool();
 const verdicts = goals(rows);
 verdicts.push(...toolboxGoals(rows));
 verdicts.push(...webgpuGoals(rows));
 verdicts.push(...fmGoals(rows));
+verdicts.push(...sphereTraceGoals(rows));
 
 if (process.argv.includes('--json')) {
   console.log(JSON.stringify({ machine: machine(), results: rows, goals: verdicts }, null, 2));

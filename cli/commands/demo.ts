@@ -8,6 +8,7 @@ import { teapot2d } from '../demos/teapot2d.js';
 import { denoise } from '../demos/denoise.js';
 import { fmPose } from '../demos/fmPose.js';
 import { fmSfs } from '../demos/fmSfs.js';
+import { distPose } from '../demos/distPose.js';
 import { type FitConfig, resolveFitConfig } from '../fit/fitConfig.js';
 import { untilInterrupted } from '../fit/interrupt.js';
 import { runFit } from '../fit/runFit.js';
@@ -72,6 +73,10 @@ export const demos: Record<string, Demo> = {
           if (it % 10 === 0) log(`step ${it}: projection ${projection.toExponential(3)}, repulsion ${repulsion.toExponential(3)}`);
         },
       }),
+  },
+  'dist-pose': {
+    summary: 'camera pose from a depth image and a silhouette by differentiable sphere tracing, 20 seeded trials per model (FM protocol)',
+    run: (out, log) => distPose({ out, onTrial: (model, kind, trial, error, seconds) => log(`${model} ${kind} trial ${trial + 1}: error ${error.toFixed(3)} (${seconds.toFixed(1)} s)`) }),
   },
 };
 

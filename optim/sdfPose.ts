@@ -1,0 +1,81 @@
+// Camera pose from a depth image and a silhouette of a known SDF (docs/dist.md §7, the paper's
+// Fig. 6): the object's rotation about its centre (a rotation vector omega, composed with the
+// starting rotation) and the centre's position in camera space are optimized by Adam through the
+// tracer's camera gradient, on the depth L1 of the silhouettes' overlap and the silhouette hinge.
+
+import type { Camera } from '../geometry/camera.js';
+import { tensor } from '../lib/create.js';
+import { ArgumentError } from '../lib/errors.js';
+import { add, mul, sub } from '../ops/arithmetic.js';
+import { rotationMatrix } from '../ops/cameraPose.js';
+import { matmul } from '../ops/matmul.js';
+import { reshape } from '../ops/reshape.js';
+import { depthL1, silhouetteHinge } from '../ops/sphereTracing/losses.js';
+import type { Sdf } from '../ops/sphereTracing/sdf/sdf.js';
+import type { SphereTraceOptions } from '../ops/sphereTracing/options.js';
+import { sphereTrace } from '../ops/sphereTracing/sphereTrace.js';
+import { Adam } from './adam.js';
+import type { ObjectPose } from './poseRecovery.js';
+
+export interface SdfPoseOptions {
+  /** Adam steps (default 300). */
+  iterations?: number;
+  /** Learning rate at the start (default 0.01); it decays to lrEnd by a cosine. */
+  lr?: number;
+  lrEnd?: number;
+  /** Weights of the depth L1 and the silhouette hinge (default 10 and 1, the reference's). */
+  depthWeight?: number;
+  silhouetteWeight?: number;
+  /** Tracer options (steps, threads...). */
+  trace?: SphereTraceOptions;
+  /** Called after each step with its loss. */
+  onStep?: (step: number, loss: number) => void;
+}
+
+export interface SdfPoseTarget {
+  /** Camera z per pixel (0 off the object). */
+  depth: ArrayLike<number>;
+  /** 1 on the object. */
+  mask: ArrayLike<number>;
+}
+
+export interface SdfPoseResult {
+  pose: ObjectPose;
+  losses: number[];
+}
+
+/**
+ * Recovers the object pose (x_cam = R (x - centre) + position) under which `sdf`, seen through
+ * `camera`'s intrinsics, matches `target`, starting from `start`.
+ */
+export function fitSdfPose(sdf: Sdf, camera: Camera, target: SdfPoseTarget, start: ObjectPose, centre: ArrayLike<number>, options: SdfPoseOptions = {}): SdfPoseResult {
+  const iterations = options.iterations ?? 300;
+  if (!Number.isInteger(iterations) || iterations < 0) throw new ArgumentError(`fitSdfPose: options.iterations must be a whole number >= 0, got ${iterations}.`);
+  const dtype = sdf.dtype;
+  const lr = options.lr ?? 0.01,
+    lrEnd = options.lrEnd ?? 0.0005;
+  const wd = options.depthWeight ?? 10,
+    ws = options.silhouetteWeight ?? 1;
+  const omega = tensor([0, 0, 0], { dtype, requiresGrad: true });
+  const position = tensor(Array.from(start.position), { dtype, requiresGrad: true });
+  const R0 = tensor(Array.from(start.R), { dtype, shape: [3, 3] });
+  const m = tensor(Array.from(centre), { dtype, shape: [3, 1] });
+  const adam = new Adam([omega, position], { lr });
+  const losses: number[] = [];
+  const pose = () => {
+    const R = matmul(rotationMatrix(omega), R0);
+    return { R, t: sub(position, reshape(matmul(R, m), [3])) };
+  };
+  for (let step = 0; step < iterations; step++) {
+    adam.paramGroups[0].lr = lrEnd + 0.5 * (lr - lrEnd) * (1 + Math.cos((Math.PI * step) / Math.max(1, iterations - 1)));
+    const render = sphereTrace(sdf, camera, { ...options.trace, pose: pose() });
+    const loss = add(mul(depthL1(render, target.depth, target.mask), wd), mul(silhouetteHinge(render, target.mask), ws));
+    adam.zeroGrad();
+    loss.backward();
+    adam.step();
+    losses.push(loss.item());
+    options.onStep?.(step, losses[losses.length - 1]);
+  }
+  const final = pose();
+  return { pose: { R: Float64Array.from(final.R.data), position: Float64Array.from(position.data) }, losses };
+}
