@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { Camera } from '../geometry/camera.js';
 import { randn, tensor } from '../lib/create.js';
 import { backward, noGrad } from '../lib/tape.js';
-import { rotationMatrix } from '../ops/cameraPose.js';
+import { rotationFromVector } from '../ops/cameraPose.js';
 import { matmul } from '../ops/matmul.js';
 import type { PlainSdf, Sdf } from '../ops/sphereTracing/sdf/sdf.js';
 import { csgShape } from '../ops/sphereTracing/sdf/shapes.js';
@@ -51,7 +51,7 @@ function step(s: TraceScene, threads: number): () => SphereTraceRender {
       p.requiresGrad = true;
       p.grad = null;
     }
-    const r = sphereTrace(s.sdf, s.camera, { threads, pose: { R: matmul(rotationMatrix(omega), R0), t } });
+    const r = sphereTrace(s.sdf, s.camera, { threads, pose: { R: matmul(rotationFromVector(omega), R0), t } });
     backward([r.depth, r.minSdf], [gd, gm]);
     return r;
   };

@@ -8,7 +8,7 @@
 
 import { ArgumentError } from '../lib/errors.js';
 import type { Random } from '../lib/random.js';
-import { rotationAngleBetween, rotationFromVector } from '../ops/cameraPose.js';
+import { rotationErrorDegrees, rotationMatrix } from '../ops/cameraPose.js';
 
 export const POSE_PERTURBATION = { maxDegrees: 45, maxTranslation: 0.5 } as const;
 
@@ -52,7 +52,7 @@ export function randomAxis(rng: Random): [number, number, number] {
 export function perturbPose(truth: ObjectPose, size: number, rng: Random, limits: { maxDegrees: number; maxTranslation: number } = POSE_PERTURBATION): ObjectPose {
   const angle = (rng.uniform(0, limits.maxDegrees) * Math.PI) / 180;
   const axis = randomAxis(rng);
-  const D = rotationFromVector(axis[0] * angle, axis[1] * angle, axis[2] * angle);
+  const D = rotationMatrix([axis[0] * angle, axis[1] * angle, axis[2] * angle]);
   const R = new Float64Array(9);
   for (let i = 0; i < 3; i++) for (let j = 0; j < 3; j++) R[i * 3 + j] = D[i * 3] * truth.R[j] + D[i * 3 + 1] * truth.R[3 + j] + D[i * 3 + 2] * truth.R[6 + j];
   const dir = randomAxis(rng);
@@ -69,7 +69,7 @@ export interface PoseError {
 }
 
 export function poseError(estimate: ObjectPose, truth: ObjectPose, size: number): PoseError {
-  const rotationDegrees = rotationAngleBetween(estimate.R, truth.R);
+  const rotationDegrees = rotationErrorDegrees(estimate.R, truth.R);
   const translationPercent = (100 * Math.hypot(...estimate.position.map((x, k) => x - truth.position[k]))) / size;
   return { rotationDegrees, translationPercent, error: Math.sqrt(rotationDegrees * translationPercent) };
 }

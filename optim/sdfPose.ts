@@ -1,21 +1,20 @@
 // Camera pose from a depth image and a silhouette of a known SDF (docs/dist.md §7, the paper's
 // Fig. 6): the object's rotation about its centre (a rotation vector omega, composed with the
 // starting rotation) and the centre's position in camera space are optimized by Adam through the
-// tracer's camera gradient, on the depth L1 of the silhouettes' overlap and the silhouette hinge.
+// tracer's camera gradient (ops/cameraPose.ts poseAboutCentre), on the depth L1 of the
+// silhouettes' overlap and the silhouette hinge.
 
 import type { Camera } from '../geometry/camera.js';
 import { tensor } from '../lib/create.js';
 import { ArgumentError } from '../lib/errors.js';
-import { add, mul, sub } from '../ops/arithmetic.js';
-import { rotationMatrix } from '../ops/cameraPose.js';
-import { matmul } from '../ops/matmul.js';
-import { reshape } from '../ops/reshape.js';
+import { add, mul } from '../ops/arithmetic.js';
+import { poseAboutCentre } from '../ops/cameraPose.js';
 import { depthL1, silhouetteHinge } from '../ops/sphereTracing/losses.js';
 import type { Sdf } from '../ops/sphereTracing/sdf/sdf.js';
 import type { SphereTraceOptions } from '../ops/sphereTracing/options.js';
 import { sphereTrace } from '../ops/sphereTracing/sphereTrace.js';
 import { Adam } from './adam.js';
-import type { ObjectPose } from './poseRecovery.js';
+import { type ObjectPose, worldToCamera } from './poseRecovery.js';
 
 export interface SdfPoseOptions {
   /** Adam steps (default 300). */
@@ -57,15 +56,11 @@ export function fitSdfPose(sdf: Sdf, camera: Camera, target: SdfPoseTarget, star
   const wd = options.depthWeight ?? 10,
     ws = options.silhouetteWeight ?? 1;
   const omega = tensor([0, 0, 0], { dtype, requiresGrad: true });
-  const position = tensor(Array.from(start.position), { dtype, requiresGrad: true });
-  const R0 = tensor(Array.from(start.R), { dtype, shape: [3, 3] });
-  const m = tensor(Array.from(centre), { dtype, shape: [3, 1] });
-  const adam = new Adam([omega, position], { lr });
+  const tau = tensor([0, 0, 0], { dtype, requiresGrad: true });
+  const { R: R0, t: t0 } = worldToCamera(start, centre);
+  const adam = new Adam([omega, tau], { lr });
   const losses: number[] = [];
-  const pose = () => {
-    const R = matmul(rotationMatrix(omega), R0);
-    return { R, t: sub(position, reshape(matmul(R, m), [3])) };
-  };
+  const pose = () => poseAboutCentre(omega, tau, R0, t0, centre);
   for (let step = 0; step < iterations; step++) {
     adam.paramGroups[0].lr = lrEnd + 0.5 * (lr - lrEnd) * (1 + Math.cos((Math.PI * step) / Math.max(1, iterations - 1)));
     const render = sphereTrace(sdf, camera, { ...options.trace, pose: pose() });
@@ -77,5 +72,5 @@ export function fitSdfPose(sdf: Sdf, camera: Camera, target: SdfPoseTarget, star
     options.onStep?.(step, losses[losses.length - 1]);
   }
   const final = pose();
-  return { pose: { R: Float64Array.from(final.R.data), position: Float64Array.from(position.data) }, losses };
+  return { pose: { R: Float64Array.from(final.R.data), position: Float64Array.from(start.position, (x, k) => x + tau.data[k]) }, losses };
 }

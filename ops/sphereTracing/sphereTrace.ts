@@ -23,7 +23,7 @@ import { cameraDirection, traceCamera } from './rays.js';
 import { Sdf } from './sdf/sdf.js';
 import { type ImagePlan, type ProbePlan, normalImage, normalProbes, rayPoints, traceImages } from './traceTape.js';
 
-/** A camera pose as tensors (world-to-camera, x_cam = R x + t), e.g. R = rotationMatrix(omega). */
+/** A camera pose as tensors (world-to-camera, x_cam = R x + t), e.g. R = rotationFromVector(omega). */
 export interface TracePose {
   R: Tensor;
   t: Tensor;
@@ -73,7 +73,7 @@ export function resolvePose(sdf: Sdf, camera: Camera, pose: TracePose | undefine
       const d = M[i * 3] * M[j * 3] + M[i * 3 + 1] * M[j * 3 + 1] + M[i * 3 + 2] * M[j * 3 + 2];
       const tol = R.dtype === 'float64' ? 1e-6 : 1e-4;
       if (Math.abs(d - (i === j ? 1 : 0)) > tol) {
-        throw new ArgumentError(`sphereTrace: options.pose.R is not a rotation (row ${i} . row ${j} = ${d}); build it with rotationMatrix(omega) so it stays one while it is optimized.`);
+        throw new ArgumentError(`sphereTrace: options.pose.R is not a rotation (row ${i} . row ${j} = ${d}); build it with rotationFromVector(omega) so it stays one while it is optimized.`);
       }
     }
   }

@@ -5,7 +5,7 @@ import { expect } from 'chai';
 import { Camera } from '../../geometry/camera.js';
 import { Random } from '../../lib/random.js';
 import { noGrad } from '../../lib/tape.js';
-import { rotationAngleBetween, rotationFromVector } from '../../ops/cameraPose.js';
+import { rotationErrorDegrees, rotationMatrix } from '../../ops/cameraPose.js';
 import { csgShape } from '../../ops/sphereTracing/sdf/shapes.js';
 import { sphereTrace } from '../../ops/sphereTracing/sphereTrace.js';
 import { meanAndIqr, modelScale, perturbPose, poseError } from '../../optim/poseRecovery.js';
@@ -15,7 +15,7 @@ import { demos } from '../../cli/commands/demo.js';
 
 describe('pose recovery protocol (FM sec. 7.1)', () => {
   it('perturbs within 45 degrees and 50% of the size, and scores by the geometric mean', () => {
-    const truth = { R: rotationFromVector(0.3, -0.2, 0.1), position: new Float64Array([0.1, 0, 2.5]) };
+    const truth = { R: rotationMatrix([0.3, -0.2, 0.1]), position: new Float64Array([0.1, 0, 2.5]) };
     const rng = new Random(3);
     for (let i = 0; i < 200; i++) {
       const p = perturbPose(truth, 2, rng);
@@ -24,7 +24,7 @@ describe('pose recovery protocol (FM sec. 7.1)', () => {
       expect(e.translationPercent).to.be.at.most(50 + 1e-9);
       expect(e.error).to.be.closeTo(Math.sqrt(e.rotationDegrees * e.translationPercent), 1e-12);
     }
-    expect(rotationAngleBetween(truth.R, truth.R)).to.be.closeTo(0, 1e-6);
+    expect(rotationErrorDegrees(truth.R, truth.R)).to.be.closeTo(0, 1e-6);
     // 3 x the mean per-axis std: points at +-1 on each axis have std 1 per axis
     expect(modelScale([1, 1, 1, -1, -1, -1])).to.be.closeTo(3, 1e-12);
     const s = meanAndIqr([1, 2, 3, 4, 5]);

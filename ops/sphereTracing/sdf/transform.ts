@@ -116,7 +116,7 @@ export class TransformedSdf extends Sdf {
 
   distance(points: Tensor): Tensor {
     checkPoints(points, this.dtype, 'transform.distance');
-    const local = toLocalOp(points, rotationMatrix(this.rotation), this.translation, this.scale);
+    const local = toLocalOp(points, rotationFromVector(this.rotation), this.translation, this.scale);
     return mul(this.child.distance(local), this.scale);
   }
 
@@ -127,7 +127,7 @@ export class TransformedSdf extends Sdf {
   plain(shared = false): PlainSdf {
     const w = this.rotation.data;
     const R = shared ? new Float64Array(new SharedArrayBuffer(72)) : new Float64Array(9);
-    rotationFromVector(w[0], w[1], w[2], R);
+    rotationMatrix([w[0], w[1], w[2]], R);
     const t = shared ? new Float64Array(new SharedArrayBuffer(24)) : new Float64Array(3);
     for (let k = 0; k < 3; k++) t[k] = this.translation.data[k];
     return { kind: 'transform', R, t, s: this.scale.data[0], child: this.child.plain(shared) };

@@ -12,7 +12,7 @@ import { backward, noGrad } from '../../../lib/tape.js';
 import type { Tensor } from '../../../lib/tensor.js';
 import { mul } from '../../../ops/arithmetic.js';
 import { matmul } from '../../../ops/matmul.js';
-import { rotationMatrix } from '../../../ops/cameraPose.js';
+import { rotationFromVector } from '../../../ops/cameraPose.js';
 import { roundedBox, sphere } from '../../../ops/sphereTracing/sdf/primitives.js';
 import { union } from '../../../ops/sphereTracing/sdf/combine.js';
 import { transform } from '../../../ops/sphereTracing/sdf/transform.js';
@@ -77,7 +77,7 @@ describe('sphereTrace gradient vs finite differences of the render', () => {
       const R0 = tensor(Array.from(camera.R), { dtype: 'float64', shape: [3, 3] });
       const omega = leaf([0.02, -0.03, 0.01]),
         t = leaf(Array.from(camera.t));
-      const pose = () => ({ R: matmul(rotationMatrix(omega), R0), t });
+      const pose = () => ({ R: matmul(rotationFromVector(omega), R0), t });
       const base = noGrad(() => trace(sdf, camera, { ...EXACT, pose: pose() }));
       const misses = maskOf(base, [MISS, OUTSIDE], 20, 22);
       expect(base.state.filter((s) => s === OUTSIDE).length, 'rays that miss the bounding sphere').to.be.greaterThan(20);
