@@ -22,6 +22,8 @@ export interface FitView {
   lights: readonly Light[];
   /** Optional silhouette [H * W] (1 inside the object). */
   mask?: ArrayLike<number>;
+  /** Optional camera depth [H * W] (0 off the object): mesh targets have it, photos do not. */
+  depth?: ArrayLike<number>;
 }
 
 /** The views a method fits, and where the object is. */

@@ -85,7 +85,7 @@ export function meshTargets(target: string, options: Pick<TargetOptions, 'size' 
   const views: FitView[] = cameras.map((camera, i) => {
     const lights = defaultLights(camera, { seed: i });
     const r = rasterizeMesh(mesh, camera, { lights });
-    return { camera, lights, mask: r.alpha.data, target: tensor(r.color.data, { shape: [size, size, 3] }) };
+    return { camera, lights, mask: r.alpha.data, depth: r.depth.data, target: tensor(r.color.data, { shape: [size, size, 3] }) };
   });
   const truth = samplePoints(mesh, TRUTH_POINTS, { seed: 2 });
   return { kind, views, truth: truth.positions, truthNormals: truth.normals ?? null, center, extent };

@@ -39,6 +39,8 @@ export interface TraceArgs {
   bandRows: number;
   /** The tape will evaluate f at every ray's point: the marching need not (eq. 19). */
   recording: boolean;
+  /** eq. 14b on (resolved from options.exactSteps and the SDF). */
+  exactSteps: boolean;
   out: TraceBuffers;
 }
 
@@ -75,7 +77,9 @@ export function traceBand(a: TraceArgs, task: number): void {
     initLevel(level, cam, scale, J0 * factor, Math.min(rows, J1 * factor), parent, o.boundingRadius);
     const last = l === scales.length - 1;
     const limit = last ? o.steps : Math.min(o.steps, (l + 1) * o.stepsPerLevel);
-    const r = marchLevel(level, f, cam, o, limit, batch);
+    // eq. 14b at the last level only: a coarse ray's long step could carry its children past
+    // a surface beside its own ray
+    const r = marchLevel(level, f, cam, o, a.exactSteps && last, limit, batch);
     if (typeof r !== 'number') {
       fail(out, task, r);
       return;

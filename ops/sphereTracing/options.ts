@@ -14,6 +14,14 @@ export interface SphereTraceOptions {
   ratio?: number;
   /** Each step's distance is clamped to +-maxStep before the ratio (default 0.1). */
   maxStep?: number;
+  /**
+   * Where f exceeds ratio x maxStep, step by f itself (the plain sphere-tracing step, safe when f
+   * never exceeds the distance to the surface) instead of the clamped ratio x maxStep (eq. 14b),
+   * at the last pyramid level (a coarse ray's long step could carry its children past a surface).
+   * Default: on for SDFs that say they are such bounds (analytic trees), off for networks and
+   * function SDFs; false gives the reference's marching everywhere.
+   */
+  exactSteps?: boolean;
   /** A ray has converged once |f| < threshold (default 5e-5). */
   threshold?: number;
   /** Radius of the bounding sphere around the origin that holds the shape (default 1). */
@@ -29,9 +37,9 @@ export interface SphereTraceOptions {
   normals?: NormalMode;
   /** Step of the central differences (default 1e-3). */
   normalStep?: number;
-  /** Parabolic refinement of the minimum along a ray that misses (eq. 18): iterations (default 3; 0 keeps the sampled minimum). */
+  /** Refinement of the minimum along a ray that misses (eq. 18): iterations (default 1; 0 keeps the sampled minimum, as the reference). */
   refineIterations?: number;
-  /** ... for misses whose sampled minimum is below this (default 0.1; Infinity: every miss). */
+  /** ... for misses whose sampled minimum is below this (default 0.05: rays near the silhouette; Infinity: every miss). */
   refineBelow?: number;
   /** Floor of -(grad f . v) in the implicit depth weight (eq. 20), against grazing hits (default 0.05). */
   minCosine?: number;
@@ -43,6 +51,8 @@ export interface ResolvedTraceOptions {
   steps: number;
   ratio: number;
   maxStep: number;
+  /** null: decided by the SDF (Sdf.distanceBound). */
+  exactSteps: boolean | null;
   threshold: number;
   boundingRadius: number;
   pyramid: number[];
@@ -59,14 +69,15 @@ export const TRACE_DEFAULTS = {
   steps: 50,
   ratio: 1.5,
   maxStep: 0.1,
+  exactSteps: null,
   threshold: 5e-5,
   boundingRadius: 1,
   pyramid: [4, 2, 1],
   stepsPerLevel: 3,
   normals: 'none',
   normalStep: 1e-3,
-  refineIterations: 3,
-  refineBelow: 0.1,
+  refineIterations: 1,
+  refineBelow: 0.05,
   minCosine: 0.05,
 } as const;
 
@@ -79,6 +90,12 @@ function positive(v: unknown, name: string): number {
 
 function integer(v: unknown, name: string, min: number, max: number): number {
   if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) throw new ArgumentError(`sphereTrace: options.${name} must be an integer from ${min} to ${max}, got ${JSON.stringify(v)}.`);
+  return v;
+}
+
+function resolveExactSteps(v: unknown): boolean | null {
+  if (v === undefined || v === null) return null;
+  if (typeof v !== 'boolean') throw new ArgumentError(`sphereTrace: options.exactSteps must be true or false, got ${JSON.stringify(v)}.`);
   return v;
 }
 
@@ -104,6 +121,7 @@ export function resolveTraceOptions(options: SphereTraceOptions & Record<string,
     steps: integer(options.steps ?? d.steps, 'steps', 1, 100_000),
     ratio: positive(options.ratio ?? d.ratio, 'ratio'),
     maxStep: positive(options.maxStep ?? d.maxStep, 'maxStep'),
+    exactSteps: resolveExactSteps(options.exactSteps),
     threshold: positive(options.threshold ?? d.threshold, 'threshold'),
     boundingRadius: positive(options.boundingRadius ?? d.boundingRadius, 'boundingRadius'),
     pyramid,

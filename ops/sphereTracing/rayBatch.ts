@@ -92,7 +92,7 @@ export function gatherPoints(level: RayLevel, eye: Float64Array, list: Int32Arra
  * at the next level, or become misses at the last). Returns the evaluations made, or a
  * NonFinite when the SDF returned NaN or infinity.
  */
-export function marchLevel(level: RayLevel, f: BatchValues, cam: TraceCamera, o: ResolvedTraceOptions, stepLimit: number, batch: Batch): number | NonFinite {
+export function marchLevel(level: RayLevel, f: BatchValues, cam: TraceCamera, o: ResolvedTraceOptions, exact: boolean, stepLimit: number, batch: Batch): number | NonFinite {
   batch.ensure(level.count);
   const { active, points, values } = batch;
   let m = 0;
@@ -126,8 +126,9 @@ export function marchLevel(level: RayLevel, f: BatchValues, cam: TraceCamera, o:
         level.state[r] = HIT;
         continue;
       }
-      // eq. 14: aggressive marching with clamped steps
-      const next = d + ratio * (v > maxStep ? maxStep : v < -maxStep ? -maxStep : v);
+      // eq. 14: aggressive marching with clamped steps; eq. 14b: f's own step where it is longer
+      const step = ratio * (v > maxStep ? maxStep : v < -maxStep ? -maxStep : v);
+      const next = d + (exact && v > step ? v : step);
       level.dist[r] = next;
       if (next > level.exit[r]) level.state[r] = MISS;
       else if (steps < stepLimit) active[kept++] = r;

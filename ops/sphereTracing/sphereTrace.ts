@@ -8,7 +8,7 @@
 
 import { Camera } from '../../geometry/camera.js';
 import { tensor } from '../../lib/create.js';
-import type { FloatArray } from '../../lib/dtype.js';
+import { type FloatArray, arrayConstructor } from '../../lib/dtype.js';
 import { ArgumentError, DTypeError, NonFiniteError, ShapeError } from '../../lib/errors.js';
 import { scratch, scratchUnset } from '../../parallel/scratch.js';
 import { isGradEnabled } from '../../lib/tape.js';
@@ -19,7 +19,7 @@ import type { TraceArgs, TraceBuffers } from './march.js';
 import { type ResolvedTraceOptions, type SphereTraceOptions, resolveTraceOptions } from './options.js';
 import { gridSize } from './pyramid.js';
 import { HIT, OUTSIDE } from './rayBatch.js';
-import { cameraDirection, traceCamera } from './rays.js';
+import { traceCamera } from './rays.js';
 import { Sdf } from './sdf/sdf.js';
 import { type ImagePlan, type ProbePlan, normalImage, normalProbes, rayPoints, traceImages } from './traceTape.js';
 
@@ -134,7 +134,7 @@ export function sphereTrace(sdf: Sdf, camera: Camera, options: SphereTraceCall =
     nonFinite: scratch(Float64Array, 'sphereTrace.nonFinite', 4 * tasks, shared),
   };
   const recording = isGradEnabled() && (pose.R.requiresGrad || pose.t.requiresGrad || sdf.parameters().some((t) => t.requiresGrad));
-  const args: TraceArgs = { sdf: sdf.plain(shared), camera: cam, options: o, bandRows: rows, recording, out };
+  const args: TraceArgs = { sdf: sdf.plain(shared), camera: cam, options: o, bandRows: rows, recording, exactSteps: o.exactSteps ?? sdf.distanceBound, out };
   runTasks(traceBands, args, tasks, threads);
   throwIfNonFinite(out.nonFinite, tasks);
 
@@ -181,49 +181,66 @@ function traceOutputs(
     else m++;
     if (s === HIT) h++;
   }
+  const Arr = arrayConstructor(sdf.dtype);
   const plan: ImagePlan = {
     width: W,
     height: H,
     pixels: new Int32Array(m),
-    depth: new Float64Array(m),
-    depthWeight: new Float64Array(m),
+    depth: new Arr(m),
+    depthWeight: new Arr(m),
     outsidePixels: new Int32Array(mo),
-    outsideDirections: new Float64Array(3 * mo),
+    outsideDirections: new Arr(3 * mo),
     radius: o.boundingRadius,
     threshold: o.threshold,
   };
-  const q = new Float64Array(3 * m),
-    dist = new Float64Array(m);
-  const probe: ProbePlan = { rays: new Int32Array(h), directions: new Float64Array(3 * h), dist: new Float64Array(h), distWeight: new Float64Array(h), step: o.normalStep };
+  const q = new Arr(3 * m),
+    dist = new Arr(m);
+  const withProbes = o.normals === 'centralDifferences';
+  const hp = withProbes ? h : 0;
+  const probe: ProbePlan = { rays: new Int32Array(hp), directions: new Arr(3 * hp), dist: new Arr(hp), distWeight: new Arr(hp), step: o.normalStep };
+  const hitRays = o.normals === 'analytic' ? new Int32Array(h) : null;
   const R = pose.R.data;
+  const { fx, fy, cx, cy } = camera;
   let i = 0,
     io = 0,
     ih = 0;
-  for (let p = 0; p < P; p++) {
-    const s = out.state[p];
-    const u = (p % W) + 0.5,
-      v = Math.floor(p / W) + 0.5;
-    if (s === OUTSIDE) {
-      plan.outsidePixels[io] = p;
-      cameraDirection(camera, u, v, plan.outsideDirections, 3 * io);
-      io++;
-      continue;
+  for (let p = 0, v = 0.5; v < H; v++) {
+    const b = (v - cy) / fy;
+    for (let u = 0.5; u < W; u++, p++) {
+      const s = out.state[p];
+      const a = (u - cx) / fx;
+      // eq. 11: the unit camera direction, 1/|q| being the marching's z scale (eq. 13)
+      const zs = s === OUTSIDE ? 1 / Math.sqrt(a * a + b * b + 1) : out.zScale[p];
+      if (s === OUTSIDE) {
+        plan.outsidePixels[io] = p;
+        plan.outsideDirections[3 * io] = a * zs;
+        plan.outsideDirections[3 * io + 1] = b * zs;
+        plan.outsideDirections[3 * io + 2] = zs;
+        io++;
+        continue;
+      }
+      plan.pixels[i] = p;
+      q[3 * i] = a * zs;
+      q[3 * i + 1] = b * zs;
+      q[3 * i + 2] = zs;
+      dist[i] = out.dist[p];
+      if (s === HIT) {
+        plan.depth[i] = out.dist[p] * zs;
+        const w = implicitWeight(out.grad, p, R, q, i, o.minCosine);
+        plan.depthWeight[i] = w * zs;
+        if (hitRays) hitRays[ih] = i;
+        if (withProbes) {
+          probe.rays[ih] = i;
+          probe.directions[3 * ih] = q[3 * i];
+          probe.directions[3 * ih + 1] = q[3 * i + 1];
+          probe.directions[3 * ih + 2] = q[3 * i + 2];
+          probe.dist[ih] = out.dist[p];
+          probe.distWeight[ih] = w;
+        }
+        ih++;
+      }
+      i++;
     }
-    plan.pixels[i] = p;
-    cameraDirection(camera, u, v, q, 3 * i);
-    dist[i] = out.dist[p];
-    if (s === HIT) {
-      const zs = out.zScale[p];
-      plan.depth[i] = dist[i] * zs;
-      const w = implicitWeight(out.grad, p, R, q, i, o.minCosine);
-      plan.depthWeight[i] = w * zs;
-      probe.rays[ih] = i;
-      probe.directions.set(q.subarray(3 * i, 3 * i + 3), 3 * ih);
-      probe.dist[ih] = dist[i];
-      probe.distWeight[ih] = w;
-      ih++;
-    }
-    i++;
   }
 
   let depth: Tensor, minSdf: Tensor, f: Tensor | null;
@@ -242,7 +259,7 @@ function traceOutputs(
     [depth, minSdf] = traceImages(value, pose.t, plan);
   }
   let normal: Tensor | null = null;
-  if (o.normals === 'analytic') normal = analyticNormals(out, plan, probe, sdf.dtype, W, H);
+  if (o.normals === 'analytic') normal = analyticNormals(out, plan, hitRays!, sdf.dtype, W, H);
   else if (o.normals === 'centralDifferences') {
     const hitPixels = new Int32Array(h);
     for (let k = 0; k < h; k++) hitPixels[k] = plan.pixels[probe.rays[k]];
@@ -260,7 +277,7 @@ function traceOutputs(
 }
 
 /** eq. 20: 1 / max(-grad f . v, minCosine |grad f|) at the hit of pixel p, v = R^T q. */
-export function implicitWeight(grad: Float64Array, p: number, R: FloatArray | Float64Array, q: Float64Array, i: number, minCosine: number): number {
+export function implicitWeight(grad: Float64Array, p: number, R: FloatArray, q: FloatArray, i: number, minCosine: number): number {
   const gx = grad[3 * p],
     gy = grad[3 * p + 1],
     gz = grad[3 * p + 2];
@@ -275,10 +292,10 @@ export function implicitWeight(grad: Float64Array, p: number, R: FloatArray | Fl
 }
 
 /** The SDF's exact gradient at the hits, normalized: a constant of the tape. */
-function analyticNormals(out: TraceBuffers, plan: ImagePlan, probe: ProbePlan, dtype: Sdf['dtype'], W: number, H: number): Tensor {
+function analyticNormals(out: TraceBuffers, plan: ImagePlan, hitRays: Int32Array, dtype: Sdf['dtype'], W: number, H: number): Tensor {
   const N = new Float64Array(3 * W * H);
-  for (let k = 0; k < probe.rays.length; k++) {
-    const p = plan.pixels[probe.rays[k]];
+  for (let k = 0; k < hitRays.length; k++) {
+    const p = plan.pixels[hitRays[k]];
     const gx = out.grad[3 * p],
       gy = out.grad[3 * p + 1],
       gz = out.grad[3 * p + 2];

@@ -72,6 +72,7 @@ export function sphereTraceReference(sdf: Sdf, camera: Camera, options: SphereTr
   };
 
   // 2. dense marching: every ray every step; a ray that converged or left the sphere stays put
+  const exact = o.exactSteps ?? sdf.distanceBound;
   const inSphere = [...state.keys()].filter((p) => state[p] !== OUTSIDE);
   const points = new Float64Array(3 * inSphere.length);
   let marchEvaluations = 0;
@@ -91,7 +92,8 @@ export function sphereTraceReference(sdf: Sdf, camera: Camera, options: SphereTr
         state[p] = INSIDE; // starts inside the shape: not a hit
       else if (Math.abs(v) < o.threshold) state[p] = HIT;
       else {
-        dist[p] += o.ratio * Math.max(-o.maxStep, Math.min(o.maxStep, v)); // eq. 14
+        const step = o.ratio * Math.max(-o.maxStep, Math.min(o.maxStep, v)); // eq. 14
+        dist[p] += exact && v > step ? v : step; // eq. 14b
         if (dist[p] > exit[p]) state[p] = MISS;
       }
     });

@@ -16,7 +16,7 @@ import type { Tensor } from '../../lib/tensor.js';
 /** eq. 11 at fixed distances: p_i = R^T (d_i q_i - t), q the camera directions (3 per ray). */
 export const rayPoints = customOp({
   name: 'sphereTrace.rayPoints',
-  forward(ctx, R: Tensor, t: Tensor, q: Float64Array, d: Float64Array) {
+  forward(ctx, R: Tensor, t: Tensor, q: FloatArray, d: FloatArray) {
     const m = d.length;
     const out = ctx.output([m, 3]);
     const M = R.data,
@@ -34,20 +34,13 @@ export const rayPoints = customOp({
     return out;
   },
   backward(ctx, gP) {
-    const [M, T, q, d] = ctx.saved as [FloatArray, FloatArray, Float64Array, Float64Array];
+    const [M, T, q, d] = ctx.saved as [FloatArray, FloatArray, FloatArray, FloatArray];
     return poseGradients(ctx, gP!, M, T, q, d);
   },
 });
 
 /** dL/dR and dL/dt of p_i = R^T (d_i q_i - t) given dL/dp (m x 3), accumulated in float64 in ray order. */
-function poseGradients(
-  ctx: { needsInputGrad: readonly boolean[]; zeros(n: number): FloatArray },
-  G: FloatArray,
-  M: FloatArray,
-  T: FloatArray,
-  q: Float64Array,
-  d: Float64Array,
-): (FloatArray | null)[] {
+function poseGradients(ctx: { needsInputGrad: readonly boolean[]; zeros(n: number): FloatArray }, G: FloatArray, M: FloatArray, T: FloatArray, q: FloatArray, d: FloatArray): (FloatArray | null)[] {
   const gR = new Float64Array(9),
     gt = new Float64Array(3);
   const m = d.length;
@@ -89,12 +82,12 @@ export interface ImagePlan {
   /** Pixel of each re-evaluated ray (hits and misses inside the sphere), in ray order. */
   pixels: Int32Array;
   /** Depth of each (0 for a miss): d z_scale (eq. 13). */
-  depth: Float64Array;
+  depth: FloatArray;
   /** Implicit depth weight of each (0 for a miss): z_scale / max(-grad f . v, minCosine |grad f|) (eq. 20). */
-  depthWeight: Float64Array;
+  depthWeight: FloatArray;
   /** Rays that miss the bounding sphere: pixel and camera direction (3 each). */
   outsidePixels: Int32Array;
-  outsideDirections: Float64Array;
+  outsideDirections: FloatArray;
   radius: number;
   threshold: number;
 }
@@ -165,10 +158,10 @@ export interface ProbePlan {
   /** Index of each hit among the re-evaluated rays (into f). */
   rays: Int32Array;
   /** Its camera direction (3 each) and distance. */
-  directions: Float64Array;
-  dist: Float64Array;
+  directions: FloatArray;
+  dist: FloatArray;
   /** Its implicit distance weight 1 / max(-grad f . v, ...) (eq. 20, without z_scale). */
-  distWeight: Float64Array;
+  distWeight: FloatArray;
   step: number;
 }
 

@@ -54,7 +54,11 @@ const combineOp = customOp({
     const out = ctx.output([n]);
     const h = new Float64Array(n);
     const negB = op === 'difference';
-    const B = negB ? b.data.map((v) => -v) : b.data;
+    let B = b.data;
+    if (negB) {
+      B = new Float64Array(n);
+      for (let i = 0; i < n; i++) B[i] = -b.data[i];
+    }
     const kv = k.data[0];
     if (!(kv >= 0)) throw new ArgumentError(`${op}: the smoothness k is ${kv}; it must be >= 0 (0 for the hard ${op}).`);
     combineValues(SIGN[op], kv, a.data, B, n, out.data, h);
@@ -116,6 +120,10 @@ export class CombinedSdf extends Sdf {
 
   override get transferable(): boolean {
     return this.a.transferable && this.b.transferable;
+  }
+
+  override get distanceBound(): boolean {
+    return this.a.distanceBound && this.b.distanceBound;
   }
 }
 

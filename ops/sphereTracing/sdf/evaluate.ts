@@ -76,17 +76,9 @@ export function sdfValues(node: PlainSdf, points: Float64Array, n: number, out: 
 /** out[i] = f and grad[3i..3i+2] = df/dpoint at each of the n points. */
 export function sdfValuesAndGradients(node: PlainSdf, points: Float64Array, n: number, out: Float64Array, grad: Float64Array, ws: SdfWorkspace, depth = 0): void {
   switch (node.kind) {
-    case 'primitive': {
-      const kernel = PRIMITIVES[node.primitive];
-      const g = new Float64Array(3 + node.params.length);
-      for (let i = 0, o = 0; i < n; i++, o += 3) {
-        out[i] = kernel.full(node.params, points[o], points[o + 1], points[o + 2], g);
-        grad[o] = g[0];
-        grad[o + 1] = g[1];
-        grad[o + 2] = g[2];
-      }
+    case 'primitive':
+      PRIMITIVES[node.primitive].gradients(node.params, points, n, out, grad, null, null);
       return;
-    }
     case 'combine': {
       sdfValuesAndGradients(node.a, points, n, out, grad, ws, depth + 1);
       const B = ws.get(depth, 0, n),

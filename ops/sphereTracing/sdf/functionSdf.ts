@@ -9,13 +9,24 @@ import { noGrad } from '../../../lib/tape.js';
 import { Tensor } from '../../../lib/tensor.js';
 import { type PlainSdf, Sdf, checkPoints } from './sdf.js';
 
+export interface FunctionSdfOptions {
+  dtype?: DType;
+  /** The tensors the function reads (for optimizers). */
+  parameters?: Tensor[];
+  /** The function never exceeds the distance to its surface (Sdf.distanceBound; default false). */
+  distanceBound?: boolean;
+}
+
 export class FunctionSdf extends Sdf {
   readonly dtype: DType;
   private readonly fn: (points: Tensor) => Tensor;
   private readonly params: Tensor[];
 
-  constructor(fn: (points: Tensor) => Tensor, options: { dtype?: DType; parameters?: Tensor[] } = {}) {
+  private readonly bound: boolean;
+
+  constructor(fn: (points: Tensor) => Tensor, options: FunctionSdfOptions = {}) {
     super();
+    this.bound = options.distanceBound ?? false;
     if (typeof fn !== 'function') throw new ArgumentError('functionSdf(fn): fn must be a function from points [N, 3] to distances [N].');
     this.fn = fn;
     this.params = options.parameters ?? [];
@@ -52,9 +63,13 @@ export class FunctionSdf extends Sdf {
   override get transferable(): boolean {
     return false;
   }
+
+  override get distanceBound(): boolean {
+    return this.bound;
+  }
 }
 
 /** An SDF from a tape function of points [N, 3] -> distances [N]; `parameters` lists the tensors it reads. */
-export function functionSdf(fn: (points: Tensor) => Tensor, options: { dtype?: DType; parameters?: Tensor[] } = {}): FunctionSdf {
+export function functionSdf(fn: (points: Tensor) => Tensor, options: FunctionSdfOptions = {}): FunctionSdf {
   return new FunctionSdf(fn, options);
 }

@@ -22,11 +22,40 @@ export interface PrimitiveKernel {
   /** f at one point (what `values` runs per point). */
   value(P: Float64Array, x: number, y: number, z: number): number;
   values(P: Float64Array, pts: ArrayLike<number>, n: number, out: FloatArray): void;
-  /** f at (x, y, z); g[0..2] = df/dpoint, g[3 + j] = df/dP[j]. */
-  full(P: Float64Array, x: number, y: number, z: number, g: Float64Array): number;
+  /**
+   * At (x, y, z), into g (length 4 + P.length): g[0..2] = df/dpoint, g[3 + j] = df/dP[j], and f
+   * itself last (written, not returned: a call left uninlined would box a returned double).
+   */
+  full(P: Float64Array, x: number, y: number, z: number, g: Float64Array): void;
+  /**
+   * Over a batch: f into out[i] and df/dpoint into grad[3i..] (where given), and G[i] df/dP
+   * added into gParams (where G is given). One loop per primitive, so its `full` is inlined.
+   */
+  gradients(P: Float64Array, pts: ArrayLike<number>, n: number, out: FloatArray | null, grad: FloatArray | null, G: ArrayLike<number> | null, gParams: Float64Array | null): void;
 }
 
 const inv = (x: number): number => (x > 0 ? 1 / x : 0);
+
+const fullBuffers: Float64Array[] = [];
+/** The scratch g of a `full` call (length 4 + params). */
+function fullBuffer(params: number): Float64Array {
+  return (fullBuffers[params] ??= new Float64Array(4 + params));
+}
+
+/** A point's `full` result into the batch outputs (no doubles cross a call: they would be boxed). */
+function collect(g: Float64Array, i: number, o: number, out: FloatArray | null, grad: FloatArray | null, G: ArrayLike<number> | null, gParams: Float64Array | null): void {
+  const np = g.length - 4;
+  if (out) out[i] = g[np + 3];
+  if (grad) {
+    grad[o] = g[0];
+    grad[o + 1] = g[1];
+    grad[o + 2] = g[2];
+  }
+  if (G && gParams) {
+    const gi = G[i];
+    for (let j = 0; j < np; j++) gParams[j] += gi * g[3 + j];
+  }
+}
 
 // One point's distance per primitive: the batch loops and the compiled evaluator (compileSdf.ts)
 // both call these, so the two give the same bits.
@@ -80,6 +109,22 @@ export function cylinderValue(P: Float64Array, x: number, y: number, z: number):
 }
 
 // eq. 1: |p - c| - r
+function sphereFull(P: Float64Array, x: number, y: number, z: number, g: Float64Array): void {
+  const qx = x - P[0],
+    qy = y - P[1],
+    qz = z - P[2];
+  const L = Math.sqrt(qx * qx + qy * qy + qz * qz);
+  const s = inv(L);
+  g[0] = qx * s;
+  g[1] = qy * s;
+  g[2] = qz * s;
+  g[3] = -g[0];
+  g[4] = -g[1];
+  g[5] = -g[2];
+  g[6] = -1;
+  g[g.length - 1] = L - P[3];
+}
+
 const sphereKernel: PrimitiveKernel = {
   params: [
     ['center', 3],
@@ -89,20 +134,14 @@ const sphereKernel: PrimitiveKernel = {
   values(P, pts, n, out) {
     for (let i = 0, o = 0; i < n; i++, o += 3) out[i] = sphereValue(P, pts[o], pts[o + 1], pts[o + 2]);
   },
-  full(P, x, y, z, g) {
-    const qx = x - P[0],
-      qy = y - P[1],
-      qz = z - P[2];
-    const L = Math.sqrt(qx * qx + qy * qy + qz * qz);
-    const s = inv(L);
-    g[0] = qx * s;
-    g[1] = qy * s;
-    g[2] = qz * s;
-    g[3] = -g[0];
-    g[4] = -g[1];
-    g[5] = -g[2];
-    g[6] = -1;
-    return L - P[3];
+  full: sphereFull,
+  gradients(P, pts, n, out, grad, G, gParams) {
+    const g = fullBuffer(P.length);
+    for (let i = 0, o = 0; i < n; i++, o += 3) {
+      if (G && G[i] === 0 && !out) continue;
+      sphereFull(P, pts[o], pts[o + 1], pts[o + 2], g);
+      collect(g, i, o, out, grad, G, gParams);
+    }
   },
 };
 
@@ -151,25 +190,48 @@ function boxAt(x: number, y: number, z: number, bx: number, by: number, bz: numb
 
 const dq = new Float64Array(3);
 
+function boxFull(P: Float64Array, x: number, y: number, z: number, g: Float64Array): void {
+  const f = boxPoint(x, y, z, P[0], P[1], P[2], dq);
+  g[0] = dq[0] * (x < 0 ? -1 : 1);
+  g[1] = dq[1] * (y < 0 ? -1 : 1);
+  g[2] = dq[2] * (z < 0 ? -1 : 1);
+  g[3] = -dq[0];
+  g[4] = -dq[1];
+  g[5] = -dq[2];
+  g[g.length - 1] = f;
+}
+
 const boxKernel: PrimitiveKernel = {
   params: [['halfSize', 3]],
   value: boxValue,
   values(P, pts, n, out) {
     for (let i = 0, o = 0; i < n; i++, o += 3) out[i] = boxValue(P, pts[o], pts[o + 1], pts[o + 2]);
   },
-  full(P, x, y, z, g) {
-    const f = boxPoint(x, y, z, P[0], P[1], P[2], dq);
-    g[0] = dq[0] * (x < 0 ? -1 : 1);
-    g[1] = dq[1] * (y < 0 ? -1 : 1);
-    g[2] = dq[2] * (z < 0 ? -1 : 1);
-    g[3] = -dq[0];
-    g[4] = -dq[1];
-    g[5] = -dq[2];
-    return f;
+  full: boxFull,
+  gradients(P, pts, n, out, grad, G, gParams) {
+    const g = fullBuffer(P.length);
+    for (let i = 0, o = 0; i < n; i++, o += 3) {
+      if (G && G[i] === 0 && !out) continue;
+      boxFull(P, pts[o], pts[o + 1], pts[o + 2], g);
+      collect(g, i, o, out, grad, G, gParams);
+    }
   },
 };
 
 // eq. 3: the box of half sides b - r, grown by r (edges and corners rounded with radius r)
+function roundedBoxFull(P: Float64Array, x: number, y: number, z: number, g: Float64Array): void {
+  const r = P[3];
+  const f = boxPoint(x, y, z, P[0] - r, P[1] - r, P[2] - r, dq);
+  g[0] = dq[0] * (x < 0 ? -1 : 1);
+  g[1] = dq[1] * (y < 0 ? -1 : 1);
+  g[2] = dq[2] * (z < 0 ? -1 : 1);
+  g[3] = -dq[0];
+  g[4] = -dq[1];
+  g[5] = -dq[2];
+  g[6] = dq[0] + dq[1] + dq[2] - 1;
+  g[g.length - 1] = f - r;
+}
+
 const roundedBoxKernel: PrimitiveKernel = {
   params: [
     ['halfSize', 3],
@@ -179,21 +241,32 @@ const roundedBoxKernel: PrimitiveKernel = {
   values(P, pts, n, out) {
     for (let i = 0, o = 0; i < n; i++, o += 3) out[i] = roundedBoxValue(P, pts[o], pts[o + 1], pts[o + 2]);
   },
-  full(P, x, y, z, g) {
-    const r = P[3];
-    const f = boxPoint(x, y, z, P[0] - r, P[1] - r, P[2] - r, dq);
-    g[0] = dq[0] * (x < 0 ? -1 : 1);
-    g[1] = dq[1] * (y < 0 ? -1 : 1);
-    g[2] = dq[2] * (z < 0 ? -1 : 1);
-    g[3] = -dq[0];
-    g[4] = -dq[1];
-    g[5] = -dq[2];
-    g[6] = dq[0] + dq[1] + dq[2] - 1;
-    return f - r;
+  full: roundedBoxFull,
+  gradients(P, pts, n, out, grad, G, gParams) {
+    const g = fullBuffer(P.length);
+    for (let i = 0, o = 0; i < n; i++, o += 3) {
+      if (G && G[i] === 0 && !out) continue;
+      roundedBoxFull(P, pts[o], pts[o + 1], pts[o + 2], g);
+      collect(g, i, o, out, grad, G, gParams);
+    }
   },
 };
 
 // eq. 4: the torus around the y axis: q = (|p_xz| - R, p_y), f = |q| - r
+function torusFull(P: Float64Array, x: number, y: number, z: number, g: Float64Array): void {
+  const rho = Math.sqrt(x * x + z * z);
+  const qx = rho - P[0];
+  const L = Math.sqrt(qx * qx + y * y);
+  const a = qx * inv(L),
+    irho = inv(rho);
+  g[0] = a * x * irho;
+  g[1] = y * inv(L);
+  g[2] = a * z * irho;
+  g[3] = -a;
+  g[4] = -1;
+  g[g.length - 1] = L - P[1];
+}
+
 const torusKernel: PrimitiveKernel = {
   params: [
     ['majorRadius', 0],
@@ -203,24 +276,45 @@ const torusKernel: PrimitiveKernel = {
   values(P, pts, n, out) {
     for (let i = 0, o = 0; i < n; i++, o += 3) out[i] = torusValue(P, pts[o], pts[o + 1], pts[o + 2]);
   },
-  full(P, x, y, z, g) {
-    const rho = Math.sqrt(x * x + z * z);
-    const qx = rho - P[0];
-    const L = Math.sqrt(qx * qx + y * y);
-    const a = qx * inv(L),
-      irho = inv(rho);
-    g[0] = a * x * irho;
-    g[1] = y * inv(L);
-    g[2] = a * z * irho;
-    g[3] = -a;
-    g[4] = -1;
-    return L - P[1];
+  full: torusFull,
+  gradients(P, pts, n, out, grad, G, gParams) {
+    const g = fullBuffer(P.length);
+    for (let i = 0, o = 0; i < n; i++, o += 3) {
+      if (G && G[i] === 0 && !out) continue;
+      torusFull(P, pts[o], pts[o + 1], pts[o + 2], g);
+      collect(g, i, o, out, grad, G, gParams);
+    }
   },
 };
 
 // eq. 5: the capsule around the segment a-b: h = clamp((p - a).(b - a) / |b - a|^2, 0, 1),
 // f = |p - a - h (b - a)| - r. The h terms drop out of the gradient (q is orthogonal to b - a
 // wherever h is not clamped).
+function capsuleFull(P: Float64Array, x: number, y: number, z: number, g: Float64Array): void {
+  const px = x - P[0],
+    py = y - P[1],
+    pz = z - P[2];
+  const bax = P[3] - P[0],
+    bay = P[4] - P[1],
+    baz = P[5] - P[2];
+  let h = (px * bax + py * bay + pz * baz) * inv(bax * bax + bay * bay + baz * baz);
+  h = h < 0 ? 0 : h > 1 ? 1 : h;
+  const qx = px - h * bax,
+    qy = py - h * bay,
+    qz = pz - h * baz;
+  const L = Math.sqrt(qx * qx + qy * qy + qz * qz);
+  const s = inv(L);
+  g[0] = qx * s;
+  g[1] = qy * s;
+  g[2] = qz * s;
+  for (let k = 0; k < 3; k++) {
+    g[3 + k] = -(1 - h) * g[k];
+    g[6 + k] = -h * g[k];
+  }
+  g[9] = -1;
+  g[g.length - 1] = L - P[6];
+}
+
 const capsuleKernel: PrimitiveKernel = {
   params: [
     ['a', 3],
@@ -231,34 +325,49 @@ const capsuleKernel: PrimitiveKernel = {
   values(P, pts, n, out) {
     for (let i = 0, o = 0; i < n; i++, o += 3) out[i] = capsuleValue(P, pts[o], pts[o + 1], pts[o + 2]);
   },
-  full(P, x, y, z, g) {
-    const px = x - P[0],
-      py = y - P[1],
-      pz = z - P[2];
-    const bax = P[3] - P[0],
-      bay = P[4] - P[1],
-      baz = P[5] - P[2];
-    let h = (px * bax + py * bay + pz * baz) * inv(bax * bax + bay * bay + baz * baz);
-    h = h < 0 ? 0 : h > 1 ? 1 : h;
-    const qx = px - h * bax,
-      qy = py - h * bay,
-      qz = pz - h * baz;
-    const L = Math.sqrt(qx * qx + qy * qy + qz * qz);
-    const s = inv(L);
-    g[0] = qx * s;
-    g[1] = qy * s;
-    g[2] = qz * s;
-    for (let k = 0; k < 3; k++) {
-      g[3 + k] = -(1 - h) * g[k];
-      g[6 + k] = -h * g[k];
+  full: capsuleFull,
+  gradients(P, pts, n, out, grad, G, gParams) {
+    const g = fullBuffer(P.length);
+    for (let i = 0, o = 0; i < n; i++, o += 3) {
+      if (G && G[i] === 0 && !out) continue;
+      capsuleFull(P, pts[o], pts[o + 1], pts[o + 2], g);
+      collect(g, i, o, out, grad, G, gParams);
     }
-    g[9] = -1;
-    return L - P[6];
   },
 };
 
 // eq. 6: the capped cylinder around the y axis, radius r, half height h:
 // d = (|p_xz| - r, |p_y| - h), f = min(max(d_0, d_1), 0) + |max(d, 0)|
+function cylinderFull(P: Float64Array, x: number, y: number, z: number, g: Float64Array): void {
+  const rho = Math.sqrt(x * x + z * z);
+  const d0 = rho - P[0],
+    d1 = Math.abs(y) - P[1];
+  const m0 = d0 > 0 ? d0 : 0,
+    m1 = d1 > 0 ? d1 : 0;
+  const outside = Math.sqrt(m0 * m0 + m1 * m1);
+  let g0: number, g1: number, f: number;
+  if (outside > 0) {
+    g0 = m0 / outside;
+    g1 = m1 / outside;
+    f = outside;
+  } else if (d0 >= d1) {
+    g0 = 1;
+    g1 = 0;
+    f = d0;
+  } else {
+    g0 = 0;
+    g1 = 1;
+    f = d1;
+  }
+  const irho = inv(rho);
+  g[0] = g0 * x * irho;
+  g[1] = g1 * (y < 0 ? -1 : 1);
+  g[2] = g0 * z * irho;
+  g[3] = -g0;
+  g[4] = -g1;
+  g[g.length - 1] = f;
+}
+
 const cylinderKernel: PrimitiveKernel = {
   params: [
     ['radius', 0],
@@ -268,34 +377,14 @@ const cylinderKernel: PrimitiveKernel = {
   values(P, pts, n, out) {
     for (let i = 0, o = 0; i < n; i++, o += 3) out[i] = cylinderValue(P, pts[o], pts[o + 1], pts[o + 2]);
   },
-  full(P, x, y, z, g) {
-    const rho = Math.sqrt(x * x + z * z);
-    const d0 = rho - P[0],
-      d1 = Math.abs(y) - P[1];
-    const m0 = d0 > 0 ? d0 : 0,
-      m1 = d1 > 0 ? d1 : 0;
-    const outside = Math.sqrt(m0 * m0 + m1 * m1);
-    let g0: number, g1: number, f: number;
-    if (outside > 0) {
-      g0 = m0 / outside;
-      g1 = m1 / outside;
-      f = outside;
-    } else if (d0 >= d1) {
-      g0 = 1;
-      g1 = 0;
-      f = d0;
-    } else {
-      g0 = 0;
-      g1 = 1;
-      f = d1;
+  full: cylinderFull,
+  gradients(P, pts, n, out, grad, G, gParams) {
+    const g = fullBuffer(P.length);
+    for (let i = 0, o = 0; i < n; i++, o += 3) {
+      if (G && G[i] === 0 && !out) continue;
+      cylinderFull(P, pts[o], pts[o + 1], pts[o + 2], g);
+      collect(g, i, o, out, grad, G, gParams);
     }
-    const irho = inv(rho);
-    g[0] = g0 * x * irho;
-    g[1] = g1 * (y < 0 ? -1 : 1);
-    g[2] = g0 * z * irho;
-    g[3] = -g0;
-    g[4] = -g1;
-    return f;
   },
 };
 
@@ -331,18 +420,14 @@ function primitiveOp(kind: PrimitiveKind) {
       const n = G.length;
       const gp = ctx.needsInputGrad[0] ? ctx.zeros(3 * n) : null;
       const gParams = new Float64Array(P.length);
-      const g = new Float64Array(3 + P.length);
-      for (let i = 0, o = 0; i < n; i++, o += 3) {
-        const gi = G[i];
-        if (gi === 0) continue;
-        kernel.full(P, pts[o], pts[o + 1], pts[o + 2], g);
-        if (gp) {
-          gp[o] = gi * g[0];
-          gp[o + 1] = gi * g[1];
-          gp[o + 2] = gi * g[2];
+      kernel.gradients(P, pts, n, null, gp, G, gParams);
+      if (gp)
+        for (let i = 0, o = 0; i < n; i++, o += 3) {
+          const gi = G[i];
+          gp[o] *= gi;
+          gp[o + 1] *= gi;
+          gp[o + 2] *= gi;
         }
-        for (let j = 0; j < P.length; j++) gParams[j] += gi * g[3 + j];
-      }
       const grads: (FloatArray | null)[] = [gp];
       let off = 0;
       sizes.forEach((size, k) => {

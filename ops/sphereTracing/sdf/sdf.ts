@@ -49,6 +49,15 @@ export abstract class Sdf {
   abstract parameters(): Tensor[];
   /** The current parameter values as plain data; `shared` puts its arrays on SharedArrayBuffers (for the pool). */
   abstract plain(shared?: boolean): PlainSdf;
+  /**
+   * True when f never exceeds the distance to the surface (an exact distance or a bound of one:
+   * analytic primitives and their combinations), so the tracer may step by f itself far from the
+   * surface (docs/dist.md eq. 14b). False for networks and function SDFs.
+   */
+  get distanceBound(): boolean {
+    return true;
+  }
+
   /** False when the plain form cannot go to a worker (a JavaScript function): the tracer then runs on one thread. */
   get transferable(): boolean {
     return true;

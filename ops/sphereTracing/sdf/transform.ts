@@ -10,7 +10,6 @@ import type { FloatArray } from '../../../lib/dtype.js';
 import type { DType } from '../../../lib/dtype.js';
 import { ArgumentError } from '../../../lib/errors.js';
 import type { Tensor } from '../../../lib/tensor.js';
-import { mul } from '../../arithmetic.js';
 import { rotationFromVector, rotationMatrix } from '../../cameraPose.js';
 import { type ParamLike, type PlainSdf, Sdf, checkPoints, paramDType, paramTensor } from './sdf.js';
 
@@ -86,6 +85,37 @@ const toLocalOp = customOp({
   },
 });
 
+/** s f_child (eq. 10's outer scale): d/df = s, d/ds = sum g f. */
+const scaleOp = customOp({
+  name: 'sdf.scale',
+  forward(ctx, f: Tensor, s: Tensor) {
+    const out = ctx.output(f.shape as number[]);
+    const F = f.data,
+      Y = out.data,
+      k = s.data[0];
+    for (let i = 0; i < F.length; i++) Y[i] = F[i] * k;
+    ctx.save(F, k);
+    return out;
+  },
+  backward(ctx, gOut) {
+    const [F, k] = ctx.saved as [FloatArray, number];
+    const G = gOut!;
+    let gf = null,
+      gs = null;
+    if (ctx.needsInputGrad[0]) {
+      gf = ctx.zeros(G.length);
+      for (let i = 0; i < G.length; i++) gf[i] = G[i] * k;
+    }
+    if (ctx.needsInputGrad[1]) {
+      let acc = 0;
+      for (let i = 0; i < G.length; i++) acc += G[i] * F[i];
+      gs = ctx.zeros(1);
+      gs[0] = acc;
+    }
+    return [gf, gs];
+  },
+});
+
 export interface TransformOptions {
   /** Rotation vector (axis times angle, radians), default none. */
   rotation?: ParamLike;
@@ -117,7 +147,7 @@ export class TransformedSdf extends Sdf {
   distance(points: Tensor): Tensor {
     checkPoints(points, this.dtype, 'transform.distance');
     const local = toLocalOp(points, rotationFromVector(this.rotation), this.translation, this.scale);
-    return mul(this.child.distance(local), this.scale);
+    return scaleOp(this.child.distance(local), this.scale);
   }
 
   parameters(): Tensor[] {
@@ -135,6 +165,10 @@ export class TransformedSdf extends Sdf {
 
   override get transferable(): boolean {
     return this.child.transferable;
+  }
+
+  override get distanceBound(): boolean {
+    return this.child.distanceBound;
   }
 }
 

@@ -112,10 +112,13 @@ describe('sphereTrace forward', () => {
     expect(a.evaluations.march).to.be.lessThan(dense.evaluations.march / 5);
     // and each evaluation the count reports is one the SDF really made
     let made = 0;
-    const counting = functionSdf((p: Tensor) => {
-      made += p.shape[0];
-      return sdf.distance(p);
-    }, f64);
+    const counting = functionSdf(
+      (p: Tensor) => {
+        made += p.shape[0];
+        return sdf.distance(p);
+      },
+      { ...f64, distanceBound: true },
+    );
     const c = sphereTrace(counting, cam, { threads: 1, steps: 100 });
     expect(made).to.equal(c.evaluations.march + c.evaluations.refine + c.evaluations.gradient * 7);
     expect(c.evaluations.march).to.equal(a.evaluations.march);
