@@ -61,15 +61,23 @@ export function fitSdfPose(sdf: Sdf, camera: Camera, target: SdfPoseTarget, star
   const adam = new Adam([omega, tau], { lr });
   const losses: number[] = [];
   const pose = () => poseAboutCentre(omega, tau, R0, t0, centre);
-  for (let step = 0; step < iterations; step++) {
-    adam.paramGroups[0].lr = lrEnd + 0.5 * (lr - lrEnd) * (1 + Math.cos((Math.PI * step) / Math.max(1, iterations - 1)));
-    const render = sphereTrace(sdf, camera, { ...options.trace, pose: pose() });
-    const loss = add(mul(depthL1(render, target.depth, target.mask), wd), mul(silhouetteHinge(render, target.mask), ws));
-    adam.zeroGrad();
-    loss.backward();
-    adam.step();
-    losses.push(loss.item());
-    options.onStep?.(step, losses[losses.length - 1]);
+  // the shape is known: no gradient is taken for its parameters (a network's weights)
+  const frozen = sdf.parameters();
+  const before = frozen.map((p) => p.requiresGrad);
+  for (const p of frozen) p.requiresGrad = false;
+  try {
+    for (let step = 0; step < iterations; step++) {
+      adam.paramGroups[0].lr = lrEnd + 0.5 * (lr - lrEnd) * (1 + Math.cos((Math.PI * step) / Math.max(1, iterations - 1)));
+      const render = sphereTrace(sdf, camera, { ...options.trace, pose: pose() });
+      const loss = add(mul(depthL1(render, target.depth, target.mask), wd), mul(silhouetteHinge(render, target.mask), ws));
+      adam.zeroGrad();
+      loss.backward();
+      adam.step();
+      losses.push(loss.item());
+      options.onStep?.(step, losses[losses.length - 1]);
+    }
+  } finally {
+    frozen.forEach((p, i) => (p.requiresGrad = before[i]));
   }
   const final = pose();
   return { pose: { R: Float64Array.from(final.R.data), position: Float64Array.from(start.position, (x, k) => x + tau.data[k]) }, losses };

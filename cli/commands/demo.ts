@@ -9,6 +9,7 @@ import { denoise } from '../demos/denoise.js';
 import { fmPose } from '../demos/fmPose.js';
 import { fmSfs } from '../demos/fmSfs.js';
 import { distPose } from '../demos/distPose.js';
+import { distShape } from '../demos/distShape.js';
 import { type FitConfig, resolveFitConfig } from '../fit/fitConfig.js';
 import { untilInterrupted } from '../fit/interrupt.js';
 import { runFit } from '../fit/runFit.js';
@@ -77,6 +78,10 @@ export const demos: Record<string, Demo> = {
   'dist-pose': {
     summary: 'camera pose from a depth image and a silhouette by differentiable sphere tracing, 20 seeded trials per model (FM protocol)',
     run: (out, log) => distPose({ out, onTrial: (model, kind, trial, error, seconds) => log(`${model} ${kind} trial ${trial + 1}: error ${error.toFixed(3)} (${seconds.toFixed(1)} s)`) }),
+  },
+  'dist-shape': {
+    summary: 'trains an auto-decoder SDF on a family of shapes here, then recovers unseen shapes from one and four depth images through the tracer (about 3 minutes)',
+    run: (out, log) => distShape({ out, log }),
   },
 };
 

@@ -28,6 +28,10 @@ import { csgShape } from '../../ops/sphereTracing/sdf/shapes.js';
 import type { Sdf } from '../../ops/sphereTracing/sdf/sdf.js';
 import { sdfSurfacePoints } from '../../ops/sphereTracing/sdf/surfacePoints.js';
 import { sphereTrace } from '../../ops/sphereTracing/sphereTrace.js';
+import type { SphereTraceOptions } from '../../ops/sphereTracing/options.js';
+import { rasterizeMesh } from '../../geometry/rasterize.js';
+import { samplePoints } from '../../geometry/sampling.js';
+import { loadBunnySdf, normalizedBunny } from './bunnySdf.js';
 import { type ObjectPose, meanAndIqr, modelScale, perturbPose, poseError, randomAxis, worldToCamera } from '../../optim/poseRecovery.js';
 import { fitSdfPose } from '../../optim/sdfPose.js';
 
@@ -41,6 +45,9 @@ export interface DistPoseOptions {
   /** Which models (default every one available). */
   models?: string[];
   threads?: number;
+  /** The bunny network's target side and fit steps (defaults 48 and 200: a network costs more a step). */
+  bunnySize?: number;
+  bunnyIterations?: number;
   onTrial?: (model: string, kind: 'clean' | 'noisy', trial: number, error: number, seconds: number) => void;
 }
 
@@ -49,6 +56,11 @@ export interface PoseModel {
   name: string;
   /** The model fitted (float32, the fast path). */
   sdf: Sdf;
+  /** Tracer options of its renders (a network fits a tighter bounding sphere). */
+  trace?: SphereTraceOptions;
+  /** Target side and fit steps, where they differ from the demo's. */
+  size?: number;
+  iterations?: number;
   /** Target depth and mask at a camera: the truth the model is compared with. */
   target(camera: Camera): { depth: Float32Array; mask: Float32Array };
   /** Points on the true surface (size and centre). */
@@ -79,6 +91,27 @@ export interface DistPoseSummary {
   settings: { trials: number; size: number; iterations: number; seed: number };
   seconds: number;
   out: string | null;
+}
+
+/**
+ * The bunny network (cli/demos/bunnySdf.ts, 4 x 32 ReLU): its targets are the bunny mesh's own
+ * depth and silhouette (geometry/rasterize.ts), so the model is only an approximation of the
+ * truth, as Fuzzy Metaballs' Gaussians are.
+ */
+export function bunnyModel(options: { size?: number; iterations?: number; threads?: number } = {}): PoseModel {
+  const mesh = normalizedBunny();
+  return {
+    name: 'bunny',
+    sdf: loadBunnySdf({ threads: options.threads }),
+    trace: { boundingRadius: 0.85 },
+    size: options.size,
+    iterations: options.iterations,
+    target(camera) {
+      const r = rasterizeMesh(mesh, camera);
+      return { depth: Float32Array.from(r.depth.data), mask: Float32Array.from(r.alpha.data) };
+    },
+    surface: samplePoints(mesh, 4000, { seed: 5 }).positions,
+  };
 }
 
 /** The analytic CSG shape: its targets come from the tracer itself, in float64 at a tight threshold. */
@@ -135,7 +168,7 @@ export async function distPose(options: DistPoseOptions = {}, extraModels: PoseM
     side = options.size ?? 64,
     iterations = options.iterations ?? 300,
     seed = options.seed ?? 1;
-  const all = [csgModel(), ...extraModels];
+  const all = [csgModel(), bunnyModel({ size: options.bunnySize, iterations: options.bunnyIterations, threads: options.threads }), ...extraModels];
   const models = options.models ? all.filter((m) => options.models!.includes(m.name)) : all;
   const summary: DistPoseSummary['models'] = {};
   const overall: Record<'clean' | 'noisy', number[]> = { clean: [], noisy: [] };
@@ -153,13 +186,14 @@ export async function distPose(options: DistPoseOptions = {}, extraModels: PoseM
         // the same viewpoints and perturbations for clean and noisy: the view rng is shared
         const view = new Random(seed * 7919 + trial);
         const dir = randomAxis(view);
-        const camera = Camera.lookAt({ eye: centre.map((c, k) => c + 2.6 * dir[k]), target: centre, up: Math.abs(dir[1]) > 0.9 ? [1, 0, 0] : [0, 1, 0], width: side, height: side, fovY: 45 });
+        const px = model.size ?? side;
+        const camera = Camera.lookAt({ eye: centre.map((c, k) => c + 2.6 * dir[k]), target: centre, up: Math.abs(dir[1]) > 0.9 ? [1, 0, 0] : [0, 1, 0], width: px, height: px, fovY: 45 });
         const truth: ObjectPose = { R: Float64Array.from(camera.R), position: Float64Array.from(camera.toCamera(centre)) };
         const start = perturbPose(truth, size, view);
         let target = model.target(camera);
-        if (kind === 'noisy') target = noisyTarget(target, side, size, rng);
+        if (kind === 'noisy') target = noisyTarget(target, px, size, rng);
         const ts = performance.now();
-        const fit = fitSdfPose(model.sdf, camera, target, start, centre, { iterations, trace: { threads: options.threads } });
+        const fit = fitSdfPose(model.sdf, camera, target, start, centre, { iterations: model.iterations ?? iterations, trace: { ...model.trace, threads: options.threads } });
         const s = (performance.now() - ts) / 1000;
         const e = poseError(fit.pose, truth, size);
         const record = { ...e, initialError: poseError(start, truth, size).error, seconds: s };
@@ -169,7 +203,7 @@ export async function distPose(options: DistPoseOptions = {}, extraModels: PoseM
         options.onTrial?.(model.name, kind, trial, e.error, s);
         if (trial < 3 && kind === 'clean' && options.out) {
           sheet.push(
-            depthToColor(imageFromData(target.depth, side, side, 1)),
+            depthToColor(imageFromData(target.depth, px, px, 1)),
             depthToColor(renderImage(model.sdf, camera, worldToCamera(start, centre))),
             depthToColor(renderImage(model.sdf, camera, worldToCamera(fit.pose, centre))),
           );

@@ -10,7 +10,7 @@ export type NormalMode = 'none' | 'analytic' | 'centralDifferences';
 export interface SphereTraceOptions {
   /** Most marching steps a ray takes, counting its coarse ancestors' (default 50). */
   steps?: number;
-  /** Aggressive marching: each step moves ratio x the clamped distance (default 1.5). */
+  /** Aggressive marching: each step forward moves ratio x the clamped distance (default 1.5); a step back from inside moves f itself (eq. 14). */
   ratio?: number;
   /** Each step's distance is clamped to +-maxStep before the ratio (default 0.1). */
   maxStep?: number;

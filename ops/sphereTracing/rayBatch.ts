@@ -126,8 +126,9 @@ export function marchLevel(level: RayLevel, f: BatchValues, cam: TraceCamera, o:
         level.state[r] = HIT;
         continue;
       }
-      // eq. 14: aggressive marching with clamped steps; eq. 14b: f's own step where it is longer
-      const step = ratio * (v > maxStep ? maxStep : v < -maxStep ? -maxStep : v);
+      // eq. 14: aggressive marching with clamped steps (back by f itself from inside); eq. 14b:
+      // f's own step where it is longer
+      const step = (v < 0 ? 1 : ratio) * (v > maxStep ? maxStep : v < -maxStep ? -maxStep : v);
       const next = d + (exact && v > step ? v : step);
       level.dist[r] = next;
       if (next > level.exit[r]) level.state[r] = MISS;

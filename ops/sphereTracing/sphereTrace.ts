@@ -96,11 +96,11 @@ export function validateTraceInputs(sdf: unknown, camera: unknown): asserts sdf 
 }
 
 /**
- * Coarse rows per task: tasks of about 4,096 pixels (one for a 64 x 64 image, 16 for 256 x 256),
- * at most 32; a number that depends on the image alone, never on the threads.
+ * Coarse rows per task: tasks of about 1,024 pixels (2 for a 48 x 48 image, 4 for 64 x 64), at
+ * most 32 (256 x 256 and up); a number that depends on the image alone, never on the threads.
  */
 function bandRows(coarseRows: number, width: number, height: number): number {
-  const tasks = Math.min(32, Math.max(1, Math.round((width * height) / 4096)));
+  const tasks = Math.min(32, Math.max(1, Math.round((width * height) / 1024)));
   return Math.max(1, Math.ceil(coarseRows / tasks));
 }
 

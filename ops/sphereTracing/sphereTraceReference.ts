@@ -92,7 +92,7 @@ export function sphereTraceReference(sdf: Sdf, camera: Camera, options: SphereTr
         state[p] = INSIDE; // starts inside the shape: not a hit
       else if (Math.abs(v) < o.threshold) state[p] = HIT;
       else {
-        const step = o.ratio * Math.max(-o.maxStep, Math.min(o.maxStep, v)); // eq. 14
+        const step = (v < 0 ? 1 : o.ratio) * Math.max(-o.maxStep, Math.min(o.maxStep, v)); // eq. 14
         dist[p] += exact && v > step ? v : step; // eq. 14b
         if (dist[p] > exit[p]) state[p] = MISS;
       }

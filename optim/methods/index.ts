@@ -4,6 +4,7 @@
 import type { FitMethod } from '../fitMethod.js';
 import { dss } from './dss.js';
 import { metaballs } from './metaballs.js';
+import { sdf } from './sdf.js';
 
 /** Each method's settings type is its own; the driver checks values against `settings` before `start`. */
 // biome-ignore lint/suspicious/noExplicitAny: the registry holds methods of different settings types
@@ -12,6 +13,7 @@ export type AnyFitMethod = FitMethod<any>;
 export const FIT_METHODS: Record<string, AnyFitMethod> = {
   dss,
   metaballs,
+  sdf,
 };
 
 export const DEFAULT_METHOD = 'dss';

@@ -3,54 +3,32 @@
 //   x0 = [z, p]            (the latent code z concatenated to the point p)
 //   h_l = act(W_l in_l + b_l),  in_l = h_{l-1}, or [h_{l-1}, x0] at a skip layer   (eq. 27)
 //   f = scale * tanh(W_last in_last + b_last)
-// Each output row depends only on its own point, with a fixed summation order, so a point's
-// distance is the same bits whatever batch it is evaluated in (and on whatever thread).
+// The layers are the fused linear op's loops (ops/linear/gemm.ts, activation.ts): each output
+// row depends only on its own point, summed in a fixed order, so a point's distance is the same
+// bits whatever batch it is evaluated in (and on whatever thread), and the tape's up to tanh.
 
+import type { FloatArray } from '../../../lib/dtype.js';
+import { NONE, RELU, SOFTPLUS, biasActivate, softplusValue } from '../../linear/activation.js';
+import { gemmNN, gemmNT } from '../../linear/gemm.js';
 import type { PlainLayer, PlainMlp } from './sdf.js';
 import type { SdfWorkspace } from './evaluate.js';
 
-/** Z[n, out] = X[n, in] W^T + b, four rows at a time (one load of W serves four dot products). */
-export function linearRows(X: Float32Array, n: number, layer: PlainLayer, Z: Float32Array): void {
-  const { inputs: k, outputs: m, weight: W, bias: b } = layer;
-  let i = 0;
-  for (; i + 4 <= n; i += 4) {
-    const x0 = i * k,
-      x1 = x0 + k,
-      x2 = x1 + k,
-      x3 = x2 + k;
-    for (let j = 0; j < m; j++) {
-      const w0 = j * k;
-      let s0 = 0,
-        s1 = 0,
-        s2 = 0,
-        s3 = 0;
-      for (let q = 0; q < k; q++) {
-        const w = W[w0 + q];
-        s0 += w * X[x0 + q];
-        s1 += w * X[x1 + q];
-        s2 += w * X[x2 + q];
-        s3 += w * X[x3 + q];
-      }
-      const bj = b[j];
-      Z[i * m + j] = s0 + bj;
-      Z[(i + 1) * m + j] = s1 + bj;
-      Z[(i + 2) * m + j] = s2 + bj;
-      Z[(i + 3) * m + j] = s3 + bj;
-    }
-  }
-  for (; i < n; i++) {
-    const x0 = i * k;
-    for (let j = 0; j < m; j++) {
-      const w0 = j * k;
-      let s = 0;
-      for (let q = 0; q < k; q++) s += W[w0 + q] * X[x0 + q];
-      Z[i * m + j] = s + b[j];
-    }
-  }
+/** A buffer of the network's own precision (float32 weights compute in float32 storage). */
+function buffer(net: PlainMlp, ws: SdfWorkspace, depth: number, slot: number, length: number): FloatArray {
+  return net.latent instanceof Float64Array ? ws.get(depth, 100 + slot, length) : ws.float32(depth, slot, length);
+}
+
+/**
+ * Z[n, out] = act(X[n, in] W^T + b): the fused linear op's own loops (ops/linear: a blocked
+ * product summed in float64, then bias and activation), so a layer gives the tape's numbers.
+ */
+export function linearRows(X: FloatArray, n: number, layer: PlainLayer, Z: FloatArray, code: number): void {
+  gemmNT(X, layer.weight, Z, layer.outputs, layer.inputs, 0, n);
+  biasActivate(Z, layer.bias, layer.outputs, 0, n, code);
 }
 
 /** x0 = [latent, p] per point, n x (L + 3). */
-function inputRows(net: PlainMlp, points: Float64Array, n: number, X0: Float32Array): void {
+function inputRows(net: PlainMlp, points: Float64Array, n: number, X0: FloatArray): void {
   const L = net.latent.length,
     d = L + 3;
   for (let i = 0; i < n; i++) {
@@ -63,7 +41,7 @@ function inputRows(net: PlainMlp, points: Float64Array, n: number, X0: Float32Ar
 }
 
 /** [H, X0] per point into In (n x (h + d)). */
-function concatRows(H: Float32Array, h: number, X0: Float32Array, d: number, n: number, In: Float32Array): void {
+function concatRows(H: FloatArray, h: number, X0: FloatArray, d: number, n: number, In: FloatArray): void {
   const w = h + d;
   for (let i = 0; i < n; i++) {
     In.set(H.subarray(i * h, i * h + h), i * w);
@@ -71,41 +49,33 @@ function concatRows(H: Float32Array, h: number, X0: Float32Array, d: number, n: 
   }
 }
 
-function activate(net: PlainMlp, Z: Float32Array, len: number, H: Float32Array): void {
-  if (net.activation === 'relu') for (let q = 0; q < len; q++) H[q] = Z[q] > 0 ? Z[q] : 0;
-  else for (let q = 0; q < len; q++) H[q] = softplus(Z[q]);
-}
-
-/** softplus(x) = log(1 + e^x), written not to overflow; its derivative is sigmoid(x). */
+/** softplus(x) = log(1 + e^x), written not to overflow; its derivative is sigmoid(x) = 1 - e^-softplus(x). */
 export function softplus(x: number): number {
-  return x > 0 ? x + Math.log1p(Math.exp(-x)) : Math.log1p(Math.exp(x));
+  return softplusValue(x);
 }
 
 /**
- * The forward over a batch, keeping every layer's pre-activation in `pre` when given (the
- * gradient needs them). Returns the buffer of the last layer's pre-activation (n x 1).
+ * The forward over a batch; every layer's output is kept in `kept` when given (the gradient
+ * needs them: relu' = [y > 0], softplus' = 1 - e^-y). Returns the last layer's pre-activation.
  */
-function forward(net: PlainMlp, points: Float64Array, n: number, ws: SdfWorkspace, depth: number, pre: Float32Array[] | null): Float32Array {
+function forward(net: PlainMlp, points: Float64Array, n: number, ws: SdfWorkspace, depth: number, kept: FloatArray[] | null): FloatArray {
   const d = net.latent.length + 3;
-  const X0 = ws.float32(depth, 0, n * d);
+  const X0 = buffer(net, ws, depth, 0, n * d);
   inputRows(net, points, n, X0);
+  const hidden = net.activation === 'relu' ? RELU : SOFTPLUS;
   let H = X0,
     h = d;
   net.layers.forEach((layer, l) => {
     let In = H;
     if (layer.skip && l > 0) {
-      In = ws.float32(depth, 1, n * (h + d));
+      In = buffer(net, ws, depth, 1, n * (h + d));
       concatRows(H, h, X0, d, n, In);
     }
-    const Z = pre ? (pre[l] = ws.float32(depth, 4 + l, n * layer.outputs)) : ws.float32(depth, 2 + (l % 2), n * layer.outputs);
-    linearRows(In, n, layer, Z);
-    if (l < net.layers.length - 1) {
-      // the activation goes into a buffer of its own when the pre-activations are kept
-      const A = pre ? ws.float32(depth, 4 + net.layers.length + l, n * layer.outputs) : Z;
-      activate(net, Z, n * layer.outputs, A);
-      H = A;
-      h = layer.outputs;
-    } else H = Z;
+    const last = l === net.layers.length - 1;
+    const Z = kept ? (kept[l] = buffer(net, ws, depth, 4 + l, n * layer.outputs)) : buffer(net, ws, depth, 2 + (l % 2), n * layer.outputs);
+    linearRows(In, n, layer, Z, last ? NONE : hidden);
+    H = Z;
+    h = layer.outputs;
   });
   return H;
 }
@@ -119,36 +89,26 @@ export function mlpValues(net: PlainMlp, points: Float64Array, n: number, out: F
 
 /** eq. 27 and its gradient in the point, by a backward pass over the batch (about twice a forward). */
 export function mlpValuesAndGradients(net: PlainMlp, points: Float64Array, n: number, out: Float64Array, grad: Float64Array, ws: SdfWorkspace, depth: number): void {
-  const pre: Float32Array[] = [];
-  const Z = forward(net, points, n, ws, depth, pre);
+  const kept: FloatArray[] = [];
+  const Z = forward(net, points, n, ws, depth, kept);
   const L = net.latent.length,
     d = L + 3,
     s = net.outputScale;
   const layers = net.layers;
   grad.fill(0, 0, 3 * n);
   // gradient w.r.t. the last pre-activation
-  let G = ws.float32(depth + 1, 0, n);
+  let G = buffer(net, ws, depth + 1, 0, n);
   for (let i = 0; i < n; i++) {
     const y = Math.tanh(Z[i]);
     out[i] = s * y;
     G[i] = s * (1 - y * y);
   }
+  const relu = net.activation === 'relu';
   for (let l = layers.length - 1; l >= 0; l--) {
     const layer = layers[l];
-    const k = layer.inputs,
-      m = layer.outputs;
-    const GIn = ws.float32(depth + 1, 1 + (l % 2), n * k);
-    GIn.fill(0);
-    const W = layer.weight;
-    for (let i = 0; i < n; i++) {
-      const gi = i * k;
-      for (let j = 0; j < m; j++) {
-        const g = G[i * m + j];
-        if (g === 0) continue; // a ReLU that was off
-        const w0 = j * k;
-        for (let q = 0; q < k; q++) GIn[gi + q] += g * W[w0 + q];
-      }
-    }
+    const k = layer.inputs;
+    const GIn = buffer(net, ws, depth + 1, 1 + (l % 2), n * k);
+    gemmNN(G, layer.weight, GIn, k, layer.outputs, 0, n);
     // the xyz columns of this layer's input: all of x0 for the first layer, its tail at a skip
     const hPrev = l === 0 ? 0 : layer.skip ? k - d : k;
     if (l === 0 || layer.skip) {
@@ -160,14 +120,13 @@ export function mlpValuesAndGradients(net: PlainMlp, points: Float64Array, n: nu
       }
     }
     if (l === 0) break;
-    // through the previous layer's activation
-    const P = pre[l - 1];
-    const Gh = ws.float32(depth + 1, 3 + (l % 2), n * hPrev);
+    // through the previous layer's activation, from its output y
+    const Y = kept[l - 1];
+    const Gh = buffer(net, ws, depth + 1, 3 + (l % 2), n * hPrev);
     for (let i = 0; i < n; i++) {
       for (let q = 0; q < hPrev; q++) {
-        const z = P[i * hPrev + q];
-        const dz = net.activation === 'relu' ? (z > 0 ? 1 : 0) : 1 / (1 + Math.exp(-z));
-        Gh[i * hPrev + q] = GIn[i * k + q] * dz;
+        const y = Y[i * hPrev + q];
+        Gh[i * hPrev + q] = GIn[i * k + q] * (relu ? (y > 0 ? 1 : 0) : 1 - Math.exp(-y));
       }
     }
     G = Gh;

@@ -6,7 +6,7 @@
 //   thread (the snapshot is structured-clone friendly, its arrays shared when asked).
 
 import { tensor } from '../../../lib/create.js';
-import { type DType, DEFAULT_DTYPE } from '../../../lib/dtype.js';
+import { type DType, DEFAULT_DTYPE, type FloatArray } from '../../../lib/dtype.js';
 import { ArgumentError, DTypeError, ShapeError } from '../../../lib/errors.js';
 import { Tensor } from '../../../lib/tensor.js';
 import type { PrimitiveKind } from './primitives.js';
@@ -21,12 +21,12 @@ export type PlainSdf =
 
 export type CombineKind = 'union' | 'intersection' | 'difference';
 
-/** A DeepSDF-style network (mlpSdf.ts) as plain float32 arrays: the latent code concatenated to xyz. */
+/** A DeepSDF-style network (mlpSdf.ts) as plain arrays (float32 or float64): the latent code concatenated to xyz. */
 export interface PlainMlp {
   kind: 'mlp';
   /** Layer by layer: weight row-major [outputs, inputs]; a skip layer's input is [previous output, latent, xyz]. */
   layers: PlainLayer[];
-  latent: Float32Array;
+  latent: FloatArray;
   /** Hidden activation (the last layer has scale * tanh). */
   activation: 'relu' | 'softplus';
   /** Output = scale * tanh(last layer): the clamp range of the training distances. */
@@ -36,8 +36,8 @@ export interface PlainMlp {
 export interface PlainLayer {
   inputs: number;
   outputs: number;
-  weight: Float32Array;
-  bias: Float32Array;
+  weight: FloatArray;
+  bias: FloatArray;
   skip: boolean;
 }
 
