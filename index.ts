@@ -26,7 +26,6 @@ export type { SphereTraceOptions, NormalMode } from './ops/sphereTracing/options
 export * as sdf from './ops/sphereTracing/sdf/index.js';
 export { Sdf, type PlainSdf } from './ops/sphereTracing/sdf/sdf.js';
 export { depthL1, silhouetteHinge, normalCosine, latentL2 } from './ops/sphereTracing/losses.js';
-export { rotationFromVector, rotationMatrix, vectorFromRotation, rotationErrorDegrees, poseAboutCentre } from './ops/cameraPose.js';
 export { fitSdfPose, type SdfPoseOptions, type SdfPoseTarget, type SdfPoseResult } from './optim/sdfPose.js';
 export { perturbPose, poseError, modelScale, meanAndIqr, type ObjectPose, type PoseError } from './optim/poseRecovery.js';
 

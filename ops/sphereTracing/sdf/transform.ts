@@ -11,6 +11,7 @@ import type { DType } from '../../../lib/dtype.js';
 import { ArgumentError } from '../../../lib/errors.js';
 import type { Tensor } from '../../../lib/tensor.js';
 import { rotationFromVector, rotationMatrix } from '../../cameraPose.js';
+import { float64 } from '../../../lib/sharedMemory.js';
 import { type ParamLike, type PlainSdf, Sdf, checkPoints, paramDType, paramTensor } from './sdf.js';
 
 /** Points [N, 3] into the child's frame: q = (p - t) R / s, and its backward. */
@@ -156,9 +157,9 @@ export class TransformedSdf extends Sdf {
 
   plain(shared = false): PlainSdf {
     const w = this.rotation.data;
-    const R = shared ? new Float64Array(new SharedArrayBuffer(72)) : new Float64Array(9);
-    rotationMatrix([w[0], w[1], w[2]], R);
-    const t = shared ? new Float64Array(new SharedArrayBuffer(24)) : new Float64Array(3);
+    const R = float64(9, shared);
+    R.set(rotationMatrix([w[0], w[1], w[2]]));
+    const t = float64(3, shared);
     for (let k = 0; k < 3; k++) t[k] = this.translation.data[k];
     return { kind: 'transform', R, t, s: this.scale.data[0], child: this.child.plain(shared) };
   }
