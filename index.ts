@@ -27,7 +27,7 @@ export * as sdf from './ops/sphereTracing/sdf/index.js';
 export { Sdf, type PlainSdf } from './ops/sphereTracing/sdf/sdf.js';
 export { depthL1, silhouetteHinge, normalCosine, latentL2 } from './ops/sphereTracing/losses.js';
 export { fitSdfPose, type SdfPoseOptions, type SdfPoseTarget, type SdfPoseResult } from './optim/sdfPose.js';
-export { perturbPose, poseError, modelScale, meanAndIqr, type ObjectPose, type PoseError } from './optim/poseRecovery.js';
+export { perturbPose, poseError, modelSize, meanAndIqr, type ObjectPose, type PoseError } from './optim/poseRecovery.js';
 
 export { closePool, poolSize, startPool } from './parallel/workerPool.js';
 export { releaseScratch } from './parallel/scratch.js';

@@ -1,5 +1,5 @@
 // sphere-trace rows: DIST's tracer at 256 x 256 (docs/dist.md), forward + backward, on the
-// analytic CSG shape (sdf: 'csg'), 1 and 2 threads; its PyTorch peer (bench/peer/sphere_trace.py,
+// analytic CSG shape (sdf: 'csg') and the bunny network (sdf: 'mlp'), 1 and 2 threads; its PyTorch peer (bench/peer/sphere_trace.py,
 // dense marching, autograd at the rays' points) on the same scene and threads, whose depth is
 // compared with ours. Forward + backward = depth and silhouette images, and the backward of
 // seeded gradient images into the camera pose (a rotation vector and a translation) and every
@@ -17,6 +17,7 @@ import { rotationFromVector } from '../ops/cameraPose.js';
 import { matmul } from '../ops/matmul.js';
 import type { PlainSdf, Sdf } from '../ops/sphereTracing/sdf/sdf.js';
 import { csgShape } from '../ops/sphereTracing/sdf/shapes.js';
+import { loadBunnySdf } from '../cli/demos/bunnySdf.js';
 import { TRACE_DEFAULTS } from '../ops/sphereTracing/options.js';
 import { type SphereTraceRender, sphereTrace } from '../ops/sphereTracing/sphereTrace.js';
 import type { Row, RunThreads } from './measure.js';
@@ -125,9 +126,10 @@ function peerRow(s: TraceScene, ours: SphereTraceRender, threads: number, runs =
   }
 }
 
-/** All sphere-trace rows (the MLP row joins once nn/ lands). */
+/** All sphere-trace rows: the analytic CSG shape, then the bunny network (4 x 32 ReLU, its weights' gradients included). */
 export function benchSphereTrace(runThreads: RunThreads, threadCounts: readonly number[], push: (row: Row) => void): void {
   benchTraceScene(traceScene('csg', csgShape()), runThreads, threadCounts, push);
+  benchTraceScene(traceScene('mlp', loadBunnySdf()), runThreads, threadCounts, push);
 }
 
 /** The DIST issue's speed goals, checked against the rows. */

@@ -3,8 +3,8 @@
 // axis (about its own centre) and moved by up to 50% of its size in a random direction; a
 // recovered pose scores the geometric mean of its rotation error (degrees) and its translation
 // error (% of the model's size); a method reports the mean and the interquartile range over
-// seeded trials. The model's size is Fuzzy Metaballs' shape scale: 3 x the mean per-axis standard
-// deviation of points on its surface.
+// seeded trials. The model's size is the fm-pose demo's (cli/demos/fmPose.ts, the reference's
+// model size): the mean side of its bounding box.
 
 import { ArgumentError } from '../lib/errors.js';
 import type { Random } from '../lib/random.js';
@@ -20,20 +20,17 @@ export interface ObjectPose {
   position: Float64Array;
 }
 
-/** 3 x the mean per-axis standard deviation of surface points (flat xyz). */
-export function modelScale(points: ArrayLike<number>): number {
+/** The size and centre of a model from points on its surface (flat xyz): the mean side and the centre of their bounding box. */
+export function modelSize(points: ArrayLike<number>): { size: number; centre: [number, number, number] } {
   const n = points.length / 3;
-  if (!(n >= 2)) throw new ArgumentError('modelScale: give at least two points on the surface.');
-  let s = 0;
-  for (let k = 0; k < 3; k++) {
-    let m = 0;
-    for (let i = 0; i < n; i++) m += points[3 * i + k];
-    m /= n;
-    let v = 0;
-    for (let i = 0; i < n; i++) v += (points[3 * i + k] - m) ** 2;
-    s += Math.sqrt(v / n);
+  if (!(n >= 2)) throw new ArgumentError('modelSize: give at least two points on the surface.');
+  const lo = [Infinity, Infinity, Infinity],
+    hi = [-Infinity, -Infinity, -Infinity];
+  for (let i = 0; i < 3 * n; i++) {
+    lo[i % 3] = Math.min(lo[i % 3], points[i]);
+    hi[i % 3] = Math.max(hi[i % 3], points[i]);
   }
-  return s; // 3 x (sum / 3)
+  return { size: (hi[0] - lo[0] + hi[1] - lo[1] + hi[2] - lo[2]) / 3, centre: [0, 1, 2].map((k) => (lo[k] + hi[k]) / 2) as [number, number, number] };
 }
 
 /** A unit vector uniform on the sphere. */

@@ -4,7 +4,7 @@
 // tracer's camera gradient (ops/cameraPose.ts poseAboutCentre), on the depth L1 of the
 // silhouettes' overlap and the silhouette hinge.
 
-import type { Camera } from '../geometry/camera.js';
+import { Camera } from '../geometry/camera.js';
 import { tensor } from '../lib/create.js';
 import { ArgumentError } from '../lib/errors.js';
 import { add, mul } from '../ops/arithmetic.js';
@@ -27,6 +27,11 @@ export interface SdfPoseOptions {
   silhouetteWeight?: number;
   /** Tracer options (steps, threads...). */
   trace?: SphereTraceOptions;
+  /**
+   * The first `steps` of the budget at half resolution (targets and camera downsampled by 2):
+   * cheap steps while the pose is far off (default 0).
+   */
+  coarseSteps?: number;
   /** Called after each step with its loss. */
   onStep?: (step: number, loss: number) => void;
 }
@@ -36,6 +41,41 @@ export interface SdfPoseTarget {
   depth: ArrayLike<number>;
   /** 1 on the object. */
   mask: ArrayLike<number>;
+}
+
+/**
+ * The camera and target at half resolution: 2 x 2 blocks, on where at least two of the four are
+ * (their mean depth); intrinsics halved.
+ */
+export function halfResolution(camera: Camera, target: SdfPoseTarget): { camera: Camera; target: SdfPoseTarget } {
+  const W = Math.floor(camera.width / 2),
+    H = Math.floor(camera.height / 2);
+  const depth = new Float32Array(W * H),
+    mask = new Float32Array(W * H);
+  for (let j = 0; j < H; j++) {
+    for (let i = 0; i < W; i++) {
+      let on = 0,
+        z = 0;
+      for (const [di, dj] of [
+        [0, 0],
+        [1, 0],
+        [0, 1],
+        [1, 1],
+      ]) {
+        const p = (2 * j + dj) * camera.width + 2 * i + di;
+        if (target.mask[p] > 0.5) {
+          on++;
+          z += target.depth[p];
+        }
+      }
+      if (on >= 2) {
+        mask[j * W + i] = 1;
+        depth[j * W + i] = z / on;
+      }
+    }
+  }
+  const half = Camera.fromMatrix({ R: Array.from(camera.R), t: Array.from(camera.t), width: W, height: H, fx: camera.fx / 2, fy: camera.fy / 2, cx: camera.cx / 2, cy: camera.cy / 2 });
+  return { camera: half, target: { depth, mask } };
 }
 
 export interface SdfPoseResult {
@@ -66,10 +106,13 @@ export function fitSdfPose(sdf: Sdf, camera: Camera, target: SdfPoseTarget, star
   const before = frozen.map((p) => p.requiresGrad);
   for (const p of frozen) p.requiresGrad = false;
   try {
+    const coarseSteps = options.coarseSteps ?? 0;
+    const coarse = coarseSteps > 0 ? halfResolution(camera, target) : null;
     for (let step = 0; step < iterations; step++) {
       adam.paramGroups[0].lr = lrEnd + 0.5 * (lr - lrEnd) * (1 + Math.cos((Math.PI * step) / Math.max(1, iterations - 1)));
-      const render = sphereTrace(sdf, camera, { ...options.trace, pose: pose() });
-      const loss = add(mul(depthL1(render, target.depth, target.mask), wd), mul(silhouetteHinge(render, target.mask), ws));
+      const [cam, tgt] = coarse && step < coarseSteps ? [coarse.camera, coarse.target] : [camera, target];
+      const render = sphereTrace(sdf, cam, { ...options.trace, pose: pose() });
+      const loss = add(mul(depthL1(render, tgt.depth, tgt.mask), wd), mul(silhouetteHinge(render, tgt.mask), ws));
       adam.zeroGrad();
       loss.backward();
       adam.step();

@@ -94,7 +94,9 @@ def collect(node, dt, params, leaves):
         params[id(node)] = (R, t, node["s"])
         collect(node["child"], dt, params, leaves)
     elif kind == "mlp":
-        layers = [(torch.tensor(l["weight"], dtype=dt).reshape(l["outputs"], l["inputs"]), torch.tensor(l["bias"], dtype=dt), l["skip"]) for l in node["layers"]]
+        layers = [(torch.tensor(l["weight"], dtype=dt).reshape(l["outputs"], l["inputs"]).requires_grad_(True), torch.tensor(l["bias"], dtype=dt).requires_grad_(True), l["skip"]) for l in node["layers"]]
+        for W, b, _ in layers:
+            leaves.extend([W, b])
         latent = torch.tensor(node["latent"], dtype=dt, requires_grad=True)
         leaves.append(latent)
         params[id(node)] = {"layers": layers, "latent": latent}

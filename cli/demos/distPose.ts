@@ -2,10 +2,9 @@
 // (docs/dist.md §7), on the Fuzzy Metaballs paper's protocol (optim/poseRecovery.ts) so the two
 // demos' figures compare: 20 seeded trials per model, each from a random viewpoint, the object
 // turned by up to 45 degrees and moved by up to 50% of its size; the score of a trial is the
-// geometric mean of its rotation error (degrees) and translation error (% of size), reported as
-// mean and IQR, on clean targets and on noisy ones (depth noise of 1% of the size and an
-// under-segmented silhouette: the eighth of it nearest a random pixel cut away, as the FM paper
-// does to its masks).
+// geometric mean of its rotation error (degrees) and translation error (% of size: the mean side
+// of the bounding box), reported as mean and IQR, on clean targets and on noisy ones (the fm-pose
+// demo's noise: ragged silhouette edges and depth noise of 1% of the mean depth).
 //
 // Why the defaults are what they are (measured on the 2-core machine, csg model):
 // - 64 x 64 targets, as the FM paper's pose experiment.
@@ -32,7 +31,8 @@ import type { SphereTraceOptions } from '../../ops/sphereTracing/options.js';
 import { rasterizeMesh } from '../../geometry/rasterize.js';
 import { samplePoints } from '../../geometry/sampling.js';
 import { loadBunnySdf, normalizedBunny } from './bunnySdf.js';
-import { type ObjectPose, meanAndIqr, modelScale, perturbPose, poseError, randomAxis, worldToCamera } from '../../optim/poseRecovery.js';
+import { type ObjectPose, meanAndIqr, modelSize, perturbPose, poseError, randomAxis, worldToCamera } from '../../optim/poseRecovery.js';
+import { noisyPoseTarget } from './fmPose.js';
 import { fitSdfPose } from '../../optim/sdfPose.js';
 
 export interface DistPoseOptions {
@@ -45,9 +45,12 @@ export interface DistPoseOptions {
   /** Which models (default every one available). */
   models?: string[];
   threads?: number;
-  /** The bunny network's target side and fit steps (defaults 48 and 200: a network costs more a step). */
+  /** Steps at half resolution at the start of each fit (default 0). */
+  coarseSteps?: number;
+  /** The bunny network's target side, fit steps and steps at half resolution (defaults 48, 300, 200: a network costs more a step). */
   bunnySize?: number;
   bunnyIterations?: number;
+  bunnyCoarseSteps?: number;
   onTrial?: (model: string, kind: 'clean' | 'noisy', trial: number, error: number, seconds: number) => void;
 }
 
@@ -58,9 +61,10 @@ export interface PoseModel {
   sdf: Sdf;
   /** Tracer options of its renders (a network fits a tighter bounding sphere). */
   trace?: SphereTraceOptions;
-  /** Target side and fit steps, where they differ from the demo's. */
+  /** Target side, fit steps and steps at half resolution, where they differ from the demo's. */
   size?: number;
   iterations?: number;
+  coarseSteps?: number;
   /** Target depth and mask at a camera: the truth the model is compared with. */
   target(camera: Camera): { depth: Float32Array; mask: Float32Array };
   /** Points on the true surface (size and centre). */
@@ -98,14 +102,15 @@ export interface DistPoseSummary {
  * depth and silhouette (geometry/rasterize.ts), so the model is only an approximation of the
  * truth, as Fuzzy Metaballs' Gaussians are.
  */
-export function bunnyModel(options: { size?: number; iterations?: number; threads?: number } = {}): PoseModel {
+export function bunnyModel(options: { size?: number; iterations?: number; coarseSteps?: number; threads?: number } = {}): PoseModel {
   const mesh = normalizedBunny();
   return {
     name: 'bunny',
     sdf: loadBunnySdf({ threads: options.threads }),
     trace: { boundingRadius: 0.85 },
-    size: options.size,
-    iterations: options.iterations,
+    size: options.size ?? 48,
+    iterations: options.iterations ?? 300,
+    coarseSteps: options.coarseSteps ?? 200,
     target(camera) {
       const r = rasterizeMesh(mesh, camera);
       return { depth: Float32Array.from(r.depth.data), mask: Float32Array.from(r.alpha.data) };
@@ -128,34 +133,6 @@ export function csgModel(): PoseModel {
   };
 }
 
-function mean(points: Float64Array): [number, number, number] {
-  const n = points.length / 3;
-  const c: [number, number, number] = [0, 0, 0];
-  for (let i = 0; i < n; i++) for (let k = 0; k < 3; k++) c[k] += points[3 * i + k] / n;
-  return c;
-}
-
-/** Depth noise (sigma = 1% of the size) and the eighth of the silhouette nearest a random pixel removed. */
-export function noisyTarget(target: { depth: Float32Array; mask: Float32Array }, width: number, size: number, rng: Random): { depth: Float32Array; mask: Float32Array } {
-  const depth = Float32Array.from(target.depth),
-    mask = Float32Array.from(target.mask);
-  const fg: number[] = [];
-  for (let p = 0; p < mask.length; p++) if (mask[p] > 0.5) fg.push(p);
-  if (fg.length > 0) {
-    const seed = fg[rng.int(fg.length)];
-    const sx = seed % width,
-      sy = Math.floor(seed / width);
-    const byDistance = fg.map((p) => [(p % width) - sx, Math.floor(p / width) - sy]).map(([dx, dy], i) => [dx * dx + dy * dy, fg[i]]);
-    byDistance.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
-    for (const [, p] of byDistance.slice(0, Math.floor(fg.length / 8))) {
-      mask[p] = 0;
-      depth[p] = 0;
-    }
-  }
-  for (let p = 0; p < mask.length; p++) if (mask[p] > 0.5) depth[p] += 0.01 * size * rng.normal();
-  return { depth, mask };
-}
-
 function renderImage(sdf: Sdf, camera: Camera, pose: { R: Float64Array; t: Float64Array }): FloatImage {
   const dt = sdf.dtype;
   const r = noGrad(() => sphereTrace(sdf, camera, { threads: 1, pose: { R: tensor(Array.from(pose.R), { dtype: dt, shape: [3, 3] }), t: tensor(Array.from(pose.t), { dtype: dt }) } }));
@@ -168,7 +145,7 @@ export async function distPose(options: DistPoseOptions = {}, extraModels: PoseM
     side = options.size ?? 64,
     iterations = options.iterations ?? 300,
     seed = options.seed ?? 1;
-  const all = [csgModel(), bunnyModel({ size: options.bunnySize, iterations: options.bunnyIterations, threads: options.threads }), ...extraModels];
+  const all = [csgModel(), bunnyModel({ size: options.bunnySize, iterations: options.bunnyIterations, coarseSteps: options.bunnyCoarseSteps, threads: options.threads }), ...extraModels];
   const models = options.models ? all.filter((m) => options.models!.includes(m.name)) : all;
   const summary: DistPoseSummary['models'] = {};
   const overall: Record<'clean' | 'noisy', number[]> = { clean: [], noisy: [] };
@@ -176,8 +153,7 @@ export async function distPose(options: DistPoseOptions = {}, extraModels: PoseM
   const sheet: FloatImage[] = [],
     labels: string[] = [];
   for (const model of models) {
-    const size = modelScale(model.surface);
-    const centre = mean(model.surface);
+    const { size, centre } = modelSize(model.surface);
     const kinds = {} as Record<'clean' | 'noisy', KindSummary>;
     for (const kind of ['clean', 'noisy'] as const) {
       const rng = new Random(seed * 1000 + (kind === 'noisy' ? 1 : 0));
@@ -191,9 +167,13 @@ export async function distPose(options: DistPoseOptions = {}, extraModels: PoseM
         const truth: ObjectPose = { R: Float64Array.from(camera.R), position: Float64Array.from(camera.toCamera(centre)) };
         const start = perturbPose(truth, size, view);
         let target = model.target(camera);
-        if (kind === 'noisy') target = noisyTarget(target, px, size, rng);
+        if (kind === 'noisy') target = noisyPoseTarget(target.depth, target.mask, px, px, rng);
         const ts = performance.now();
-        const fit = fitSdfPose(model.sdf, camera, target, start, centre, { iterations: model.iterations ?? iterations, trace: { ...model.trace, threads: options.threads } });
+        const fit = fitSdfPose(model.sdf, camera, target, start, centre, {
+          iterations: model.iterations ?? iterations,
+          coarseSteps: model.coarseSteps ?? options.coarseSteps,
+          trace: { ...model.trace, threads: options.threads },
+        });
         const s = (performance.now() - ts) / 1000;
         const e = poseError(fit.pose, truth, size);
         const record = { ...e, initialError: poseError(start, truth, size).error, seconds: s };

@@ -5,14 +5,12 @@
 // every descendant of its rays, so tasks never share a ray.
 
 import { ACTIVE, MISS, OUTSIDE, INSIDE, type RayLevel } from './rayBatch.js';
-import { type TraceCamera, rayDirection, sphereSpan } from './rays.js';
+import type { TraceCamera } from './rays.js';
 
 /** Columns and rows of the ray grid at `scale`. */
 export function gridSize(width: number, height: number, scale: number): [number, number] {
   return [Math.ceil(width / scale), Math.ceil(height / scale)];
 }
-
-const span = new Float64Array(2);
 
 /**
  * Sets up the rays of rows [row0, row1) of the grid at `scale`. Without a parent level they
@@ -25,41 +23,76 @@ export function initLevel(level: RayLevel, cam: TraceCamera, scale: number, row0
   level.resize(cols * (row1 - row0));
   level.cols = cols;
   level.row0 = row0;
+  const { dir, zScale, entry, exit, dist, value, minValue, minDist, minInherited, state, steps } = level;
+  // eq. 11-12 written out with the camera in locals (this loop runs once per ray of every level)
+  const { fx, fy, cx, cy } = cam;
+  const R = cam.R,
+    e = cam.eye;
+  const r0 = R[0],
+    r1 = R[1],
+    r2 = R[2],
+    r3 = R[3],
+    r4 = R[4],
+    r5 = R[5],
+    r6 = R[6],
+    r7 = R[7],
+    r8 = R[8];
+  const ex = e[0],
+    ey = e[1],
+    ez = e[2];
+  const c = ex * ex + ey * ey + ez * ez - radius * radius;
   for (let J = row0, r = 0; J < row1; J++) {
+    const b = ((J + 0.5) * scale - cy) / fy;
+    const pRow = parent ? ((J >> 1) - parent.row0) * parent.cols : 0;
     for (let I = 0; I < cols; I++, r++) {
-      level.zScale[r] = rayDirection(cam, (I + 0.5) * scale, (J + 0.5) * scale, level.dir, 3 * r);
-      const inSphere = sphereSpan(cam.eye, level.dir, 3 * r, radius, span);
-      level.entry[r] = inSphere ? span[0] : 0;
-      level.exit[r] = inSphere ? span[1] : 0;
-      level.value[r] = Infinity;
-      if (!inSphere) {
-        level.state[r] = OUTSIDE;
-        level.steps[r] = 0;
-        level.dist[r] = 0;
-        level.minValue[r] = Infinity;
-        level.minDist[r] = 0;
-        level.minInherited[r] = 0;
+      const a = ((I + 0.5) * scale - cx) / fx;
+      const il = 1 / Math.sqrt(a * a + b * b + 1);
+      const vx = (r0 * a + r3 * b + r6) * il,
+        vy = (r1 * a + r4 * b + r7) * il,
+        vz = (r2 * a + r5 * b + r8) * il;
+      const o = 3 * r;
+      dir[o] = vx;
+      dir[o + 1] = vy;
+      dir[o + 2] = vz;
+      zScale[r] = il;
+      value[r] = Infinity;
+      const bb = ex * vx + ey * vy + ez * vz;
+      const disc = bb * bb - c;
+      const root = disc >= 0 ? Math.sqrt(disc) : 0;
+      if (disc < 0 || root - bb <= 0) {
+        entry[r] = exit[r] = 0;
+        state[r] = OUTSIDE;
+        steps[r] = 0;
+        dist[r] = 0;
+        minValue[r] = Infinity;
+        minDist[r] = 0;
+        minInherited[r] = 0;
         continue;
       }
-      const p = parent ? ((J >> 1) - parent.row0) * parent.cols + (I >> 1) : -1;
+      const d0 = -bb - root,
+        d1 = root - bb;
+      entry[r] = d0;
+      exit[r] = d1;
+      const p = parent ? pRow + (I >> 1) : -1;
       const pState = p >= 0 ? parent!.state[p] : OUTSIDE;
       if (pState === OUTSIDE || pState === INSIDE) {
-        level.state[r] = ACTIVE;
-        level.dist[r] = span[0];
-        level.steps[r] = 0;
-        level.minValue[r] = Infinity;
-        level.minDist[r] = span[0];
-        level.minInherited[r] = 0;
+        state[r] = ACTIVE;
+        dist[r] = d0;
+        steps[r] = 0;
+        minValue[r] = Infinity;
+        minDist[r] = d0;
+        minInherited[r] = 0;
         continue;
       }
       const P = parent!;
-      level.dist[r] = P.dist[p];
-      level.steps[r] = P.steps[p];
-      level.value[r] = P.value[p];
-      level.minValue[r] = P.minValue[p];
-      level.minDist[r] = P.minDist[p];
-      level.minInherited[r] = P.minValue[p] < Infinity ? 1 : 0;
-      level.state[r] = P.dist[p] > span[1] ? MISS : ACTIVE;
+      const pd = P.dist[p];
+      dist[r] = pd;
+      steps[r] = P.steps[p];
+      value[r] = P.value[p];
+      minValue[r] = P.minValue[p];
+      minDist[r] = P.minDist[p];
+      minInherited[r] = P.minValue[p] < Infinity ? 1 : 0;
+      state[r] = pd > d1 ? MISS : ACTIVE;
     }
   }
 }

@@ -8,7 +8,7 @@ import { noGrad } from '../../lib/tape.js';
 import { rotationErrorDegrees, rotationMatrix } from '../../ops/cameraPose.js';
 import { csgShape } from '../../ops/sphereTracing/sdf/shapes.js';
 import { sphereTrace } from '../../ops/sphereTracing/sphereTrace.js';
-import { meanAndIqr, modelScale, perturbPose, poseError } from '../../optim/poseRecovery.js';
+import { meanAndIqr, modelSize, perturbPose, poseError } from '../../optim/poseRecovery.js';
 import { fitSdfPose } from '../../optim/sdfPose.js';
 import { distPose } from '../../cli/demos/distPose.js';
 import { demos } from '../../cli/commands/demo.js';
@@ -25,8 +25,10 @@ describe('pose recovery protocol (FM sec. 7.1)', () => {
       expect(e.error).to.be.closeTo(Math.sqrt(e.rotationDegrees * e.translationPercent), 1e-12);
     }
     expect(rotationErrorDegrees(truth.R, truth.R)).to.be.closeTo(0, 1e-6);
-    // 3 x the mean per-axis std: points at +-1 on each axis have std 1 per axis
-    expect(modelScale([1, 1, 1, -1, -1, -1])).to.be.closeTo(3, 1e-12);
+    // the mean side of the bounding box, and its centre
+    const m = modelSize([1, 1, 1, -1, -1, -1, 0, 2, 0]);
+    expect(m.size).to.be.closeTo(7 / 3, 1e-12);
+    expect(m.centre).to.deep.equal([0, 0.5, 0]);
     const s = meanAndIqr([1, 2, 3, 4, 5]);
     expect(s.meanError).to.equal(3);
     expect(s.iqr).to.equal(2);
