@@ -1,8 +1,8 @@
 // DeepSDF's auto-decoder (docs/dist.md §8): one network and one code per training shape, fitted
-// together to clamped signed-distance samples (L1 between the network's 0.1 tanh output and the
-// clamped distance, plus 1e-4 |z|^2 on the codes), and DIST's use of it: a new shape's code
-// recovered from depth images and silhouettes through the tracer (eq. 5 of the paper), the
-// network held fixed.
+// together to clamped signed-distance samples (eq. 28: L1 between the network's 0.1 tanh output
+// and the clamped distance, plus 1e-4 |z|^2 on the codes), and DIST's use of it: a new shape's
+// code recovered from depth images and silhouettes through the tracer (eq. 29, the paper's eq.
+// 5), the network held fixed.
 
 import type { Camera } from '../geometry/camera.js';
 import { tensor, zeros } from '../lib/create.js';

@@ -22,7 +22,13 @@ export interface SdfPoseOptions {
   /** Learning rate at the start (default 0.01); it decays to lrEnd by a cosine. */
   lr?: number;
   lrEnd?: number;
-  /** Weights of the depth L1 and the silhouette hinge (default 10 and 1, the reference's). */
+  /**
+   * Weights of the depth L1 and the silhouette hinge (default 10 and 50). The hinge is a mean over
+   * every pixel and the depth a mean over the silhouettes' overlap, so the reference's 1 left the
+   * silhouette ~80x weaker per pixel than the depth here: on the dist-pose demo's CSG trials, 4 of
+   * 20 clean fits stalled with the object beside its target (mean error 5.9, median 0.008); with 50,
+   * 1 of 20 (mean 0.64); with 200, 3.
+   */
   depthWeight?: number;
   silhouetteWeight?: number;
   /** Tracer options (steps, threads...). */
@@ -94,7 +100,7 @@ export function fitSdfPose(sdf: Sdf, camera: Camera, target: SdfPoseTarget, star
   const lr = options.lr ?? 0.01,
     lrEnd = options.lrEnd ?? 0.0005;
   const wd = options.depthWeight ?? 10,
-    ws = options.silhouetteWeight ?? 1;
+    ws = options.silhouetteWeight ?? 50;
   const omega = tensor([0, 0, 0], { dtype, requiresGrad: true });
   const tau = tensor([0, 0, 0], { dtype, requiresGrad: true });
   const { R: R0, t: t0 } = worldToCamera(start, centre);

@@ -6,12 +6,14 @@
 // of the bounding box), reported as mean and IQR, on clean targets and on noisy ones (the fm-pose
 // demo's noise: ragged silhouette edges and depth noise of 1% of the mean depth).
 //
-// Why the defaults are what they are (measured on the 2-core machine, csg model):
-// - 64 x 64 targets, as the FM paper's pose experiment.
-// - Adam on a rotation vector (about the object's centre) and the centre's position, lr 0.01
-//   decaying to 5e-4 by a cosine over 300 steps; losses depth L1 x 10 + silhouette hinge x 1
-//   (the reference's weights; its normal term is left out: it costs six more SDF evaluations a
-//   hit and the targets' normals are unknown to a depth camera).
+// Why the defaults are what they are (measured on the 2-core machine):
+// - 64 x 64 targets for the CSG shape, as the FM paper's pose experiment; 48 x 48 for the bunny
+//   network, whose steps cost a matrix product a sample, with 200 of its 300 steps at half
+//   resolution (4.7 s a trial instead of 6.2 for 200 steps at full).
+// - Adam on a rotation vector (about the object's centre) and the centre's move, lr 0.01
+//   decaying to 5e-4 by a cosine over 300 steps; losses depth L1 x 10 + silhouette hinge x 50
+//   (optim/sdfPose.ts says why 50, not the reference's 1); the reference's normal term is left
+//   out: it costs six more SDF evaluations a hit and a depth camera does not see normals.
 
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -47,6 +49,9 @@ export interface DistPoseOptions {
   threads?: number;
   /** Steps at half resolution at the start of each fit (default 0). */
   coarseSteps?: number;
+  /** Weights of the depth L1 and the silhouette hinge (fitSdfPose's defaults unless given). */
+  depthWeight?: number;
+  silhouetteWeight?: number;
   /** The bunny network's target side, fit steps and steps at half resolution (defaults 48, 300, 200: a network costs more a step). */
   bunnySize?: number;
   bunnyIterations?: number;
@@ -172,6 +177,8 @@ export async function distPose(options: DistPoseOptions = {}, extraModels: PoseM
         const fit = fitSdfPose(model.sdf, camera, target, start, centre, {
           iterations: model.iterations ?? iterations,
           coarseSteps: model.coarseSteps ?? options.coarseSteps,
+          depthWeight: options.depthWeight,
+          silhouetteWeight: options.silhouetteWeight,
           trace: { ...model.trace, threads: options.threads },
         });
         const s = (performance.now() - ts) / 1000;

@@ -44,7 +44,7 @@ export interface DistShapeOptions {
   /** Training shapes (default 48) and unseen ones (default 6). */
   shapes?: number;
   unseen?: number;
-  /** Training budget: steps (default 2,000) and a wall-clock cap in seconds (default 110). */
+  /** Training budget: steps (default 2,000) and a wall-clock cap in seconds (default 150, a guard for a busy machine: the steps decide on a quiet one). */
   trainSteps?: number;
   trainSeconds?: number;
   /** Samples per training shape (default 12,000). */
@@ -159,7 +159,7 @@ export async function distShape(options: DistShapeOptions = {}): Promise<DistSha
     width: options.width ?? 32,
     depth: options.depth ?? 4,
     steps: options.trainSteps ?? 2000,
-    seconds: options.trainSeconds ?? 110,
+    seconds: options.trainSeconds ?? 150,
     seed,
     threads: options.threads,
     onStep: (step, loss) => {

@@ -56,12 +56,13 @@ describe('fitSdfPose', () => {
 describe('demo dist-pose', () => {
   it('is registered and its summary has the shape of demo fm-pose', async () => {
     expect(demos).to.have.property('dist-pose');
-    const s = await distPose({ trials: 1, size: 24, iterations: 4, threads: 1 });
+    const s = await distPose({ trials: 1, size: 24, iterations: 4, bunnySize: 16, bunnyIterations: 4, bunnyCoarseSteps: 2, threads: 1 });
     for (const kind of ['clean', 'noisy'] as const) {
       expect(s.overall[kind].meanError).to.be.a('number');
       expect(s.overall[kind].iqr).to.be.a('number');
     }
     expect(s.secondsPerTrial).to.be.greaterThan(0);
     expect(s.models.csg.clean.trials).to.have.length(1);
+    expect(s.models.bunny.noisy.trials).to.have.length(1);
   });
 });
