@@ -117,14 +117,21 @@ function describe(config: FitConfig, targets: FitTargets, points: number, out: s
  * Starts the configured method on the targets (read and checked): everything before the first
  * step. Device 'webgpu' needs the GPU (requested by runFit) and a method that lists the device.
  * Throws when no view sees the starting cloud; `warn` gets what may waste the run, `status` what
- * a slow start is doing.
+ * a slow start is doing. `given` targets (compare's shared views, or their noisy copy) are used
+ * instead of loading config.target.
  */
-export function startFit(config: FitConfig, gpu?: SplatGpu, warn: (line: string) => void = () => {}, status: (line: string) => void = () => {}): { targets: FitTargets; session: FitSession } {
+export function startFit(
+  config: FitConfig,
+  gpu?: SplatGpu,
+  warn: (line: string) => void = () => {},
+  status: (line: string) => void = () => {},
+  given?: FitTargets,
+): { targets: FitTargets; session: FitSession } {
   const method = FIT_METHODS[config.method];
   const device = config.device ?? 'cpu';
   if (!(method.devices ?? ['cpu']).includes(device)) throw new ArgumentError(`--device ${device}: the method '${method.name}' renders on ${(method.devices ?? ['cpu']).join(', ')} only.`);
   if (device === 'webgpu' && !gpu) throw new ArgumentError('--device webgpu: startFit needs the GPU (runFit requests it).');
-  const targets = loadTargets(config.target, config);
+  const targets = given ?? loadTargets(config.target, config);
   const threads = resolveThreads(config.threads ?? undefined, '--threads');
   // a large start takes seconds (sampling, neighbours); a small one is announced by the next line
   if (typeof config.points === 'number' && config.points > LARGE_CLOUD) status(`starting --method ${method.name} with ${config.points.toLocaleString('en-US')} points...`);

@@ -1,6 +1,6 @@
-// A uniform grid over projected points (docs/drwr.md §4, "binned"): square cells at least as wide as
-// the repulsion's cutoff, so every pair within the cutoff lies in the same or a neighbouring cell
-// and a point visits 3 x 3 cells instead of every other point (O(N) per view at a fixed density).
+// A uniform grid over projected points (docs/drwr.md §4, "binned"): square cells at least half as
+// wide as the repulsion's cutoff, so every pair within the cutoff lies at most two cells apart and a
+// point visits 5 x 5 cells instead of every other point (O(N) per view at a fixed density).
 // Only points whose weight is not zero are binned: the others add nothing to anyone's sum.
 // Points are listed cell by cell in index order (a stable counting sort), so every point's
 // neighbour sums run in one fixed order, whichever thread computes them.
@@ -9,7 +9,7 @@ import type { FloatArray } from '../../lib/dtype.js';
 import { int32 } from '../../lib/sharedMemory.js';
 
 export interface PixelBins {
-  /** Cell side in pixels (>= the cutoff asked for). */
+  /** Cell side in pixels (>= the side asked for). */
   cell: number;
   /** Lower corner of cell (0, 0) and the grid's size in cells. */
   x0: number;
@@ -24,8 +24,8 @@ export interface PixelBins {
 /** At most this many cells per binned point (a scattered cloud gets coarser cells, not a huge grid). */
 const CELLS_PER_POINT = 4;
 
-/** Bins the points k of `pixels` [N x 2] with weights[k] !== 0 into cells of side >= `cutoff`; `shared` puts the lists on shared memory. */
-export function binPixels(pixels: FloatArray, weights: FloatArray, cutoff: number, shared: boolean): PixelBins {
+/** Bins the points k of `pixels` [N x 2] with weights[k] !== 0 into cells of side >= `side`; `shared` puts the lists on shared memory. */
+export function binPixels(pixels: FloatArray, weights: FloatArray, side: number, shared: boolean): PixelBins {
   const n = weights.length;
   let count = 0,
     xMin = Infinity,
@@ -42,8 +42,8 @@ export function binPixels(pixels: FloatArray, weights: FloatArray, cutoff: numbe
     if (y < yMin) yMin = y;
     if (y > yMax) yMax = y;
   }
-  if (count === 0) return { cell: cutoff, x0: 0, y0: 0, nx: 0, ny: 0, start: int32(1, shared), order: int32(0, shared) };
-  let cell = cutoff;
+  if (count === 0) return { cell: side, x0: 0, y0: 0, nx: 0, ny: 0, start: int32(1, shared), order: int32(0, shared) };
+  let cell = side;
   const spanX = xMax - xMin,
     spanY = yMax - yMin;
   if ((spanX / cell + 1) * (spanY / cell + 1) > CELLS_PER_POINT * count + 16) cell = Math.max(cell, Math.sqrt((spanX * spanY) / (CELLS_PER_POINT * count)), spanX / 4096, spanY / 4096);

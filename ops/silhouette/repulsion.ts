@@ -20,7 +20,7 @@ import { Tensor } from '../../lib/tensor.js';
 import { scratch } from '../../parallel/scratch.js';
 import { resolveThreads } from '../../parallel/threads.js';
 import { runTasks } from '../../parallel/workerPool.js';
-import { GRID_FIELDS, REPULSION_CHUNKS, type RepulsionRangeArgs, repulsionRanges } from './kernels.js';
+import { CELLS_PER_CUTOFF, GRID_FIELDS, REPULSION_CHUNKS, type RepulsionRangeArgs, repulsionRanges } from './kernels.js';
 import { binPixels } from './pixelBins.js';
 
 /** c: the kernel is cut off at c sigma (the paper's Gaussian is below 1.2e-4 of its peak there). */
@@ -85,7 +85,7 @@ const repulsionOp = customOp({
         expBias[j] = Math.exp(bias[v].data[j - o]);
         a[j] = w[j] * expBias[j];
       }
-      const b = binPixels(pixels[v].data, weights[v].data, cutoff * sigmas[v], false);
+      const b = binPixels(pixels[v].data, weights[v].data, (cutoff * sigmas[v]) / CELLS_PER_CUTOFF, false);
       grids.set([b.x0, b.y0, b.cell, b.nx, b.ny, 1 / (sigmas[v] * sigmas[v]), cutoff * cutoff * sigmas[v] * sigmas[v], Math.exp(-cutoff * cutoff)], v * GRID_FIELDS);
       bins.push(b);
       cellCount += b.start.length;

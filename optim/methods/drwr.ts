@@ -23,6 +23,7 @@ import { DrwrView, drwrLoss } from '../../ops/silhouette/drwr.js';
 import { Adam } from '../adam.js';
 import type { FitCloud, FitMethod, FitScene, FitSession } from '../fitMethod.js';
 import { previewCloud } from './dss.js';
+import { projectionSilhouette } from './silhouette.js';
 import { initialCloud } from './initialCloud.js';
 
 export interface DrwrSettings {
@@ -89,6 +90,7 @@ export const drwr: FitMethod<DrwrSettings> = {
       },
       cloud,
       preview: (view) => previewCloud(cloud(), view),
+      silhouette: (camera) => projectionSilhouette(positions.data, camera),
       summary: () => ({ unaryFinal: last.unary, repulsionFinal: last.repulsion, drwrLossFinal: noGrad(() => drwrLoss(positions, views, { ...options, sigma }).loss.item()) }),
     };
   },
