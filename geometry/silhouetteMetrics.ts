@@ -1,5 +1,6 @@
 // How well a predicted silhouette matches a true mask: the per-pixel binary cross-entropy the Fuzzy
-// Metaballs paper scores shape from silhouette with (its eq. 11 and Table 3), the predicted value
+// Metaballs paper scores shape from silhouette with (its equation 11 and Table 3; docs/renderers.md
+// §2), the predicted value
 // clipped to [1e-6, 1 - 1e-6] so a wrong binary pixel costs -log(1e-6) = 13.8, not infinity:
 //   CE = -1/P sum_p [ a_p log(b_p) + (1 - a_p) log(1 - b_p) ],  a the true mask, b the prediction
 

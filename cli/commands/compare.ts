@@ -1,7 +1,7 @@
 // `splatgrad compare`: every reconstruction method on the same silhouettes of a suite of shapes
 // (cli/compare/runCompare.ts, docs/renderers.md), one table and one picture.
 
-import { DEFAULT_SUITE, SHAPE_SUITES } from '../../geometry/shapes/suite.js';
+import { SUITES } from '../../geometry/shapes/suites.js';
 import { ArgumentError } from '../../lib/errors.js';
 import { closestName } from '../../lib/suggest.js';
 import { MAX_THREADS, resolveThreads } from '../../parallel/threads.js';
@@ -9,6 +9,9 @@ import { numberOption, rejectUnknown, stringOption } from '../args.js';
 import { type CompareMethod, availableCompareMethods } from '../compare/compareMethods.js';
 import { runCompare } from '../compare/runCompare.js';
 import type { Command } from './command.js';
+
+/** The suite compare runs when given no shapes. */
+const DEFAULT_SUITE = 'compare';
 
 function methodsOf(list: string | undefined): CompareMethod[] {
   const available = availableCompareMethods();
@@ -30,10 +33,10 @@ function shapesOf(suite: string | undefined, positionals: readonly string[]): re
   if (suite !== undefined && positionals.length > 0) throw new ArgumentError(`compare: give --suite or shapes, not both (got --suite ${suite} and ${positionals.join(', ')}).`);
   if (positionals.length > 0) return positionals;
   const name = suite ?? DEFAULT_SUITE;
-  const shapes = SHAPE_SUITES[name];
+  const shapes = (SUITES as Record<string, readonly string[]>)[name];
   if (!shapes) {
-    const best = closestName(name, Object.keys(SHAPE_SUITES));
-    throw new ArgumentError(`--suite: no suite '${name}'; the suites are ${Object.keys(SHAPE_SUITES).join(', ')}.${best ? ` Did you mean '${best}'?` : ''}`);
+    const best = closestName(name, Object.keys(SUITES));
+    throw new ArgumentError(`--suite: no suite '${name}'; the suites are ${Object.keys(SUITES).join(', ')}.${best ? ` Did you mean '${best}'?` : ''}`);
   }
   return shapes;
 }
@@ -43,7 +46,7 @@ export const compare: Command = {
   help: [
     'splatgrad compare [--suite NAME | SHAPE...] --out DIR [--json] [options]',
     '',
-    `Shapes: built-in names or mesh files, or a named suite (${Object.entries(SHAPE_SUITES)
+    `Shapes: built-in names or mesh files, or a named suite (${Object.entries(SUITES)
       .map(([k, v]) => `${k}: ${v.join(' ')}`)
       .join('; ')}; default ${DEFAULT_SUITE}).`,
     "Each shape is seen in --views silhouettes of --size px (the fit driver's targets), and a noisy",

@@ -1,16 +1,15 @@
 // `splatgrad compare`: every method on the same silhouettes of every shape, scored the same way
 // (docs/renderers.md §2). Per shape: the fit driver's targets (32 views at 64 x 64 by default) and
 // a noisy copy (16 of them under-segmented by 1/8, geometry/underSegment.ts); per method and copy:
-// one fit through the fit driver's session API (cli/fit/runFit.ts startFit), timed from start to
-// last step; then its silhouettes at 32 novel viewpoints against the true masks (cross-entropy),
-// and its points against the true surface (Chamfer, in bbox diagonals).
+// one fit by the fit driver (cli/fit/runFit.ts, on those targets, writing nothing), timed to the
+// loop's end; then its silhouettes at 32 novel viewpoints against the true masks (cross-entropy),
+// and the driver's Chamfer of its points to the true surface (in bbox diagonals).
 
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { contactSheet } from '../../geometry/contactSheet.js';
 import { type FloatImage, createImage } from '../../geometry/image.js';
 import { loadMesh } from '../../geometry/loadMesh.js';
-import { chamferDistance } from '../../geometry/metrics.js';
 import { writePng } from '../../geometry/png.js';
 import { rasterizeMesh } from '../../geometry/rasterize.js';
 import { silhouetteCrossEntropy } from '../../geometry/silhouetteMetrics.js';
@@ -18,11 +17,10 @@ import { underSegment } from '../../geometry/underSegment.js';
 import { randomViews } from '../../geometry/views.js';
 import { tensor } from '../../lib/create.js';
 import { Random } from '../../lib/random.js';
-import type { FitSession } from '../../optim/fitMethod.js';
 import { FRAME, type FitTargets, loadTargets } from '../../optim/fitTargets.js';
 import { sessionSilhouette } from '../../optim/methods/silhouette.js';
 import { resolveFitConfig } from '../fit/fitConfig.js';
-import { startFit } from '../fit/runFit.js';
+import { runFit } from '../fit/runFit.js';
 import type { CompareMethod } from './compareMethods.js';
 
 export interface CompareOptions {
@@ -91,17 +89,6 @@ export function underSegmentedTargets(targets: FitTargets, count: number, cluste
   return { ...targets, views };
 }
 
-/** Steps until the budget, the method's own stop, or the wall budget; returns the steps run. */
-function runSession(session: FitSession, iterations: number, seconds: number | null): number {
-  const deadline = seconds === null ? Infinity : performance.now() + 1000 * seconds;
-  let step = 0;
-  while (step < iterations) {
-    session.step(step++);
-    if (session.stopped?.() || performance.now() > deadline) break;
-  }
-  return step;
-}
-
 /** Tiles images (all w x h, one channel) 2 by 2 into one gray image. */
 function tile(images: readonly Float32Array[], w: number, h: number): FloatImage {
   const columns = Math.min(2, images.length),
@@ -135,14 +122,21 @@ export async function runCompare(options: CompareOptions): Promise<CompareResult
       cells.push(tile(truthMasks.slice(0, PICTURE_VIEWS), size, size));
       labels.push(name);
       for (const method of options.methods) {
-        const config = resolveFitConfig({ ...method.config, target: shape, size, views: viewCount, seed, threads: options.threads ?? null });
+        const config = resolveFitConfig({ ...method.config, target: shape, size, views: viewCount, seed, threads: options.threads ?? null, seconds: options.seconds ?? null, checkpointEvery: 0 });
         if (options.iterations != null) config.iterations = Math.min(config.iterations!, options.iterations);
+        let silhouettes: Float32Array[] = [];
+        let seconds = 0;
         const t0 = performance.now();
-        const { session } = startFit(config, targets);
-        const steps = runSession(session, config.iterations!, options.seconds ?? null);
-        const seconds = (performance.now() - t0) / 1000;
-        const chamfer = chamferDistance(session.cloud().positions, targets.truth!).chamfer;
-        const silhouettes = cameras.map((c) => sessionSilhouette(session, c));
+        const summary = await runFit(config, {
+          out: null,
+          targets,
+          onEnd: (session) => {
+            seconds = (performance.now() - t0) / 1000; // the fit (and the driver's metrics), not the scoring below
+            silhouettes = cameras.map((c) => sessionSilhouette(session, c));
+          },
+        });
+        const chamfer = summary.chamfer!;
+        const steps = summary.iterations;
         const crossEntropy = silhouettes.reduce((s, sil, i) => s + silhouetteCrossEntropy(sil, truthMasks[i]), 0) / cameras.length;
         rows.push({ method: method.name, shape, noisy, crossEntropy, chamfer, seconds, steps });
         cells.push(tile(silhouettes.slice(0, PICTURE_VIEWS), size, size));

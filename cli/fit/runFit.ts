@@ -69,6 +69,8 @@ export interface RunFitOptions {
   onEnd?: (session: FitSession, targets: FitTargets) => void;
   /** Added to the first line, e.g. that the target is the default one. */
   note?: string;
+  /** Targets to fit instead of loading config.target (compare's shared views, and their noisy copy). */
+  targets?: FitTargets;
 }
 
 const finiteOrNull = (v: number | undefined): number | null => (v !== undefined && Number.isFinite(v) ? v : null);
@@ -155,7 +157,7 @@ export async function runFit(config: FitConfig, options: RunFitOptions): Promise
   const progress = options.progress ? new FitProgress(options.progress, iterations, config.seconds) : null;
   const status = (line: string) => progress?.status(line);
   const warnings: string[] = [];
-  const { targets, session } = startFit(config, gpu, (w) => warnings.push(w), status);
+  const { targets, session } = startFit(config, gpu, (w) => warnings.push(w), status, options.targets);
   const start = session.cloud();
   const points = start.positions.length / 3;
   progress?.line(describe(config, targets, points, out, options.note));

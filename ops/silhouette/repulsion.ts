@@ -1,11 +1,11 @@
 // The structure-aware repulsion (docs/drwr.md §4, eq. 5), summed over the points of each view:
 //   E = sum_j a_j sum_{j' != j} w_j' k(|p_j - p_j'|),   a_j = w_j e^(delta_j)
-//   k(d) = e^(-d^2 / sigma^2) - e^(-c^2) for d < c sigma, else 0
+//   k(d) = e^(-d^2 / sigma^2) - e^(-c^2) for d < c sigma, else 0                     (eq. 9)
 // p: the points' pixel positions, w: the mask sampled there (a point off the object repels and is
 // repelled by nothing), delta: the boundary bias sampled there. The kernel is the reference code's
 // Gaussian of the squared distance, lowered by its value at the cutoff c sigma (c = 3: 1.2e-4 of
 // its peak) so it reaches 0 there continuously and the sum can be binned (pixelBins.ts).
-// Backward, with S_w(j) = sum_j' w_j' k_jj', S_a(j) = sum_j' a_j' k_jj' (eq. 5'):
+// Backward (eq. 10), with S_w(j) = sum_j' w_j' k_jj', S_a(j) = sum_j' a_j' k_jj':
 //   dE/dp_j = -2 / sigma^2 sum_j' (a_j w_j' + a_j' w_j) e^(-d_jj'^2 / sigma^2) (p_j - p_j')
 //   dE/dw_j = e^(delta_j) S_w(j) + S_a(j),   dE/ddelta_j = a_j S_w(j)
 // Each point gathers its own sums (no scatter), in the forward when a backward will follow, so the

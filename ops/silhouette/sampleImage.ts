@@ -1,9 +1,9 @@
 // Differentiable bilinear image sampling (docs/drwr.md §2): the values of an image [H, W] or
 // [H, W, C] at continuous pixel positions [N, 2] (x, y), for any loss that scores projected points
 // against an image. Pixel (i, j) is centred at (i + 0.5, j + 0.5), as the cameras count (camera.ts):
-//   u = x - 1/2, v = y - 1/2, i = floor(u), j = floor(v), a = u - i, b = v - j            (eq. 1)
+//   u = x - 1/2, v = y - 1/2, i = floor(u), j = floor(v), a = u - i, b = v - j            (eq. 7)
 //   s = (1-a)(1-b) I[j, i] + a (1-b) I[j, i+1] + (1-a) b I[j+1, i] + a b I[j+1, i+1]
-// Backward (eq. 2), per channel c with upstream gradient g:
+// Backward (eq. 8), per channel c with upstream gradient g:
 //   ds/dx = (1-b)(I[j, i+1] - I[j, i]) + b (I[j+1, i+1] - I[j+1, i])
 //   ds/dy = (1-a)(I[j+1, i] - I[j, i]) + a (I[j+1, i+1] - I[j, i+1])
 //   ds/dI[corner] = that corner's weight (scattered into the image gradient)
@@ -32,7 +32,7 @@ interface Corners {
   b: number;
 }
 
-/** Corners of the sample at (x, y) on a W x H image (eq. 1); writes into `c`. */
+/** Corners of the sample at (x, y) on a W x H image (eq. 7); writes into `c`. */
 export function bilinearCorners(x: number, y: number, W: number, H: number, zeros: boolean, c: Corners): void {
   const u = x - 0.5,
     v = y - 0.5;

@@ -1,4 +1,4 @@
-// The two images DRWR samples besides the mask itself, made once per view (docs/drwr.md §3-4):
+// The two images DRWR samples besides the mask itself, made once per view (docs/drwr.md §3, §4):
 // - the smooth silhouette v^G (eq. 3-4): 1 on the object; off it, a value that falls with the
 //   distance d to the object, so a point anywhere in the background is pulled towards it:
 //     v^G(x) = 1 inside,   edge - d(x) / diagonal outside
@@ -7,8 +7,8 @@
 //   slope everywhere off the object. The paper's min-max normalization would put the first pixel
 //   off the object at 1 too (a flat shelf a pixel wide); the reference code steps down to
 //   edge = 220/255 there, a cliff that leaves points of a direct fit stuck outside the silhouettes
-//   where several views' pulls cancel (measured: docs/drwr.md §3).
-// - the boundary-bias image (eq. 5's delta): the mask averaged over R square rings around each
+//   where several views' pulls balance (measured: docs/drwr.md §3).
+// - the boundary-bias image (eq. 11, eq. 5's delta): the mask averaged over R square rings around each
 //   pixel, ring r the 8r pixels at Chebyshev distance r, the rings weighted equally. 1 deep
 //   inside, smaller within R pixels of the edge. Sampled bilinearly it is the paper's multiscale
 //   interpolation exactly: the ring offsets are whole pixels, so shifting and interpolating commute.
@@ -30,7 +30,7 @@ function checkMask(mask: ArrayLike<number>, width: number, height: number, calle
   }
 }
 
-/** eq. 3-4: 1 where mask > 0.5, else edge - d / diagonal (d: pixels to the nearest object pixel). */
+/** eq. 3: 1 where mask > 0.5, else edge - d / diagonal (d: pixels to the nearest object pixel). */
 export function smoothSilhouette(mask: ArrayLike<number>, width: number, height: number, edge = SMOOTH_SILHOUETTE_EDGE): Float32Array {
   checkMask(mask, width, height, 'smoothSilhouette');
   if (!Number.isFinite(edge)) throw new ArgumentError(`smoothSilhouette: edge must be a finite number (the value just outside the object), got ${edge}.`);
@@ -41,7 +41,7 @@ export function smoothSilhouette(mask: ArrayLike<number>, width: number, height:
   return out;
 }
 
-/** eq. 5's boundary-bias image: the mean over rings r = 1..R of the mean mask on ring r (pixels off the image read 0). */
+/** eq. 11, eq. 5's boundary-bias image: the mean over rings r = 1..R of the mean mask on ring r (pixels off the image read 0). */
 export function boundaryBias(mask: ArrayLike<number>, width: number, height: number, rings = BOUNDARY_RINGS): Float32Array {
   checkMask(mask, width, height, 'boundaryBias');
   if (!Number.isInteger(rings) || rings < 1) throw new ArgumentError(`boundaryBias: rings must be a whole number >= 1 (R of eq. 5), got ${rings}.`);

@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { availableCompareMethods } from '../../cli/compare/compareMethods.js';
-import { compareTable, runCompare, underSegmentedTargets } from '../../cli/compare/runCompare.js';
+import { compareTable, underSegmentedTargets } from '../../cli/compare/runCompare.js';
 import { Camera } from '../../geometry/camera.js';
 import { CROSS_ENTROPY_CLIP, silhouetteCrossEntropy } from '../../geometry/silhouetteMetrics.js';
 import { underSegment } from '../../geometry/underSegment.js';
@@ -40,12 +40,12 @@ describe('splatgrad compare', () => {
   });
 
   it('names the suites and methods it knows when given others', () => {
-    const bad = run('compare', '--suite', 'bultin', '--out', dir);
+    const bad = run('compare', '--suite', 'compair', '--out', dir);
     expect(bad.status).to.equal(2);
-    expect(bad.stderr).to.match(/no suite 'bultin'.*Did you mean 'builtin'/);
+    expect(bad.stderr).to.match(/no suite 'compair'.*Did you mean 'compare'/);
     const m = run('compare', 'sphere', '--methods', 'drwrr', '--out', dir);
     expect(m.stderr).to.match(/no method 'drwrr'.*Did you mean 'drwr'/);
-    expect(run('compare', '--suite', 'tiny', 'cube', '--out', dir).stderr).to.match(/--suite or shapes, not both/);
+    expect(run('compare', '--suite', 'quick', 'cube', '--out', dir).stderr).to.match(/--suite or shapes, not both/);
   });
 
   it('lists every method the fit driver has, one entry each', () => {
