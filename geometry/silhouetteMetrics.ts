@@ -10,9 +10,9 @@ import { ShapeError } from '../lib/errors.js';
 export const CROSS_ENTROPY_CLIP = 1e-6;
 
 /** Mean per-pixel binary cross-entropy of `predicted` (values in [0, 1]) against the mask `truth` (0 or 1). */
-export function silhouetteCrossEntropy(predicted: ArrayLike<number>, truth: ArrayLike<number>): number {
+export function maskCrossEntropy(predicted: ArrayLike<number>, truth: ArrayLike<number>): number {
   if (predicted.length !== truth.length || predicted.length === 0) {
-    throw new ShapeError(`silhouetteCrossEntropy: predicted has ${predicted.length} pixels and truth ${truth.length}; render the prediction at the mask's size.`);
+    throw new ShapeError(`maskCrossEntropy: predicted has ${predicted.length} pixels and truth ${truth.length}; render the prediction at the mask's size.`);
   }
   let total = 0;
   for (let p = 0; p < predicted.length; p++) {

@@ -46,9 +46,8 @@ export const compare: Command = {
   help: [
     'splatgrad compare [--suite NAME | SHAPE...] --out DIR [--json] [options]',
     '',
-    `Shapes: built-in names or mesh files, or a named suite (${Object.entries(SUITES)
-      .map(([k, v]) => `${k}: ${v.join(' ')}`)
-      .join('; ')}; default ${DEFAULT_SUITE}).`,
+    `Shapes: built-in names or mesh files, or a named suite (default ${DEFAULT_SUITE}):`,
+    ...Object.entries(SUITES).map(([k, v]) => `  ${k}: ${v.join(' ')}`),
     "Each shape is seen in --views silhouettes of --size px (the fit driver's targets), and a noisy",
     'copy has half of them under-segmented (one of 8 k-means clusters of the silhouette dropped).',
     'Every method fits both; each fit is scored by the silhouette cross-entropy at --novel random',

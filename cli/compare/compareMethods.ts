@@ -19,7 +19,7 @@ export const COMPARE_METHODS: readonly CompareMethod[] = [
   {
     name: 'dss',
     summary: 'DSS with the silhouette loss: white splats against the masks',
-    config: { method: 'dss', loss: 'silhouette', points: 2000, iterations: 300, viewsPerStep: 4 },
+    config: { method: 'dss', loss: 'silhouette', points: 3000, iterations: 600, viewsPerStep: 4 },
   },
   { name: 'drwr', summary: 'DRWR: points scored where they project, nothing rendered', config: { method: 'drwr' } },
   { name: 'metaballs', summary: 'Fuzzy Metaballs: 40 Gaussians rendered as a soft silhouette', config: { method: 'metaballs' } },

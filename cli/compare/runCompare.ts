@@ -12,7 +12,7 @@ import { type FloatImage, createImage } from '../../geometry/image.js';
 import { loadMesh } from '../../geometry/loadMesh.js';
 import { writePng } from '../../geometry/png.js';
 import { rasterizeMesh } from '../../geometry/rasterize.js';
-import { silhouetteCrossEntropy } from '../../geometry/silhouetteMetrics.js';
+import { maskCrossEntropy } from '../../geometry/silhouetteMetrics.js';
 import { underSegment } from '../../geometry/underSegment.js';
 import { randomViews } from '../../geometry/views.js';
 import { tensor } from '../../lib/create.js';
@@ -137,7 +137,7 @@ export async function runCompare(options: CompareOptions): Promise<CompareResult
         });
         const chamfer = summary.chamfer!;
         const steps = summary.iterations;
-        const crossEntropy = silhouettes.reduce((s, sil, i) => s + silhouetteCrossEntropy(sil, truthMasks[i]), 0) / cameras.length;
+        const crossEntropy = silhouettes.reduce((s, sil, i) => s + maskCrossEntropy(sil, truthMasks[i]), 0) / cameras.length;
         rows.push({ method: method.name, shape, noisy, crossEntropy, chamfer, seconds, steps });
         cells.push(tile(silhouettes.slice(0, PICTURE_VIEWS), size, size));
         labels.push(`${method.name} ${crossEntropy.toFixed(3)}`);

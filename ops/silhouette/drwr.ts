@@ -113,6 +113,10 @@ function checkDrwr(points: Tensor, views: readonly DrwrView[], options: DrwrLoss
   }
   const beta = options.beta ?? DRWR_BETA;
   if (!(beta >= 0) || !Number.isFinite(beta)) throw new ArgumentError(`${caller}: options.beta must be a finite number >= 0 (eq. 6's 3), got ${beta}.`);
+  if (options.biasScale !== undefined && !Number.isFinite(options.biasScale)) throw new ArgumentError(`${caller}: options.biasScale must be a finite number, got ${options.biasScale}.`);
+  if (options.weightGradients !== undefined && !['none', 'bias', 'all'].includes(options.weightGradients)) {
+    throw new ArgumentError(`${caller}: options.weightGradients must be 'none', 'bias' or 'all', got ${JSON.stringify(options.weightGradients)}.`);
+  }
   const sigma = typeof options.sigma === 'number' ? views.map(() => options.sigma as number) : options.sigma;
   if (!Array.isArray(sigma) || sigma.length !== views.length) {
     throw new ArgumentError(`${caller}: options.sigma must be a number of pixels or one per view (${views.length}), got ${JSON.stringify(options.sigma)}.`);

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { availableCompareMethods } from '../../cli/compare/compareMethods.js';
 import { compareTable, underSegmentedTargets } from '../../cli/compare/runCompare.js';
 import { Camera } from '../../geometry/camera.js';
-import { CROSS_ENTROPY_CLIP, silhouetteCrossEntropy } from '../../geometry/silhouetteMetrics.js';
+import { CROSS_ENTROPY_CLIP, maskCrossEntropy } from '../../geometry/silhouetteMetrics.js';
 import { underSegment } from '../../geometry/underSegment.js';
 import { ShapeError } from '../../lib/errors.js';
 import { loadTargets } from '../../optim/fitTargets.js';
@@ -87,10 +87,10 @@ describe('compare: noise, metric, silhouettes', () => {
   });
 
   it('scores a perfect silhouette 0 and a wrong binary pixel -log(1e-6)', () => {
-    expect(silhouetteCrossEntropy([1, 0, 1], [1, 0, 1])).to.be.closeTo(0, 1e-5);
-    expect(silhouetteCrossEntropy([0, 0], [1, 0])).to.be.closeTo(-Math.log(CROSS_ENTROPY_CLIP) / 2, 1e-6);
-    expect(silhouetteCrossEntropy([0.5], [1])).to.be.closeTo(Math.log(2), 1e-12);
-    expect(() => silhouetteCrossEntropy([1], [1, 0])).to.throw(ShapeError);
+    expect(maskCrossEntropy([1, 0, 1], [1, 0, 1])).to.be.closeTo(0, 1e-5);
+    expect(maskCrossEntropy([0, 0], [1, 0])).to.be.closeTo(-Math.log(CROSS_ENTROPY_CLIP) / 2, 1e-6);
+    expect(maskCrossEntropy([0.5], [1])).to.be.closeTo(Math.log(2), 1e-12);
+    expect(() => maskCrossEntropy([1], [1, 0])).to.throw(ShapeError);
   });
 
   it("a cloud's projections, closed by a pixel, fill the gaps between them without growing", () => {

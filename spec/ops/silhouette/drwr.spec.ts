@@ -194,6 +194,7 @@ describe('DRWR loss (eq. 6)', () => {
     expect(() => drwrLoss(p, [], { sigma: 1 })).to.throw(ArgumentError, /DrwrView/);
     expect(() => drwrLoss(p, views, { sigma: [1] })).to.throw(ArgumentError, /one per view/);
     expect(() => drwrLoss(p, views, { sigma: 1, beta: -1 })).to.throw(ArgumentError, /beta/);
+    expect(() => drwrLoss(p, views, { sigma: 1, weightGradients: 'w' as 'all' })).to.throw(ArgumentError, /weightGradients/);
     expect(() => drwrLoss(tensor([1, 2, 3]), views, { sigma: 1 })).to.throw(ShapeError, /\[N, 3\]/);
   });
 });
