@@ -24,10 +24,17 @@ export interface RepulsionRangeArgs {
   w: FloatArray;
   a: FloatArray;
   grids: Float64Array;
-  /** View v's cell starts are start[cellOffset[v] .. cellOffset[v + 1]) (nx ny + 1 of them); order holds view-local point indices. */
+  /** View v's cell starts are start[cellOffset[v] .. cellOffset[v + 1]) (nx ny + 1 of them), into the binned lists below. */
   cellOffset: Int32Array;
   start: Int32Array;
+  /** The binned points cell by cell: their view-local index, and copies of x, y, w and a in that order (read in sequence). */
   order: Int32Array;
+  SX: Float64Array;
+  SY: Float64Array;
+  SW: Float64Array;
+  SA: Float64Array;
+  /** Every point of view v, cell by cell (view-local indices, at pointOffset[v]): the order tasks visit them in. */
+  queries: Int32Array;
   /** Also compute what the backward needs (sumA, gx, gy). */
   gradients: boolean;
   /** Per task: sum over its points j of a_j sumW_j. */
@@ -40,7 +47,7 @@ export interface RepulsionRangeArgs {
 }
 
 export const repulsionRanges = defineKernel<RepulsionRangeArgs>('silhouette.repulsion', import.meta.url, (args, task) => {
-  const { pointOffset, P, w, a, grids, cellOffset, start, order, gradients, sumW, sumA, gx, gy } = args;
+  const { pointOffset, P, w, a, grids, cellOffset, start, order, SX, SY, SW, SA, queries, gradients, sumW, sumA, gx, gy } = args;
   const view = Math.floor(task / REPULSION_CHUNKS),
     c = task % REPULSION_CHUNKS;
   const base = pointOffset[view],
@@ -55,10 +62,12 @@ export const repulsionRanges = defineKernel<RepulsionRangeArgs>('silhouette.repu
     cutoff2 = grids[g + 6],
     floor = grids[g + 7];
   const cells = cellOffset[view];
-  const j0 = base + Math.floor((c * n) / REPULSION_CHUNKS),
-    j1 = base + Math.floor(((c + 1) * n) / REPULSION_CHUNKS);
+  const q0 = base + Math.floor((c * n) / REPULSION_CHUNKS),
+    q1 = base + Math.floor(((c + 1) * n) / REPULSION_CHUNKS);
   let total = 0;
-  for (let j = j0; j < j1; j++) {
+  for (let q = q0; q < q1; q++) {
+    const local = queries[q],
+      j = base + local;
     const x = P[2 * j],
       y = P[2 * j + 1];
     const wj = w[j],
@@ -77,18 +86,16 @@ export const repulsionRanges = defineKernel<RepulsionRangeArgs>('silhouette.repu
       const first = start[cells + row * nx + ax],
         last = start[cells + row * nx + bx + 1]; // cells ax..bx of a row are contiguous in `order`
       for (let e = first; e < last; e++) {
-        const k = base + order[e];
-        if (k === j) continue;
-        const dx = x - P[2 * k],
-          dy = y - P[2 * k + 1];
+        const dx = x - SX[e],
+          dy = y - SY[e];
         const d2 = dx * dx + dy * dy;
-        if (d2 >= cutoff2) continue;
+        if (d2 >= cutoff2 || order[e] === local) continue;
         const ex = Math.exp(-d2 * invSigma2);
         const kernel = ex - floor;
-        sw += w[k] * kernel;
+        sw += SW[e] * kernel;
         if (gradients) {
-          sa += a[k] * kernel;
-          const f = (aj * w[k] + a[k] * wj) * ex;
+          sa += SA[e] * kernel;
+          const f = (aj * SW[e] + SA[e] * wj) * ex;
           sx += f * dx;
           sy += f * dy;
         }

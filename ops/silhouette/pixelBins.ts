@@ -19,6 +19,8 @@ export interface PixelBins {
   /** Points of cell c (c = cy * nx + cx) are order[start[c] .. start[c + 1] - 1]. */
   start: Int32Array;
   order: Int32Array;
+  /** Every point (binned or not), cell by cell (clamped to the grid): the order to visit them in, so neighbouring queries share their neighbours in cache. */
+  queries: Int32Array;
 }
 
 /** At most this many cells per binned point (a scattered cloud gets coarser cells, not a huge grid). */
@@ -42,7 +44,7 @@ export function binPixels(pixels: FloatArray, weights: FloatArray, side: number,
     if (y < yMin) yMin = y;
     if (y > yMax) yMax = y;
   }
-  if (count === 0) return { cell: side, x0: 0, y0: 0, nx: 0, ny: 0, start: int32(1, shared), order: int32(0, shared) };
+  if (count === 0) return { cell: side, x0: 0, y0: 0, nx: 0, ny: 0, start: int32(1, shared), order: int32(0, shared), queries: Int32Array.from({ length: n }, (_, k) => k) };
   let cell = side;
   const spanX = xMax - xMin,
     spanY = yMax - yMin;
@@ -62,5 +64,16 @@ export function binPixels(pixels: FloatArray, weights: FloatArray, side: number,
   for (let c = 0; c < nx * ny; c++) start[c + 1] += start[c];
   const fill = start.slice(0, nx * ny);
   for (let k = 0; k < n; k++) if (weights[k] !== 0) order[fill[cellOf[k]]++] = k;
-  return { cell, x0: xMin, y0: yMin, nx, ny, start, order };
+  // the queries: every point by its clamped cell (a second stable counting sort)
+  const queryStart = new Int32Array(nx * ny + 1);
+  for (let k = 0; k < n; k++) {
+    const cx = Math.max(0, Math.min(nx - 1, Math.floor((pixels[2 * k] - xMin) / cell))),
+      cy = Math.max(0, Math.min(ny - 1, Math.floor((pixels[2 * k + 1] - yMin) / cell)));
+    cellOf[k] = cy * nx + cx;
+    queryStart[cellOf[k] + 1]++;
+  }
+  for (let c = 0; c < nx * ny; c++) queryStart[c + 1] += queryStart[c];
+  const queries = new Int32Array(n);
+  for (let k = 0; k < n; k++) queries[queryStart[cellOf[k]]++] = k;
+  return { cell, x0: xMin, y0: yMin, nx, ny, start, order, queries };
 }

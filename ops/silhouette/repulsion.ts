@@ -15,9 +15,8 @@
 import { customOp } from '../../lib/customOp.js';
 import type { FloatArray } from '../../lib/dtype.js';
 import { ArgumentError, ShapeError, assertFinite } from '../../lib/errors.js';
-import { float64, int32 } from '../../lib/sharedMemory.js';
 import { Tensor } from '../../lib/tensor.js';
-import { scratch } from '../../parallel/scratch.js';
+import { scratch, scratchUnset } from '../../parallel/scratch.js';
 import { resolveThreads } from '../../parallel/threads.js';
 import { runTasks } from '../../parallel/workerPool.js';
 import { CELLS_PER_CUTOFF, GRID_FIELDS, REPULSION_CHUNKS, type RepulsionRangeArgs, repulsionRanges } from './kernels.js';
@@ -65,7 +64,9 @@ const repulsionOp = customOp({
     const total = weights.reduce((n, t) => n + t.size, 0);
     const useThreads = total >= PARALLEL_POINTS ? threads : 1;
     const shared = useThreads > 1;
-    const pointOffset = int32(views + 1, shared);
+    // the job's arrays are reused temporaries (a fresh SharedArrayBuffer per call costs more than the copies out below)
+    const pointOffset = scratchUnset(Int32Array, 'drwr.pointOffset', views + 1, shared);
+    pointOffset[0] = 0;
     for (let v = 0; v < views; v++) pointOffset[v + 1] = pointOffset[v] + weights[v].size;
     const gradients = ctx.recording;
     // the views' inputs side by side, and each view's bins
@@ -73,7 +74,7 @@ const repulsionOp = customOp({
     const w = scratch(Float64Array, 'drwr.w', total, shared);
     const a = scratch(Float64Array, 'drwr.a', total, shared);
     const expBias = new Float64Array(total);
-    const grids = float64(views * GRID_FIELDS, shared);
+    const grids = scratchUnset(Float64Array, 'drwr.grids', views * GRID_FIELDS, shared);
     const bins = [];
     let cellCount = 0,
       binned = 0;
@@ -91,30 +92,57 @@ const repulsionOp = customOp({
       cellCount += b.start.length;
       binned += b.order.length;
     }
-    const cellOffset = int32(views + 1, shared);
-    const start = int32(cellCount, shared);
-    const order = int32(binned, shared);
+    const cellOffset = scratchUnset(Int32Array, 'drwr.cellOffset', views + 1, shared);
+    const start = scratchUnset(Int32Array, 'drwr.start', cellCount, shared);
+    const order = scratchUnset(Int32Array, 'drwr.order', binned, shared);
+    const SX = scratchUnset(Float64Array, 'drwr.SX', binned, shared),
+      SY = scratchUnset(Float64Array, 'drwr.SY', binned, shared),
+      SW = scratchUnset(Float64Array, 'drwr.SW', binned, shared),
+      SA = scratchUnset(Float64Array, 'drwr.SA', binned, shared);
+    const queries = scratchUnset(Int32Array, 'drwr.queries', total, shared);
     cellCount = binned = 0;
     bins.forEach((b, v) => {
       cellOffset[v] = cellCount;
-      for (let c = 0; c < b.start.length; c++) start[cellCount + c] = b.start[c] + binned; // into the shared order list
+      for (let c = 0; c < b.start.length; c++) start[cellCount + c] = b.start[c] + binned; // into the shared lists
       order.set(b.order, binned);
+      const o = pointOffset[v];
+      for (let e = 0; e < b.order.length; e++) {
+        const k = o + b.order[e];
+        SX[binned + e] = P[2 * k];
+        SY[binned + e] = P[2 * k + 1];
+        SW[binned + e] = w[k];
+        SA[binned + e] = a[k];
+      }
+      queries.set(b.queries, o);
       cellCount += b.start.length;
       binned += b.order.length;
     });
     cellOffset[views] = cellCount;
-    const sumW = float64(total, shared);
-    const sumA = gradients ? float64(total, shared) : sumW;
-    const gx = gradients ? float64(total, shared) : sumW;
-    const gy = gradients ? float64(total, shared) : sumW;
+    // every task writes all its points' sums, so nothing needs clearing
+    const sumW = scratchUnset(Float64Array, 'drwr.sumW', total, shared);
+    const sumA = gradients ? scratchUnset(Float64Array, 'drwr.sumA', total, shared) : sumW;
+    const gx = gradients ? scratchUnset(Float64Array, 'drwr.gx', total, shared) : sumW;
+    const gy = gradients ? scratchUnset(Float64Array, 'drwr.gy', total, shared) : sumW;
     const totals = scratch(Float64Array, 'drwr.totals', views * REPULSION_CHUNKS, shared);
-    const args: RepulsionRangeArgs = { pointOffset, P, w, a, grids, cellOffset, start, order, gradients, totals, sumW, sumA, gx, gy };
+    const args: RepulsionRangeArgs = { pointOffset, P, w, a, grids, cellOffset, start, order, SX, SY, SW, SA, queries, gradients, totals, sumW, sumA, gx, gy };
     runTasks(repulsionRanges, args, views * REPULSION_CHUNKS, useThreads);
     let energy = 0;
     for (let t = 0; t < views * REPULSION_CHUNKS; t++) energy += totals[t];
     const out = ctx.output([]);
     out.data[0] = energy;
-    ctx.save({ pointOffset, w: Float64Array.from(w), expBias, sumW, sumA, gx, gy, sigmas } satisfies Saved);
+    if (gradients) {
+      // what the backward reads, copied out of the temporaries
+      ctx.save({
+        pointOffset: Int32Array.from(pointOffset),
+        w: Float64Array.from(w),
+        expBias,
+        sumW: Float64Array.from(sumW),
+        sumA: Float64Array.from(sumA),
+        gx: Float64Array.from(gx),
+        gy: Float64Array.from(gy),
+        sigmas,
+      } satisfies Saved);
+    }
     return out;
   },
   backward(ctx, g) {
