@@ -100,6 +100,4 @@ export {
 } from './gaussianMixture.js';
 export { silhouetteBounds, type SilhouetteBounds, type MaskedView } from './silhouetteBounds.js';
 export { visualHull, signedMaskDistance, type HullView, type VisualHull, type VisualHullOptions } from './visualHull.js';
-export { surfaceNets, type ScalarGrid } from './surfaceNets.js';
-export { underSegment, type UnderSegmentOptions } from './underSegment.js';
 export { maskCrossEntropy, CROSS_ENTROPY_CLIP } from './silhouetteMetrics.js';

@@ -5,13 +5,14 @@
 // pixel edges); a grid point's value is the least of its views' s, bilinearly sampled at its
 // projection. The hull is where that value is > 0: a grid point off any mask, or off any image, or
 // behind any camera, is carved. Interpolating the values rather than the 0/1 occupancy puts the
-// surface between grid points (surfaceNets.ts), so it is smooth rather than a staircase.
+// surface between grid points (marchingCubes.ts), so it is smooth rather than a staircase; the grid's
+// outer layer counts as outside, so the surface is closed even where the hull reaches the box.
 
 import { ArgumentError, ShapeError } from '../lib/errors.js';
 import type { Camera } from './camera.js';
 import { maskDistance } from './distanceTransform.js';
 import type { Mesh } from './mesh.js';
-import { surfaceNets } from './surfaceNets.js';
+import { marchingCubes } from './marchingCubes.js';
 import { type Vec3, vec3 } from './vector3.js';
 
 export interface HullView {
@@ -85,22 +86,30 @@ export function visualHull(views: readonly HullView[], options: VisualHullOption
 
   const [nx, ny, nz] = dims;
   const field = new Float32Array(nx * ny * nz);
-  for (let k = 0; k < nz; k++) {
-    const z = min[2] + k * step;
-    for (let j = 0; j < ny; j++) {
-      const y = min[1] + j * step;
-      for (let i = 0; i < nx; i++) {
-        const x = min[0] + i * step;
-        let least = Infinity;
-        for (let v = 0; v < views.length && least > FAR_OUTSIDE; v++) least = Math.min(least, sampleSigned(views[v].camera, signed[v], x, y, z));
-        field[(k * ny + j) * nx + i] = least;
-      }
+  // marching cubes asks for the grid's points layer by layer: carve each, keep its value, and
+  // report the outer layer as outside so the surface closes
+  const carve = (points: Float64Array): Float64Array => {
+    const out = new Float64Array(points.length / 3);
+    for (let q = 0; q < out.length; q++) {
+      const x = points[3 * q],
+        y = points[3 * q + 1],
+        z = points[3 * q + 2];
+      let least = Infinity;
+      for (let v = 0; v < views.length && least > FAR_OUTSIDE; v++) least = Math.min(least, sampleSigned(views[v].camera, signed[v], x, y, z));
+      const i = Math.round((x - min[0]) / step),
+        j = Math.round((y - min[1]) / step),
+        k = Math.round((z - min[2]) / step);
+      field[(k * ny + j) * nx + i] = least;
+      const border = i === 0 || j === 0 || k === 0 || i === nx - 1 || j === ny - 1 || k === nz - 1;
+      out[q] = border ? Math.min(least, -1) : least;
     }
-  }
+    return out;
+  };
+  const top: [number, number, number] = [0, 1, 2].map((c) => min[c] + step * (dims[c] - 1)) as [number, number, number];
+  const mesh = marchingCubes(carve, { bounds: { min, max: top }, resolution: dims, inside: 'above', level: 0 });
   const occupancy = new Uint8Array(field.length);
   let inside = 0;
   for (let p = 0; p < field.length; p++) if (field[p] > 0) inside += occupancy[p] = 1;
-  const mesh = surfaceNets({ field, dims, origin: min, step }, 0);
   return { dims, origin: min, step, field, occupancy, inside, mesh };
 }
 

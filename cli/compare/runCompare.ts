@@ -1,6 +1,6 @@
 // `splatgrad compare`: every method on the same silhouettes of every shape, scored the same way
 // (docs/renderers.md §2). Per shape: the fit driver's targets (32 views at 64 x 64 by default) and
-// a noisy copy (16 of them under-segmented by 1/8, geometry/underSegment.ts); per method and copy:
+// a noisy copy (16 of them under-segmented by 1/8, optim/fitMetaballs.ts underSegment); per method and copy:
 // one fit by the fit driver (cli/fit/runFit.ts, on those targets, writing nothing), timed to the
 // loop's end; then its silhouettes at 32 novel viewpoints against the true masks (cross-entropy),
 // and the driver's Chamfer of its points to the true surface (in bbox diagonals).
@@ -13,11 +13,11 @@ import { loadMesh } from '../../geometry/loadMesh.js';
 import { writePng } from '../../geometry/png.js';
 import { rasterizeMesh } from '../../geometry/rasterize.js';
 import { maskCrossEntropy } from '../../geometry/silhouetteMetrics.js';
-import { underSegment } from '../../geometry/underSegment.js';
 import { randomViews } from '../../geometry/views.js';
 import { tensor } from '../../lib/create.js';
 import { Random } from '../../lib/random.js';
-import { FRAME, type FitTargets, loadTargets } from '../../optim/fitTargets.js';
+import { underSegment } from '../../optim/fitMetaballs.js';
+import { type FitTargets, loadTargets } from '../../optim/fitTargets.js';
 import { sessionSilhouette } from '../../optim/methods/silhouette.js';
 import { resolveFitConfig } from '../fit/fitConfig.js';
 import { runFit } from '../fit/runFit.js';
@@ -69,19 +69,14 @@ export interface CompareResult {
 /** Silhouettes of the novel views that go into the picture, per cell. */
 const PICTURE_VIEWS = 4;
 
-/** A copy of `targets` with `count` of its views (chosen by `seed`) under-segmented: their masks lose one cluster of `clusters`, their images go black there. */
+/** A copy of `targets` with `count` of its views (chosen by `seed`) under-segmented: their masks lose one of `clusters` k-means clusters, their images go black there. */
 export function underSegmentedTargets(targets: FitTargets, count: number, clusters: number, seed: number): FitTargets {
-  const order = targets.views.map((_, i) => i);
   const rng = new Random(seed);
-  for (let i = order.length - 1; i > 0; i--) {
-    const j = rng.int(i + 1);
-    [order[i], order[j]] = [order[j], order[i]];
-  }
-  const chosen = new Set(order.slice(0, count));
+  const chosen = new Set(rng.shuffle(targets.views.map((_, i) => i)).slice(0, count));
   const views = targets.views.map((v, i) => {
     if (!chosen.has(i) || !v.mask) return v;
     const { width, height } = v.camera;
-    const mask = underSegment(v.mask, width, height, { clusters, seed: seed + 1 + i });
+    const mask = underSegment(v.mask, width, rng, 1 / clusters);
     const rgb = Float32Array.from(v.target.data);
     for (let p = 0; p < mask.length; p++) if (!mask[p]) rgb.fill(0, 3 * p, 3 * p + 3);
     return { ...v, mask, target: tensor(rgb, { shape: [height, width, 3] }) };
@@ -114,7 +109,8 @@ export async function runCompare(options: CompareOptions): Promise<CompareResult
   for (const shape of options.shapes) {
     const clean = loadTargets(shape, { size, views: viewCount, cameras: null, masks: null, truth: null });
     const mesh = loadMesh(shape);
-    const cameras = randomViews(novel, { radius: FRAME * clean.extent, target: clean.center, width: size, height: size, seed: seed + 7919 });
+    // framed like the training views (optim/fitTargets.ts): every vertex within 80% of the frame
+    const cameras = randomViews(novel, { points: mesh.positions, target: clean.center, width: size, height: size, seed: seed + 7919 });
     const truthMasks = cameras.map((c) => Float32Array.from(rasterizeMesh(mesh, c).alpha.data));
     for (const noisy of variants) {
       const targets = noisy ? underSegmentedTargets(clean, options.noisyViews ?? Math.floor(viewCount / 2), options.clusters ?? 8, seed + 104729) : clean;

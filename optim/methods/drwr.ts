@@ -50,7 +50,7 @@ export const drwr: FitMethod<DrwrSettings> = {
   settings: {
     init: { kind: 'string', default: 'sphere', help: 'sphere|FILE.ply: the starting cloud (normals not needed)' },
     points: { kind: 'integer', default: 3000, min: 8, max: 1_000_000, help: 'points in the starting sphere' },
-    initRadius: { kind: 'number', default: 1.3, min: 0.01, max: 10, help: 'its radius, in extents of the target: > 1 starts outside it' },
+    initRadius: { kind: 'number', default: 1.3, min: 0.01, max: 10, help: 'its radius, in extents of the target: > 1 starts outside it (at most 0.8 x the nearest camera distance)' },
     viewsPerStep: { kind: 'integer', default: 4, min: 1, max: 512, help: 'views per step (taken in turn)' },
     lr: { kind: 'number', default: 0.01, min: 0, max: 10, help: "Adam's step, in extents of the target" },
     lrEnd: { kind: 'number', default: 0.1, min: 0, max: 1, help: 'the lr at the last step, as a fraction of the first (linear)' },
@@ -105,9 +105,16 @@ function drwrViews(scene: FitScene, s: DrwrSettings): DrwrView[] {
   return scene.views.map((v) => new DrwrView(v.camera, v.mask!, { rings: s.rings, edge: s.edge }));
 }
 
+/** A starting sphere stays within this fraction of the nearest camera's distance (so no point starts behind a camera). */
+const NEAREST_CAMERA = 0.8;
+
 /** The starting positions: a sphere around the target, or a PLY cloud's points. */
 function startingPositions(scene: FitScene, s: DrwrSettings, seed: number): Float32Array {
-  if (s.init === 'sphere') return Float32Array.from(initialCloud(scene, 'sphere', s.points, s.initRadius, seed).positions);
+  if (s.init === 'sphere') {
+    const nearest = Math.min(...scene.views.map((v) => Math.hypot(...v.camera.center.map((c, k) => c - scene.center[k]))));
+    const radius = Math.min(s.initRadius, (NEAREST_CAMERA * nearest) / scene.extent);
+    return Float32Array.from(initialCloud(scene, 'sphere', s.points, radius, seed).positions);
+  }
   if (!s.init.toLowerCase().endsWith('.ply')) throw new ArgumentError(`--init must be 'sphere' or a .ply point cloud, got '${s.init}'.`);
   return Float32Array.from(loadPointCloud(s.init).positions);
 }

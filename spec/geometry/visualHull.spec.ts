@@ -3,7 +3,6 @@ import { loadMesh } from '../../geometry/loadMesh.js';
 import { chamferDistance } from '../../geometry/metrics.js';
 import { rasterizeMesh } from '../../geometry/rasterize.js';
 import { samplePoints } from '../../geometry/sampling.js';
-import { surfaceNets } from '../../geometry/surfaceNets.js';
 import { fibonacciViews } from '../../geometry/views.js';
 import { signedMaskDistance, visualHull } from '../../geometry/visualHull.js';
 import { ArgumentError, ShapeError } from '../../lib/errors.js';
@@ -31,37 +30,6 @@ function volume(positions: Float64Array, faces: Uint32Array): number {
   }
   return v;
 }
-
-describe('surface nets', () => {
-  it('turns a sampled sphere into a closed, outward mesh on the sphere', () => {
-    const n = 24,
-      step = 1.6 / (n - 1),
-      origin = [-0.8, -0.8, -0.8] as const;
-    const field = new Float64Array(n * n * n);
-    for (let k = 0; k < n; k++) for (let j = 0; j < n; j++) for (let i = 0; i < n; i++) field[(k * n + j) * n + i] = 0.5 - Math.hypot(origin[0] + i * step, origin[1] + j * step, origin[2] + k * step);
-    const mesh = surfaceNets({ field, dims: [n, n, n], origin, step });
-    expect(mesh.faces.length / 3).to.be.greaterThan(500);
-    for (let v = 0; v < mesh.positions.length; v += 3) expect(Math.hypot(mesh.positions[v], mesh.positions[v + 1], mesh.positions[v + 2])).to.be.closeTo(0.5, 0.02);
-    for (const [edge, count] of edgeUses(mesh.faces)) expect(count, `edge ${edge}`).to.equal(2);
-    expect(volume(mesh.positions, mesh.faces)).to.be.closeTo((4 / 3) * Math.PI * 0.125, 0.02);
-    for (let v = 0; v < mesh.positions.length; v += 3) {
-      const dot = mesh.normals![v] * mesh.positions[v] + mesh.normals![v + 1] * mesh.positions[v + 1] + mesh.normals![v + 2] * mesh.positions[v + 2];
-      expect(dot, 'vertex normals point out').to.be.greaterThan(0);
-    }
-  });
-
-  it('closes the surface where the inside reaches the grid bounds', () => {
-    const field = new Float64Array(4 * 4 * 4).fill(1);
-    const mesh = surfaceNets({ field, dims: [4, 4, 4], origin: [0, 0, 0], step: 1 });
-    for (const count of edgeUses(mesh.faces).values()) expect(count).to.equal(2);
-    expect(volume(mesh.positions, mesh.faces)).to.be.greaterThan(0);
-  });
-
-  it('rejects a field that does not match its dims', () => {
-    expect(() => surfaceNets({ field: new Float64Array(7), dims: [2, 2, 2], origin: [0, 0, 0], step: 1 })).to.throw(ShapeError, /8/);
-    expect(() => surfaceNets({ field: new Float64Array(8), dims: [2, 2, 2], origin: [0, 0, 0], step: 0 })).to.throw(ArgumentError, /step/);
-  });
-});
 
 describe('visual hull (voxel carving)', () => {
   const sphere = loadMesh('sphere'); // radius 0.5
@@ -106,6 +74,14 @@ describe('visual hull (voxel carving)', () => {
     const clean = visualHull(views, { resolution: 32, bounds });
     const noisy = visualHull(cut, { resolution: 32, bounds });
     expect(noisy.inside).to.be.lessThan(0.75 * clean.inside);
+  });
+
+  it('closes its surface where the hull reaches the box (a mask that covers every image)', () => {
+    const everything = views.map((v) => ({ camera: v.camera, mask: new Float32Array(v.mask.length).fill(1) }));
+    const hull = visualHull(everything, { resolution: 8, bounds: { min: [-0.1, -0.1, -0.1], max: [0.1, 0.1, 0.1] } });
+    expect(hull.inside).to.equal(hull.field.length);
+    for (const count of edgeUses(hull.mesh.faces).values()) expect(count).to.equal(2);
+    expect(volume(hull.mesh.positions, hull.mesh.faces)).to.be.greaterThan(0);
   });
 
   it('rejects bad input with typed errors', () => {
