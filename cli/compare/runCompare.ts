@@ -3,16 +3,18 @@
 // a noisy copy (16 of them under-segmented by 1/8, optim/fitMetaballs.ts underSegment); per method and copy:
 // one fit by the fit driver (cli/fit/runFit.ts, on those targets, writing nothing), timed to the
 // loop's end; then its silhouettes at 32 novel viewpoints against the true masks (cross-entropy),
-// and the driver's Chamfer of its points to the true surface (in bbox diagonals).
+// and the Chamfer of its surface (its mesh where it has one, else its points) to the true surface.
 
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { contactSheet } from '../../geometry/contactSheet.js';
 import { type FloatImage, createImage } from '../../geometry/image.js';
 import { loadMesh } from '../../geometry/loadMesh.js';
+import { chamferDistance } from '../../geometry/metrics.js';
 import { writePng } from '../../geometry/png.js';
 import { rasterizeMesh } from '../../geometry/rasterize.js';
 import { maskCrossEntropy } from '../../geometry/silhouetteMetrics.js';
+import { samplePoints } from '../../geometry/sampling.js';
 import { randomViews } from '../../geometry/views.js';
 import { tensor } from '../../lib/create.js';
 import { Random } from '../../lib/random.js';
@@ -66,6 +68,9 @@ export interface CompareResult {
   files: string[];
 }
 
+/** Points sampled on a method's own surface (a mesh) for its Chamfer, as many as on the truth. */
+const SURFACE_POINTS = 20000;
+
 /** Silhouettes of the novel views that go into the picture, per cell. */
 const PICTURE_VIEWS = 4;
 
@@ -118,10 +123,21 @@ export async function runCompare(options: CompareOptions): Promise<CompareResult
       cells.push(tile(truthMasks.slice(0, PICTURE_VIEWS), size, size));
       labels.push(name);
       for (const method of options.methods) {
-        const config = resolveFitConfig({ ...method.config, target: shape, size, views: viewCount, seed, threads: options.threads ?? null, seconds: options.seconds ?? null, checkpointEvery: 0 });
+        const config = resolveFitConfig({
+          ...method.config,
+          target: shape,
+          size,
+          views: viewCount,
+          seed,
+          threads: options.threads ?? null,
+          seconds: options.seconds ?? null,
+          checkpointEvery: 0,
+          meshResolution: 0,
+        });
         if (options.iterations != null) config.iterations = Math.min(config.iterations!, options.iterations);
         let silhouettes: Float32Array[] = [];
         let seconds = 0;
+        let surfaceChamfer: number | null = null;
         const t0 = performance.now();
         const summary = await runFit(config, {
           out: null,
@@ -129,9 +145,12 @@ export async function runCompare(options: CompareOptions): Promise<CompareResult
           onEnd: (session) => {
             seconds = (performance.now() - t0) / 1000; // the fit (and the driver's metrics), not the scoring below
             silhouettes = cameras.map((c) => sessionSilhouette(session, c));
+            // a method with a surface of its own is measured on it; a point method on its points (the driver's Chamfer)
+            const mesh = session.mesh?.() ?? null;
+            if (mesh && mesh.faces.length > 0) surfaceChamfer = chamferDistance(samplePoints(mesh, SURFACE_POINTS, { seed: seed + 1 }).positions, targets.truth!).chamfer;
           },
         });
-        const chamfer = summary.chamfer!;
+        const chamfer = surfaceChamfer ?? summary.chamfer!;
         const steps = summary.iterations;
         const crossEntropy = silhouettes.reduce((s, sil, i) => s + maskCrossEntropy(sil, truthMasks[i]), 0) / cameras.length;
         rows.push({ method: method.name, shape, noisy, crossEntropy, chamfer, seconds, steps });
