@@ -23,7 +23,8 @@ export const COMPARE_METHODS: readonly CompareMethod[] = [
   },
   { name: 'drwr', summary: 'DRWR: points scored where they project, nothing rendered', config: { method: 'drwr' } },
   { name: 'metaballs', summary: 'Fuzzy Metaballs: 40 Gaussians rendered as a soft silhouette', config: { method: 'metaballs' } },
-  { name: 'dist', summary: 'DIST: an MLP signed distance function, sphere traced', config: { method: 'sdf' } },
+  // silhouettes only, like every other entry (the method's default also fits depth images)
+  { name: 'dist', summary: 'DIST: an MLP signed distance function, sphere traced', config: { method: 'sdf', depthWeight: 0 } },
 ];
 
 /** The entries whose method the fit driver has. */
