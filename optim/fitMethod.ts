@@ -78,6 +78,8 @@ export interface FitSession {
   silhouette?(camera: Camera): Float32Array;
   /** Extra fields for summary.json. */
   summary?(): Record<string, unknown>;
+  /** Point sets the method passed through that are worth measuring, by name (the driver reports `<name>Chamfer`): e.g. the visual hull it started from. */
+  surfaces?(): Record<string, Float32Array | Float64Array>;
   /** Writes the method's own files into `dir` (e.g. its parameters as JSON); returns their names. */
   writeFiles?(dir: string): string[];
 }

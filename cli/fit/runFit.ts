@@ -165,6 +165,10 @@ export async function runFit(config: FitConfig, options: RunFitOptions): Promise
   const sheet = `${Math.min(targets.views.length, 12)} renders`;
   if (targets.truth) status(`measuring the start (Chamfer of ${points.toLocaleString('en-US')} points)...`);
   const chamferInitial = targets.truth ? surfaceDistances(start.positions, targets.truth).chamfer : null;
+  // e.g. hullChamfer: how far the start the method carved from the masks already was
+  const surfaceChamfers = Object.fromEntries(
+    Object.entries(session.surfaces?.() ?? {}).map(([name, points]) => [`${name}Chamfer`, targets.truth ? surfaceDistances(points, targets.truth).chamfer : null]),
+  );
   const files: string[] = [];
   const wrote = (name: string) => files.includes(name) || files.push(name);
   if (out) {
@@ -256,6 +260,7 @@ export async function runFit(config: FitConfig, options: RunFitOptions): Promise
     out,
     files,
     ...session.summary?.(),
+    ...surfaceChamfers,
     config: settingsUsed(config, targets.kind),
   };
   if (out) writeSummary(out, summary);
