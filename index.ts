@@ -19,6 +19,7 @@ export { SplatGpu, requestSplatGpu } from './ops/splat/webgpu/gpuSplat.js';
 export type { GpuEntry, GpuHost, GpuSplatOptions, GpuSplatRender, RequestGpuOptions } from './ops/splat/webgpu/types.js';
 export type { SplatOptions, ResolvedSplatOptions } from './ops/splat/options.js';
 export { type SplatCache, countOccluded } from './ops/splat/splatCache.js';
+export * from './ops/silhouette/index.js';
 
 export { sphereTrace, type SphereTraceRender, type SphereTraceCall, type TracePose } from './ops/sphereTracing/sphereTrace.js';
 export { sphereTraceReference } from './ops/sphereTracing/sphereTraceReference.js';

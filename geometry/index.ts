@@ -99,3 +99,5 @@ export {
   type MetaballMeshOptions,
 } from './gaussianMixture.js';
 export { silhouetteBounds, type SilhouetteBounds, type MaskedView } from './silhouetteBounds.js';
+export { visualHull, signedMaskDistance, type HullView, type VisualHull, type VisualHullOptions } from './visualHull.js';
+export { maskCrossEntropy, CROSS_ENTROPY_CLIP } from './silhouetteMetrics.js';

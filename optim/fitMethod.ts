@@ -72,8 +72,16 @@ export interface FitSession {
   mesh?(): Mesh | null;
   /** The current shape seen from `view`, RGB [H * W * 3] in [0, 1], for the contact sheets. */
   preview(view: FitView): Float32Array;
+  /**
+   * The current shape's silhouette seen by `camera`, H * W in [0, 1] (the metric of `compare`).
+   * Optional: without it the shape's mesh is rasterized, or its cloud splatted white
+   * (optim/methods/silhouette.ts).
+   */
+  silhouette?(camera: Camera): Float32Array;
   /** Extra fields for summary.json. */
   summary?(): Record<string, unknown>;
+  /** Point sets the method passed through that are worth measuring, by name (the driver reports `<name>Chamfer`): e.g. the visual hull it started from. */
+  surfaces?(): Record<string, Float32Array | Float64Array>;
   /** Writes the method's own files into `dir` (e.g. its parameters as JSON); returns their names. */
   writeFiles?(dir: string): string[];
 }

@@ -1,4 +1,5 @@
 import type { Command } from './command.js';
+import { compare } from './compare.js';
 import { demo } from './demo.js';
 import { evalCommand } from './eval.js';
 import { fit } from './fit.js';
@@ -7,4 +8,4 @@ import { render } from './render.js';
 import { start } from './start.js';
 import { version } from './version.js';
 
-export const commands: Record<string, Command> = { start, fit, eval: evalCommand, mesh, render, demo, version };
+export const commands: Record<string, Command> = { start, fit, eval: evalCommand, mesh, render, demo, version, compare };

@@ -69,6 +69,8 @@ export interface RunFitOptions {
   onEnd?: (session: FitSession, targets: FitTargets) => void;
   /** Added to the first line, e.g. that the target is the default one. */
   note?: string;
+  /** Targets to fit instead of loading config.target (compare's shared views, and their noisy copy). */
+  targets?: FitTargets;
 }
 
 const finiteOrNull = (v: number | undefined): number | null => (v !== undefined && Number.isFinite(v) ? v : null);
@@ -117,14 +119,21 @@ function describe(config: FitConfig, targets: FitTargets, points: number, out: s
  * Starts the configured method on the targets (read and checked): everything before the first
  * step. Device 'webgpu' needs the GPU (requested by runFit) and a method that lists the device.
  * Throws when no view sees the starting cloud; `warn` gets what may waste the run, `status` what
- * a slow start is doing.
+ * a slow start is doing. `given` targets (compare's shared views, or their noisy copy) are used
+ * instead of loading config.target.
  */
-export function startFit(config: FitConfig, gpu?: SplatGpu, warn: (line: string) => void = () => {}, status: (line: string) => void = () => {}): { targets: FitTargets; session: FitSession } {
+export function startFit(
+  config: FitConfig,
+  gpu?: SplatGpu,
+  warn: (line: string) => void = () => {},
+  status: (line: string) => void = () => {},
+  given?: FitTargets,
+): { targets: FitTargets; session: FitSession } {
   const method = FIT_METHODS[config.method];
   const device = config.device ?? 'cpu';
   if (!(method.devices ?? ['cpu']).includes(device)) throw new ArgumentError(`--device ${device}: the method '${method.name}' renders on ${(method.devices ?? ['cpu']).join(', ')} only.`);
   if (device === 'webgpu' && !gpu) throw new ArgumentError('--device webgpu: startFit needs the GPU (runFit requests it).');
-  const targets = loadTargets(config.target, config);
+  const targets = given ?? loadTargets(config.target, config);
   const threads = resolveThreads(config.threads ?? undefined, '--threads');
   // a large start takes seconds (sampling, neighbours); a small one is announced by the next line
   if (typeof config.points === 'number' && config.points > LARGE_CLOUD) status(`starting --method ${method.name} with ${config.points.toLocaleString('en-US')} points...`);
@@ -148,7 +157,7 @@ export async function runFit(config: FitConfig, options: RunFitOptions): Promise
   const progress = options.progress ? new FitProgress(options.progress, iterations, config.seconds) : null;
   const status = (line: string) => progress?.status(line);
   const warnings: string[] = [];
-  const { targets, session } = startFit(config, gpu, (w) => warnings.push(w), status);
+  const { targets, session } = startFit(config, gpu, (w) => warnings.push(w), status, options.targets);
   const start = session.cloud();
   const points = start.positions.length / 3;
   progress?.line(describe(config, targets, points, out, options.note));
@@ -156,6 +165,10 @@ export async function runFit(config: FitConfig, options: RunFitOptions): Promise
   const sheet = `${Math.min(targets.views.length, 12)} renders`;
   if (targets.truth) status(`measuring the start (Chamfer of ${points.toLocaleString('en-US')} points)...`);
   const chamferInitial = targets.truth ? surfaceDistances(start.positions, targets.truth).chamfer : null;
+  // e.g. hullChamfer: how far the start the method carved from the masks already was
+  const surfaceChamfers = Object.fromEntries(
+    Object.entries(session.surfaces?.() ?? {}).map(([name, points]) => [`${name}Chamfer`, targets.truth ? surfaceDistances(points, targets.truth).chamfer : null]),
+  );
   const files: string[] = [];
   const wrote = (name: string) => files.includes(name) || files.push(name);
   if (out) {
@@ -247,6 +260,7 @@ export async function runFit(config: FitConfig, options: RunFitOptions): Promise
     out,
     files,
     ...session.summary?.(),
+    ...surfaceChamfers,
     config: settingsUsed(config, targets.kind),
   };
   if (out) writeSummary(out, summary);

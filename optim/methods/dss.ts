@@ -56,14 +56,18 @@ export const dss: FitMethod<DssSettings> = {
   iterations: 1600,
   devices: ['cpu', 'webgpu'],
   settings: {
-    init: { kind: 'string', default: 'sphere', help: 'sphere|FILE.ply: the starting cloud; a result.ply or checkpoint.ply resumes a fit' },
-    points: { kind: 'integer', default: 5000, min: 16, max: 2_000_000, help: 'points in the starting sphere' },
+    init: {
+      kind: 'string',
+      default: 'auto',
+      help: 'auto|hull|sphere|FILE.ply: the starting cloud (auto: on the visual hull of the masks where every view has one, else a sphere); a result.ply or checkpoint.ply resumes a fit',
+    },
+    points: { kind: 'integer', default: 5000, min: 16, max: 2_000_000, help: 'points in the starting cloud' },
     initRadius: {
       kind: 'number',
       default: 0.5,
       min: 0.01,
       max: 10,
-      help: "its radius, in extents of the object: the largest half-side of its box (a mesh's; for photos with masks, the region inside every mask; without masks, a guess from the cameras)",
+      help: "the starting sphere's radius, in extents of the object: the largest half-side of its box (a mesh's; for photos with masks, the region inside every mask; without masks, a guess from the cameras)",
     },
     loss: { kind: 'string', default: D.loss, choices: FIT_LOSSES, help: 'image loss (smape is eq. 7)' },
     viewsPerStep: { kind: 'integer', default: D.viewsPerStep, min: 1, max: 512, help: 'views per step' },
@@ -88,6 +92,7 @@ export const dss: FitMethod<DssSettings> = {
   },
   start(scene, s, context): FitSession {
     const init = initialCloud(scene, s.init, s.points, s.initRadius, context.seed);
+    const startedOnHull = s.init === 'hull' || (s.init === 'auto' && init.onHull === true);
     const learnColors = s.learnColors ?? scene.kind === 'images';
     let loss = NaN;
     const fitInit = { ...init, colors: learnColors ? (init.colors ?? null) : null };
@@ -133,6 +138,7 @@ export const dss: FitMethod<DssSettings> = {
           return why === 'threshold' || why === 'converged' ? why : null;
         },
         cloud: () => steps.state(),
+        surfaces: (): Record<string, Float64Array> => (startedOnHull ? { hull: init.positions } : {}),
         preview: (view) => previewCloud(steps.state(), view),
       };
     }
@@ -149,6 +155,7 @@ export const dss: FitMethod<DssSettings> = {
         return why === 'threshold' || why === 'converged' ? why : null;
       },
       cloud: () => steps.state(),
+      surfaces: (): Record<string, Float64Array> => (startedOnHull ? { hull: init.positions } : {}),
       preview: (view) => previewCloud(steps.state(), view),
     };
   },

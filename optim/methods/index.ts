@@ -2,6 +2,8 @@
 // adds its file beside these and one line here.
 
 import type { FitMethod } from '../fitMethod.js';
+import { carve } from './carve.js';
+import { drwr } from './drwr.js';
 import { dss } from './dss.js';
 import { metaballs } from './metaballs.js';
 import { sdf } from './sdf.js';
@@ -13,6 +15,8 @@ export type AnyFitMethod = FitMethod<any>;
 export const FIT_METHODS: Record<string, AnyFitMethod> = {
   dss,
   metaballs,
+  drwr,
+  carve,
   sdf,
 };
 

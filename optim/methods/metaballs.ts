@@ -111,6 +111,8 @@ export const metaballs: FitMethod<MetaballSettings> = {
       // the density's level set where a ray's alpha is 1/2 (docs/fm.md §6)
       mesh: () => metaballMesh(fit.parameters(), { resolution: 64 }),
       preview: (view) => previewMetaballs(fit, view),
+      // the soft silhouette the fit scores (compare's metric)
+      silhouette: (camera) => Float32Array.from(noGrad(() => fuzzyMetaballs(fit.fm, camera, { scale: fit.scale, threads: context.threads })).alpha.data),
       summary: () => ({ metaballs: { components: s.components, scale, undersegmentedViews: noisy.size, crossEntropy: fit.losses[fit.losses.length - 1] ?? null } }),
       writeFiles(dir) {
         const p = fit.parameters();

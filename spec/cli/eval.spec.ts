@@ -33,7 +33,7 @@ describe('splatgrad eval', () => {
   it('names the closest suite, and checks every shape before the first fit', () => {
     const bad = run('eval', '--suite', 'quik', '--out', join(dir, 'o'));
     expect(bad.status).to.equal(2);
-    expect(bad.stderr).to.match(/--suite must be one of all, quick, got 'quik'. Did you mean 'quick'\?/);
+    expect(bad.stderr).to.match(/--suite must be one of all, quick, compare, got 'quik'. Did you mean 'quick'\?/);
     const missing = run('eval', 'cube', join(dir, 'nope.obj'), '--iterations', '1', '--out', join(dir, 'o'));
     expect(missing.status).to.equal(2);
     expect(existsSync(join(dir, 'o', 'cube')), 'no fit ran').to.equal(false);

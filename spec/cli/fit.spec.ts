@@ -66,7 +66,7 @@ describe('splatgrad fit', () => {
 
   it('moves a small sphere of points onto the bunny and writes every output (short run)', async () => {
     const out = join(dir, 'out');
-    const s = await runFit(resolveFitConfig({ target: 'bunny', points: 600, size: 48, views: 6, iterations: 200, checkpointEvery: 100 }), { out });
+    const s = await runFit(resolveFitConfig({ target: 'bunny', init: 'sphere', points: 600, size: 48, views: 6, iterations: 200, checkpointEvery: 100 }), { out });
     expect(s.iterations).to.equal(200);
     expect(s.stopped).to.equal('budget');
     expect(s.chamfer!, `chamfer ${s.chamferInitial} -> ${s.chamfer}`).to.be.lessThan(0.75 * s.chamferInitial!);
