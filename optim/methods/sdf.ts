@@ -43,7 +43,7 @@ export interface SdfSettings {
   silhouetteWeight: number;
   initRadius: number;
   initSteps: number;
-  meshResolution: number;
+  levelResolution: number;
 }
 
 interface NormalizedView {
@@ -118,7 +118,7 @@ export const sdf: FitMethod<SdfSettings> = {
     silhouetteWeight: { kind: 'number', default: 1, min: 0, max: 1e6, help: 'weight of the silhouette hinge (eq. 23)' },
     initRadius: { kind: 'number', default: 0.5, min: 0.05, max: 2, help: 'the starting sphere, in extents of the target' },
     initSteps: { kind: 'integer', default: 300, min: 0, max: 100_000, help: 'steps fitting the network to that sphere first' },
-    meshResolution: { kind: 'integer', default: 64, min: 8, max: 512, help: 'marching-cubes grid of the mesh and the cloud' },
+    levelResolution: { kind: 'integer', default: 64, min: 8, max: 512, help: "marching-cubes grid of the network's level set (its mesh and its cloud)" },
   },
   start(scene, s, context): FitSession {
     const centre = scene.center;
@@ -144,7 +144,7 @@ export const sdf: FitMethod<SdfSettings> = {
     let cached: { step: number; mesh: Mesh } | null = null;
     let steps = 0;
     const mesh = (): Mesh => {
-      if (!cached || cached.step !== steps) cached = { step: steps, mesh: levelSet(net, s.meshResolution, centre, scale) };
+      if (!cached || cached.step !== steps) cached = { step: steps, mesh: levelSet(net, s.levelResolution, centre, scale) };
       return cached.mesh;
     };
     return {

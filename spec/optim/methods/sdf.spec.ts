@@ -14,7 +14,7 @@ describe('fit method sdf', () => {
     const method = FIT_METHODS.sdf;
     expect(method).to.not.equal(undefined);
     const targets = meshTargets('sphere', { size: 32, views: 6 });
-    const settings = { ...defaultsOf<SdfSettings>(method.settings), resolution: 24, initSteps: 100, initRadius: 0.6, meshResolution: 24 };
+    const settings = { ...defaultsOf<SdfSettings>(method.settings), resolution: 24, initSteps: 100, initRadius: 0.6, levelResolution: 24 };
     const session = method.start(targets, settings, { iterations: 40, seed: 1, threads: 1 });
     const before = chamferDistance(session.cloud().positions, targets.truth!).chamfer;
     const losses: number[] = [];
