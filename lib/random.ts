@@ -37,6 +37,19 @@ export class Random {
     return items;
   }
 
+  /** A point uniform in the ball of this radius about 0 (by rejection), written to out[offset..offset + 2]. */
+  inBall(radius: number, out: { [i: number]: number }, offset = 0): void {
+    let x: number, y: number, z: number;
+    do {
+      x = this.uniform(-1, 1);
+      y = this.uniform(-1, 1);
+      z = this.uniform(-1, 1);
+    } while (x * x + y * y + z * z > 1);
+    out[offset] = radius * x;
+    out[offset + 1] = radius * y;
+    out[offset + 2] = radius * z;
+  }
+
   /** Standard normal (Box-Muller, caching the second value). */
   normal(): number {
     if (this.spare !== null) {

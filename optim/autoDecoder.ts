@@ -15,7 +15,7 @@ import { abs } from '../ops/unary.js';
 import { concat } from '../ops/concat.js';
 import { indexSelect } from '../ops/gather.js';
 import { mean, sum } from '../ops/reduce.js';
-import { depthL1, latentL2, silhouetteHinge } from '../ops/sphereTracing/losses.js';
+import { depthSilhouetteLoss, latentL2 } from '../ops/sphereTracing/losses.js';
 import { type MlpSdf, type MlpSdfOptions, mlpSdf } from '../nn/mlpSdf.js';
 import type { SphereTraceOptions } from '../ops/sphereTracing/options.js';
 import { sphereTrace } from '../ops/sphereTracing/sphereTrace.js';
@@ -170,7 +170,7 @@ export function fitCode(sdf: MlpSdf, views: readonly CodeView[], options: CodeFi
       let loss = mul(latentL2(code), wz);
       for (const v of views) {
         const r = sphereTrace(shape, v.camera, options.trace);
-        loss = add(loss, add(mul(depthL1(r, v.depth, v.mask), wd), mul(silhouetteHinge(r, v.mask), ws)));
+        loss = add(loss, depthSilhouetteLoss(r, v.depth, v.mask, wd, ws));
       }
       adam.zeroGrad();
       loss.backward();
@@ -203,7 +203,7 @@ export function rankCodes(
       let total = 0;
       for (const v of views) {
         const r = sphereTrace(shape, v.camera, options.trace);
-        total += wd * depthL1(r, v.depth, v.mask).item() + ws * silhouetteHinge(r, v.mask).item();
+        total += depthSilhouetteLoss(r, v.depth, v.mask, wd, ws).item();
       }
       return total;
     }),

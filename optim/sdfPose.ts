@@ -7,9 +7,8 @@
 import { Camera } from '../geometry/camera.js';
 import { tensor } from '../lib/create.js';
 import { ArgumentError } from '../lib/errors.js';
-import { add, mul } from '../ops/arithmetic.js';
 import { poseAboutCentre } from '../ops/cameraPose.js';
-import { depthL1, silhouetteHinge } from '../ops/sphereTracing/losses.js';
+import { depthSilhouetteLoss } from '../ops/sphereTracing/losses.js';
 import type { Sdf } from '../ops/sphereTracing/sdf/sdf.js';
 import type { SphereTraceOptions } from '../ops/sphereTracing/options.js';
 import { sphereTrace } from '../ops/sphereTracing/sphereTrace.js';
@@ -118,7 +117,7 @@ export function fitSdfPose(sdf: Sdf, camera: Camera, target: SdfPoseTarget, star
       adam.paramGroups[0].lr = lrEnd + 0.5 * (lr - lrEnd) * (1 + Math.cos((Math.PI * step) / Math.max(1, iterations - 1)));
       const [cam, tgt] = coarse && step < coarseSteps ? [coarse.camera, coarse.target] : [camera, target];
       const render = sphereTrace(sdf, cam, { ...options.trace, pose: pose() });
-      const loss = add(mul(depthL1(render, tgt.depth, tgt.mask), wd), mul(silhouetteHinge(render, tgt.mask), ws));
+      const loss = depthSilhouetteLoss(render, tgt.depth, tgt.mask, wd, ws);
       adam.zeroGrad();
       loss.backward();
       adam.step();

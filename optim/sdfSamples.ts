@@ -53,15 +53,7 @@ function positions(surface: ArrayLike<number>, count: number, o: SampleOptions):
       const j = rng.int(m);
       for (let k = 0; k < 3; k++) out[3 * i + k] = surface[3 * j + k] + std * rng.normal();
     } else {
-      let x: number, y: number, z: number;
-      do {
-        x = rng.uniform(-1, 1);
-        y = rng.uniform(-1, 1);
-        z = rng.uniform(-1, 1);
-      } while (x * x + y * y + z * z > 1);
-      out[3 * i] = radius * x;
-      out[3 * i + 1] = radius * y;
-      out[3 * i + 2] = radius * z;
+      rng.inBall(radius, out, 3 * i);
     }
   }
   return out;

@@ -77,6 +77,11 @@ export function normalCosine(render: SphereTraceRender, targetNormal: ArrayLike<
   return mul(sum(mul(render.normal, tensor(weights, { dtype: dt, shape: render.normal.shape as number[] }))), count > 0 ? -1 / count : 0);
 }
 
+/** The pose and shape fits' data term: depthWeight x depthL1 + silhouetteWeight x silhouetteHinge (eq. 22 and 23). */
+export function depthSilhouetteLoss(render: SphereTraceRender, targetDepth: ArrayLike<number>, targetMask: ArrayLike<number>, depthWeight: number, silhouetteWeight: number): Tensor {
+  return add(mul(depthL1(render, targetDepth, targetMask), depthWeight), mul(silhouetteHinge(render, targetMask), silhouetteWeight));
+}
+
 /** eq. 25: |z|^2, the shape code's prior (an auto-decoder's codes start near 0). */
 export function latentL2(code: Tensor): Tensor {
   return sum(mul(code, code));

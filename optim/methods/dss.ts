@@ -121,6 +121,17 @@ export const dss: FitMethod<DssSettings> = {
       gpu: context.gpu,
       onStep: (step) => (loss = step.loss),
     };
+    // what the CPU and GPU sessions share: the loop decides a threshold or convergence before it
+    // hands out the step that met it
+    const common = (steps: { stopping(): string | null; state(): FitCloud }) => ({
+      stopped: () => {
+        const why = steps.stopping();
+        return why === 'threshold' || why === 'converged' ? why : null;
+      },
+      cloud: () => steps.state(),
+      surfaces: (): Record<string, Float64Array> => (startedOnHull ? { hull: init.positions } : {}),
+      preview: (view: FitView) => previewCloud(steps.state(), view),
+    });
     if (context.device === 'webgpu') {
       // the splat op on the GPU (engine.md §9): each step is awaited
       const steps = fitStepsAsync(fitInit, scene.views, fitOptions);
@@ -133,13 +144,7 @@ export const dss: FitMethod<DssSettings> = {
           await steps.next();
           return loss;
         },
-        stopped: () => {
-          const why = steps.stopping();
-          return why === 'threshold' || why === 'converged' ? why : null;
-        },
-        cloud: () => steps.state(),
-        surfaces: (): Record<string, Float64Array> => (startedOnHull ? { hull: init.positions } : {}),
-        preview: (view) => previewCloud(steps.state(), view),
+        ...common(steps),
       };
     }
     const steps = fitSteps(fitInit, scene.views, fitOptions);
@@ -149,14 +154,7 @@ export const dss: FitMethod<DssSettings> = {
         steps.next();
         return loss;
       },
-      // the loop decides a threshold or convergence before it hands out the step that met it
-      stopped: () => {
-        const why = steps.stopping();
-        return why === 'threshold' || why === 'converged' ? why : null;
-      },
-      cloud: () => steps.state(),
-      surfaces: (): Record<string, Float64Array> => (startedOnHull ? { hull: init.positions } : {}),
-      preview: (view) => previewCloud(steps.state(), view),
+      ...common(steps),
     };
   },
 };

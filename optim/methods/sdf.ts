@@ -21,8 +21,8 @@ import { shadeLambert } from '../../geometry/lights.js';
 import { ArgumentError } from '../../lib/errors.js';
 import { Random } from '../../lib/random.js';
 import { noGrad } from '../../lib/tape.js';
-import { add, mul } from '../../ops/arithmetic.js';
-import { depthL1, silhouetteHinge } from '../../ops/sphereTracing/losses.js';
+import { add } from '../../ops/arithmetic.js';
+import { depthSilhouetteLoss } from '../../ops/sphereTracing/losses.js';
 import { SdfWorkspace, sdfValues } from '../../ops/sphereTracing/sdf/evaluate.js';
 import type { MlpSdf } from '../../nn/mlpSdf.js';
 import { sphere } from '../../ops/sphereTracing/sdf/primitives.js';
@@ -153,7 +153,7 @@ export const sdf: FitMethod<SdfSettings> = {
         for (let k = 0; k < Math.min(s.viewsPerStep, views.length); k++) {
           const v = views[rng.int(views.length)];
           const r = sphereTrace(net, v.camera, trace);
-          const term = add(mul(depthL1(r, v.depth, v.mask), s.depthWeight), mul(silhouetteHinge(r, v.mask), s.silhouetteWeight));
+          const term = depthSilhouetteLoss(r, v.depth, v.mask, s.depthWeight, s.silhouetteWeight);
           loss = loss ? add(loss, term) : term;
         }
         adam.zeroGrad();

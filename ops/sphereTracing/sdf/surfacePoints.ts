@@ -21,16 +21,7 @@ export function sdfSurfacePoints(sdf: Sdf, count: number, options: { seed?: numb
   for (let round = 0; round < 50 && found < count; round++) {
     const p = new Float64Array(3 * batch);
     for (let i = 0; i < batch; i++) {
-      // uniform in the ball
-      let x: number, y: number, z: number;
-      do {
-        x = rng.uniform(-1, 1);
-        y = rng.uniform(-1, 1);
-        z = rng.uniform(-1, 1);
-      } while (x * x + y * y + z * z > 1);
-      p[3 * i] = radius * x;
-      p[3 * i + 1] = radius * y;
-      p[3 * i + 2] = radius * z;
+      rng.inBall(radius, p, 3 * i);
     }
     const f = new Float64Array(batch),
       g = new Float64Array(3 * batch);
