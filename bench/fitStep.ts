@@ -1,8 +1,11 @@
 // One optimization step of the `bunny` fit (what npm start repeats): 3 views of 128 x 128 rendered
-// and compared (SMAPE), the projection regularizer and the silhouette term, the backward with the
-// artificial gradient, the optimizer step. Normal and position steps separately.
+// and compared (SMAPE), the projection regularizer and the silhouette term, the backward, the
+// optimizer step. Normal and position steps separately, from the start the fit uses (the visual
+// hull, so no artificial gradient: docs/dss.md §5), and position steps again with the 32 px
+// window a sphere start uses (the artificial gradient's cost, docs/dss.md §3 "The window").
 
 import { fitSteps } from '../optim/fitPointCloud.js';
+import { FIT_POINT_CLOUD_DEFAULTS } from '../optim/fitOptions.js';
 import { TARGET_DEFAULTS, meshTargets } from '../optim/fitTargets.js';
 import { dss } from '../optim/methods/dss.js';
 import { initialCloud } from '../optim/methods/initialCloud.js';
@@ -15,19 +18,28 @@ export function benchFitStep(run: Run, threadCounts: readonly number[]): void {
   const targets = meshTargets('bunny', TARGET_DEFAULTS);
   const init = initialCloud(targets, s.init, s.points, s.initRadius, 0);
   const points = init.positions.length / 3;
+  const wide = FIT_POINT_CLOUD_DEFAULTS.window[0];
+  const cases = [
+    { op: 'fit-step-normals', normals: true, window: 0 },
+    { op: 'fit-step-positions', normals: false, window: 0 },
+    { op: `fit-step-positions-window${wide}`, normals: false, window: wide },
+  ];
   for (const threads of threadCounts)
-    for (const phase of ['normals', 'positions'] as const) {
+    for (const c of cases) {
       // a cycle of only this phase: T_n = 0 for position steps; T_p can't be 0, so normal steps interleave 1 in 10^6
       const steps = fitSteps(init, targets.views, {
         iterations: 1e9,
-        normalSteps: phase === 'normals' ? 1e6 : 0,
+        normalSteps: c.normals ? 1e6 : 0,
         positionSteps: 1,
         silhouetteWeight: s.silhouetteWeight,
+        window: [c.window, c.window],
         threads,
       });
-      run(`fit-step-${phase}`, `${size}x${size}`, () => void steps.next(), `bunny fit at its start (${s.viewsPerStep} views per step, window 32 px): forward + backward + update`, {
+      const what = c.window === 0 ? 'from the hull, window 0' : `window ${c.window} px`;
+      run(c.op, `${size}x${size}`, () => void steps.next(), `bunny fit at its start (${points} points on the hull, ${s.viewsPerStep} views per step, ${what}): forward + backward + update`, {
         points,
         threads,
+        window: c.window,
       });
     }
 }

@@ -35,6 +35,9 @@ import { SGD } from './sgd.js';
 import { findStrays, markSeen, markShown, outsideMasks, relocateStrays } from './strays.js';
 import { upsampleCloud } from './upsample.js';
 
+/** Pixels outside a mask the silhouette term forgives (the hull's surface projects onto the masks' edges). */
+const SILHOUETTE_SLACK = 1;
+
 /** What changes when the cloud grows: its tensors, their optimizers and what depends on its size. */
 interface Cloud {
   n: number;
@@ -82,6 +85,9 @@ export function pointCloudSteps(
   const rng = new Random(options.seed ?? D.seed);
   const distances = views.map((v) => (v.mask ? maskDistance(v.mask, v.camera.width, v.camera.height) : null));
   const gammaS = options.silhouetteWeight ?? D.silhouetteWeight;
+  // the silhouette term leaves alone points within SILHOUETTE_SLACK px of a mask: a pixel's
+  // quantization is all a mask can say there (docs/dss.md §5, "The silhouette term")
+  const slack = distances.map((d) => (d ? d.map((v) => Math.max(0, v - SILHOUETTE_SLACK)) : null));
   const strayRule = options.strays === false ? null : { ...D.strays, ...options.strays };
   const strayRng = new Random((options.seed ?? D.seed) + 1);
   const refine = options.refine ? { ...D.refine, ...options.refine } : null;
@@ -256,7 +262,7 @@ export function pointCloudSteps(
           if (phase === 'positions' && gammaS > 0) {
             // the silhouette term of every masked view (cheap: one projection per point and view)
             views.forEach((v, i) => {
-              if (distances[i]) loss = add(loss!, mul(silhouetteLoss(positions, v.camera, distances[i]!), gammaS));
+              if (slack[i]) loss = add(loss!, mul(silhouetteLoss(positions, v.camera, slack[i]!), gammaS));
             });
           }
           positions.grad = null;

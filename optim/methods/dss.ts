@@ -1,8 +1,12 @@
-// DSS as a fit method (docs/dss.md §5): an oriented point cloud from a starting sphere, moved by
-// the splat renderer's gradient (optim/fitPointCloud.ts) with the surface regularizers and the
-// silhouette term.
+// DSS as a fit method (docs/dss.md §5): an oriented point cloud from the visual hull of the masks
+// (or a sphere), moved by the splat renderer's gradient (optim/fitPointCloud.ts) with the surface
+// regularizers and the silhouette term.
 //
-// Why the defaults are what they are (measured on the 2-core machine with the bunny, 12 views at 128 px):
+// Why the defaults are what they are (measured on the 2-core machine, 12 views at 128 px):
+// - Start on the hull where every view has a mask, and then without the artificial gradient
+//   (window 0): on six suite shapes at 400 steps that beat the 32 -> 16 window on five (bunny
+//   0.0066 vs 0.0071, trefoil 0.0044 vs 0.0059, arrow 0.0045 vs 0.0075; table in docs/dss.md §5).
+//   From a sphere, the rest of this list:
 // - The silhouette term (ops/losses/silhouetteLoss.ts) is what makes it converge. Without it the cloud fits
 //   for ~400 steps and then drifts outward for good (Chamfer 0.035 -> 0.068 by step 1,000, also with
 //   L1 or L2 instead of SMAPE): a splat alone over background gets no net artificial gradient, so
@@ -39,8 +43,8 @@ export interface DssSettings {
   repulsionWeight: number;
   silhouetteWeight: number;
   learnColors: boolean | null;
-  windowStart: number;
-  windowEnd: number;
+  windowStart: number | null;
+  windowEnd: number | null;
   plateauFactor: number | null;
   plateauPatience: number;
   lossThreshold: number | null;
@@ -80,8 +84,15 @@ export const dss: FitMethod<DssSettings> = {
     repulsionWeight: { kind: 'number', default: D.repulsionWeight, min: 0, max: 1e6, help: 'gamma_r of eq. 8' },
     silhouetteWeight: { kind: 'number', default: D.silhouetteWeight, min: 0, max: 1e6, help: 'weight of the mask term' },
     learnColors: { kind: 'boolean', default: null, nullable: true, help: 'optimize per-point colours (null: on for image folders)' },
-    windowStart: { kind: 'integer', default: D.window[0], min: 0, max: 1024, help: 'artificial-gradient window in px at the first step' },
-    windowEnd: { kind: 'integer', default: D.window[1], min: 0, max: 1024, help: '... and at the last (it shrinks linearly)' },
+    windowStart: {
+      kind: 'integer',
+      default: null,
+      min: 0,
+      max: 1024,
+      nullable: true,
+      help: `artificial-gradient window in px at the first step (null: ${D.window[0]} from a sphere or a file, 0 from the hull: the smooth gradient alone)`,
+    },
+    windowEnd: { kind: 'integer', default: null, min: 0, max: 1024, nullable: true, help: `... and at the last, shrinking linearly (null: ${D.window[1]}, or 0 from the hull)` },
     plateauFactor: { kind: 'number', default: null, min: 0.01, max: 0.99, nullable: true, help: 'position lr x this after plateau-patience cycles without improvement (null: off)' },
     plateauPatience: { kind: 'integer', default: D.plateau.patience, min: 0, max: 10_000, help: 'cycles without improvement before the cut' },
     lossThreshold: { kind: 'number', default: null, min: 0, nullable: true, help: 'stop once the step loss is below this (null: never)' },
@@ -109,7 +120,9 @@ export const dss: FitMethod<DssSettings> = {
       repulsionWeight: s.repulsionWeight,
       silhouetteWeight: s.silhouetteWeight,
       learnColors,
-      window: [s.windowStart, s.windowEnd],
+      // from the hull the points are within a voxel of the surface: the wide window's pulls move
+      // them off it (docs/dss.md §5, "The start"), the smooth gradient alone refines
+      window: [s.windowStart ?? (startedOnHull ? 0 : D.window[0]), s.windowEnd ?? (startedOnHull ? 0 : D.window[1])],
       plateau: s.plateauFactor === null ? undefined : { factor: s.plateauFactor, patience: s.plateauPatience },
       lossThreshold: s.lossThreshold ?? undefined,
       strays: s.strays ? {} : false,

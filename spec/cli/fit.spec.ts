@@ -95,6 +95,7 @@ describe('splatgrad fit', () => {
       target: join(dir, 'cube'),
       masks: join(dir, 'cube', 'masks'),
       truth: 'cube',
+      init: 'sphere',
       points: 300,
       iterations: 60,
       initRadius: 0.9,
@@ -285,7 +286,7 @@ describe('fit config', () => {
 
   it('takes a method by name, its defaults and budget, and refuses what belongs to no method given', () => {
     const c = resolveFitConfig({ target: 'cube' });
-    expect(c).to.include({ method: 'dss', iterations: 1600, points: 5000, windowStart: 32 });
+    expect(c).to.include({ method: 'dss', iterations: 1600, points: 5000, windowStart: null });
     expect(resolveFitConfig({ iterations: 7 }).iterations).to.equal(7);
     expect(() => resolveFitConfig({ method: 'dds' })).to.throw(ArgumentError, /--method must be one of dss.*Did you mean 'dss'\?/);
     expect(() => resolveFitConfig({ windowStrat: 3 } as never)).to.throw(ArgumentError, /unknown setting 'windowStrat'; did you mean 'windowStart'\?/);
