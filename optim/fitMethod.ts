@@ -94,6 +94,8 @@ export interface FitMethod<S = Record<string, unknown>> {
   settings: Settings<S>;
   /** The driver's step budget when the user gives none. */
   iterations: number;
+  /** Views rendered of shape and mesh targets when the user gives no count (default TARGET_DEFAULTS.views, 12). */
+  views?: number;
   /** Devices the method can render on (default: only 'cpu'). */
   devices?: readonly SplatDevice[];
   start(scene: FitScene, settings: S, context: FitContext): FitSession;

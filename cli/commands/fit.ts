@@ -76,7 +76,7 @@ export const fit: Command = {
     '',
     'The fit:',
     ...optionLines(DRIVER_SETTINGS as Settings<Record<string, unknown>>, ['target']),
-    ...Object.values(FIT_METHODS).flatMap((m) => ['', `--method ${m.name}: ${m.summary} [${m.iterations} steps]`, ...optionLines(m.settings)]),
+    ...Object.values(FIT_METHODS).flatMap((m) => ['', `--method ${m.name}: ${m.summary} [${m.iterations} steps${m.views ? `, ${m.views} views` : ''}]`, ...optionLines(m.settings)]),
     '',
     'Writes DIR (default out/fit): result.ply, start.png and end.png (target | render per view),',
     'loss-curve.svg, summary.json (chamfer and hausdorff in bbox diagonals, or null), checkpoint.ply',

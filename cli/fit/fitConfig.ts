@@ -21,7 +21,7 @@ export interface DriverSettings {
   masks: string | null;
   truth: string | null;
   size: number;
-  views: number;
+  views: number | null;
   flat: boolean;
   /** The step budget; null: the method's own. */
   iterations: number | null;
@@ -42,7 +42,7 @@ export const DRIVER_SETTINGS: Settings<DriverSettings> = {
   masks: { kind: 'string', default: null, nullable: true, help: 'a folder of masks for a folder target (same file names; PNG alpha channels are masks too)' },
   truth: { kind: 'string', default: null, nullable: true, help: 'a mesh of the true surface for a folder target, so Chamfer can be reported' },
   size: { kind: 'integer', default: TARGET_DEFAULTS.size, min: 16, max: 4096, help: 'image side in px for shape and mesh targets' },
-  views: { kind: 'integer', default: TARGET_DEFAULTS.views, min: 1, max: 512, help: 'views rendered of shape and mesh targets' },
+  views: { kind: 'integer', default: null, min: 1, max: 512, nullable: true, help: `views rendered of shape and mesh targets (null: the method's own; ${TARGET_DEFAULTS.views} unless it says)` },
   flat: { kind: 'boolean', default: false, help: 'shade a shape or mesh target flat, each triangle its own normal (a mesh without vn is otherwise smooth)' },
   iterations: { kind: 'integer', default: null, min: 1, max: 10_000_000, nullable: true, help: "step budget (null: the method's own)" },
   seconds: { kind: 'number', default: null, min: 0.1, nullable: true, help: 'wall budget of the loop in seconds (null: none)' },
@@ -157,6 +157,7 @@ export function resolveFitConfig(...layers: Partial<FitConfig>[]): FitConfig {
   const config = { ...defaultsOf(DRIVER_SETTINGS), ...defaultsOf(method.settings), ...given } as FitConfig;
   config.method = name;
   config.iterations ??= method.iterations;
+  config.views ??= method.views ?? TARGET_DEFAULTS.views;
   return config;
 }
 

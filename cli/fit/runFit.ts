@@ -22,7 +22,7 @@ import { checkPointBudget, checkStartVisible } from './fitChecks.js';
 import { type FitConfig, methodSettings } from './fitConfig.js';
 import { fitMesh, writeCloudPly, writeFitSheet, writeLossCurve, writeSummary } from './fitOutputs.js';
 import { FitProgress, type ProgressSink } from './fitProgress.js';
-import { type FitTargets, loadTargets } from '../../optim/fitTargets.js';
+import { type FitTargets, TARGET_DEFAULTS, loadTargets } from '../../optim/fitTargets.js';
 
 export interface FitSummary {
   target: string;
@@ -133,7 +133,7 @@ export function startFit(
   const device = config.device ?? 'cpu';
   if (!(method.devices ?? ['cpu']).includes(device)) throw new ArgumentError(`--device ${device}: the method '${method.name}' renders on ${(method.devices ?? ['cpu']).join(', ')} only.`);
   if (device === 'webgpu' && !gpu) throw new ArgumentError('--device webgpu: startFit needs the GPU (runFit requests it).');
-  const targets = given ?? loadTargets(config.target, config);
+  const targets = given ?? loadTargets(config.target, { ...config, views: config.views ?? TARGET_DEFAULTS.views });
   const threads = resolveThreads(config.threads ?? undefined, '--threads');
   // a large start takes seconds (sampling, neighbours); a small one is announced by the next line
   if (typeof config.points === 'number' && config.points > LARGE_CLOUD) status(`starting --method ${method.name} with ${config.points.toLocaleString('en-US')} points...`);

@@ -58,6 +58,10 @@ export const dss: FitMethod<DssSettings> = {
   name: 'dss',
   summary: 'differentiable surface splatting: an oriented point cloud rendered as EWA splats (docs/dss.md)',
   iterations: 1600,
+  // the hull is the start, and the views carve it: at 12 views of 128 px the coil's hull is at
+  // Chamfer 0.0105 / Hausdorff 0.130, at 24 0.0054 / 0.060, at 48 0.0048 / 0.033 (a step still
+  // renders viewsPerStep of them)
+  views: 48,
   devices: ['cpu', 'webgpu'],
   settings: {
     init: {
