@@ -1,5 +1,5 @@
-// One optimization step of the `bunny` fit (what npm start repeats): 3 views of 128 x 128 rendered
-// and compared (SMAPE), the projection regularizer and the silhouette term, the backward, the
+// One optimization step of the `bunny` fit (what npm start repeats): 3 of its 48 views of 128 x 128
+// rendered and compared (SMAPE), the projection regularizer and the silhouette term of all 48, the backward, the
 // optimizer step. Normal and position steps separately, from the start the fit uses (the visual
 // hull, so no artificial gradient: docs/dss.md §5), and position steps again with the 32 px
 // window a sphere start uses (the artificial gradient's cost, docs/dss.md §3 "The window").
@@ -15,7 +15,7 @@ import type { Run } from './measure.js';
 export function benchFitStep(run: Run, threadCounts: readonly number[]): void {
   const s = defaultsOf(dss.settings);
   const { size } = TARGET_DEFAULTS;
-  const targets = meshTargets('bunny', TARGET_DEFAULTS);
+  const targets = meshTargets('bunny', { ...TARGET_DEFAULTS, views: dss.views ?? TARGET_DEFAULTS.views });
   const init = initialCloud(targets, s.init, s.points, s.initRadius, 0);
   const points = init.positions.length / 3;
   const wide = FIT_POINT_CLOUD_DEFAULTS.window[0];
@@ -36,10 +36,16 @@ export function benchFitStep(run: Run, threadCounts: readonly number[]): void {
         threads,
       });
       const what = c.window === 0 ? 'from the hull, window 0' : `window ${c.window} px`;
-      run(c.op, `${size}x${size}`, () => void steps.next(), `bunny fit at its start (${points} points on the hull, ${s.viewsPerStep} views per step, ${what}): forward + backward + update`, {
-        points,
-        threads,
-        window: c.window,
-      });
+      run(
+        c.op,
+        `${size}x${size}`,
+        () => void steps.next(),
+        `bunny fit at its start (${points} points on the hull of ${targets.views.length} views, ${s.viewsPerStep} a step, ${what}): forward + backward + update`,
+        {
+          points,
+          threads,
+          window: c.window,
+        },
+      );
     }
 }

@@ -14,7 +14,7 @@ import { noGrad } from '../lib/tape.js';
 import type { Tensor } from '../lib/tensor.js';
 import { add, mul } from '../ops/arithmetic.js';
 import { type ImageLossKind, imageLoss } from '../ops/losses/imageLoss.js';
-import { silhouetteLoss } from '../ops/losses/silhouetteLoss.js';
+import { silhouetteLossViews } from '../ops/losses/silhouetteLoss.js';
 import { NeighborhoodSchedule } from '../ops/regularizers/neighborhood.js';
 import { surfaceRegularization } from '../ops/regularizers/surfaceRegularization.js';
 import { shade } from '../ops/shade.js';
@@ -86,8 +86,10 @@ export function pointCloudSteps(
   const distances = views.map((v) => (v.mask ? maskDistance(v.mask, v.camera.width, v.camera.height) : null));
   const gammaS = options.silhouetteWeight ?? D.silhouetteWeight;
   // the silhouette term leaves alone points within SILHOUETTE_SLACK px of a mask: a pixel's
-  // quantization is all a mask can say there (docs/dss.md §5, "The silhouette term")
+  // quantization is all a mask can say there (docs/dss.md §5, the fit loop)
   const slack = distances.map((d) => (d ? d.map((v) => Math.max(0, v - SILHOUETTE_SLACK)) : null));
+  const maskedViews = views.flatMap((_v, i) => (slack[i] ? [i] : []));
+  const masked = { cameras: maskedViews.map((i) => views[i].camera), distances: maskedViews.map((i) => slack[i]!) };
   const strayRule = options.strays === false ? null : { ...D.strays, ...options.strays };
   const strayRng = new Random((options.seed ?? D.seed) + 1);
   const refine = options.refine ? { ...D.refine, ...options.refine } : null;
@@ -261,9 +263,7 @@ export function pointCloudSteps(
           }
           if (phase === 'positions' && gammaS > 0) {
             // the silhouette term of every masked view (cheap: one projection per point and view)
-            views.forEach((v, i) => {
-              if (slack[i]) loss = add(loss!, mul(silhouetteLoss(positions, v.camera, slack[i]!), gammaS));
-            });
+            if (masked.cameras.length > 0) loss = add(loss!, mul(silhouetteLossViews(positions, masked.cameras, masked.distances), gammaS));
           }
           positions.grad = null;
           normals.grad = null;

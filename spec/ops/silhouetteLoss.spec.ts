@@ -3,7 +3,8 @@ import { tensor } from '../../lib/create.js';
 import { ArgumentError, ShapeError } from '../../lib/errors.js';
 import { Camera } from '../../geometry/camera.js';
 import { maskDistance } from '../../geometry/distanceTransform.js';
-import { silhouetteLoss } from '../../ops/losses/silhouetteLoss.js';
+import { silhouetteLoss, silhouetteLossViews } from '../../ops/losses/silhouetteLoss.js';
+import { add } from '../../ops/arithmetic.js';
 import { expectGrads } from '../helpers.js';
 
 describe('distance transform and silhouette loss', () => {
@@ -48,5 +49,26 @@ describe('distance transform and silhouette loss', () => {
     const p = tensor([[0, 0, 0]]);
     expect(() => silhouetteLoss(p, camera, new Float32Array(3))).to.throw(ArgumentError, /distance transform/);
     expect(() => silhouetteLoss(tensor([1, 2]), camera, distance)).to.throw(ShapeError, /N x 3/);
+  });
+
+  it('over several views in one op: the sum of the single-view terms, value and gradient', () => {
+    const side = Camera.lookAt({ eye: [3, 0, 0], target: [0, 0, 0], width: 32, height: 32, fovY: 40 });
+    const rows = [
+      [0.43, 0.31, 0.1],
+      [-0.52, 0.07, -0.2],
+      [0.2, -0.61, 0.3],
+    ];
+    const a = tensor(rows, { dtype: 'float64', requiresGrad: true }),
+      b = tensor(rows, { dtype: 'float64', requiresGrad: true });
+    const fused = silhouetteLossViews(a, [camera, side], [distance, distance]);
+    const summed = add(silhouetteLoss(b, camera, distance), silhouetteLoss(b, side, distance));
+    expect(fused.item()).to.be.closeTo(summed.item(), 1e-12);
+    fused.backward();
+    summed.backward();
+    for (let i = 0; i < 9; i++) expect(a.grad!.data[i]).to.be.closeTo(b.grad!.data[i], 1e-12);
+    expect(Math.max(...Array.from(a.grad!.data, Math.abs)), 'a gradient to compare').to.be.greaterThan(0);
+    expectGrads((x) => silhouetteLossViews(x, [camera, side], [distance, distance]), [tensor(rows, { dtype: 'float64', requiresGrad: true })], { atol: 1e-4 });
+    expect(() => silhouetteLossViews(a, [camera, side], [distance])).to.throw(ArgumentError, /same length/);
+    expect(() => silhouetteLossViews(a, [camera], [new Float32Array(3)])).to.throw(ArgumentError, /distances\[0\]/);
   });
 });
