@@ -44,7 +44,7 @@ export function budgetOf(preset: Partial<FitConfig>): string {
 export const demos: Record<string, Demo> = {
   bunny: fitDemo('5,000 points from the visual hull of 48 shading images of the Stanford bunny, refined by DSS', { target: 'bunny', seconds: 220 }),
   // the DSS paper's headline case: more points and views than the bunny, so it takes longer
-  teapot: fitDemo('8,000 points from the visual hull of 16 shading images of the Utah teapot, refined by DSS', { target: 'teapot', points: 8000, views: 16, seconds: 400 }),
+  teapot: fitDemo('8,000 points from the visual hull of 48 shading images of the Utah teapot, refined by DSS', { target: 'teapot', points: 8000, seconds: 400 }),
   // a point cloud can change genus, which a mesh renderer cannot (docs/dss.md §6): so this one
   // starts on a sphere, not on the torus's hull
   topology: fitDemo('a sphere (genus 0) pulled onto a torus (genus 1) from 48 shading images', { target: 'torus', init: 'sphere', seconds: 220 }),
