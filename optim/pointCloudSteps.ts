@@ -255,6 +255,8 @@ export function pointCloudSteps(
                 projectionWeight: gammaP,
                 repulsionWeight: gammaR,
                 detachFrame: true,
+                // the weights too: their backward was a fifth of a position step (docs/dss.md §5)
+                detachWeights: true,
                 threads,
                 reportUnweighted: false,
               },

@@ -34,6 +34,8 @@ export interface SurfaceRegularizationOptions {
   normalAngle?: number;
   /** Treat the PCA frame as constant (default false: differentiate through the eigenvectors). */
   detachFrame?: boolean;
+  /** Treat the weights of eq. 15 as constant too (default false: differentiate through psi and phi). */
+  detachWeights?: boolean;
   /** eps of eq. 17a (default 1e-4). */
   repulsionEpsilon?: number;
   /** Threads for the weights, the frame's forward and the two losses (default: every core; same result for any count). */
@@ -69,7 +71,8 @@ export function surfaceRegularization(positions: Tensor, normals: Tensor | null,
   ] as const) {
     if (!(v >= 0) || !Number.isFinite(v)) throw new ArgumentError(`surfaceRegularization: options.${name} must be a finite number >= 0 (gamma of eq. 8), got ${v}.`);
   }
-  const weights = pcaWeights(positions, normals, neighborhood, neighborhood.radius, { occlusion: options.occlusion, normalAngle: options.normalAngle, threads: options.threads });
+  const weigh = () => pcaWeights(positions, normals, neighborhood, neighborhood.radius, { occlusion: options.occlusion, normalAngle: options.normalAngle, threads: options.threads });
+  const weights = options.detachWeights ? noGrad(weigh) : weigh();
   const frame = weightedPca(positions, weights, neighborhood, { detach: options.detachFrame, threads: options.threads });
   // a term weighted 0 is still reported, but off the tape: its backward would only pass zeros
   const report = options.reportUnweighted ?? true;

@@ -4,8 +4,8 @@
 // the network's zero level set by marching cubes and the cloud points sampled on it.
 //
 // The network works in a normalized frame: world x = c + s q with c the target's centre and s
-// twice its largest bounding-box half-side, so the object sits well inside the tracer's unit
-// bounding sphere. Cameras are carried into that frame (R, (R c + t) / s: a pinhole does not see
+// twice its largest bounding-box half-side (less where a camera would fall inside it), so the
+// object sits inside the tracer's unit bounding sphere. Cameras are carried into that frame (R, (R c + t) / s: a pinhole does not see
 // a uniform scale) and depths divided by s. It starts as a sphere: the network is first fitted to
 // a sphere's distances (initRadius extents) so the tracer finds a surface at step 0.
 //
@@ -122,10 +122,13 @@ export const sdf: FitMethod<SdfSettings> = {
   },
   start(scene, s, context): FitSession {
     const centre = scene.center;
-    const scale = 2 * scene.extent;
+    // twice the largest half-side, but never so large that a camera falls inside the tracer's unit
+    // sphere (views framed tightly around a wide shape, as compare's are)
+    const nearest = Math.min(...scene.views.map((v) => Math.hypot(...v.camera.center.map((x, k) => x - centre[k]))));
+    const scale = Math.min(2 * scene.extent, 0.95 * nearest);
     const views = scene.views.map((v) => normalizeView(v, centre, scale, s.resolution));
-    // the network starts as a sphere of initRadius extents (initRadius / 2 in the normalized frame)
-    const start = sphere({ radius: s.initRadius / 2, dtype: 'float64' });
+    // the network starts as a sphere of initRadius extents (initRadius extent / scale in the normalized frame)
+    const start = sphere({ radius: (s.initRadius * scene.extent) / scale, dtype: 'float64' });
     const net = trainAutoDecoder([sdfTrainingSamples(start, 8000, { seed: context.seed })], {
       latentSize: 0,
       width: s.width,
