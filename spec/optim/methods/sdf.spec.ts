@@ -32,4 +32,16 @@ describe('fit method sdf', () => {
     const views = targets.views.map(({ depth: _depth, ...v }) => v);
     expect(() => FIT_METHODS.sdf.start({ ...targets, kind: 'images', views }, defaultsOf(FIT_METHODS.sdf.settings), { iterations: 1, seed: 0, threads: 1 })).to.throw(ArgumentError, /depth/);
   });
+
+  it('fits a wide shape whose framed cameras come closer than twice its half-side (no camera inside the unit sphere)', () => {
+    // the teapot framed as the driver frames it: its cameras are 1.85 half-sides from its centre
+    const targets = meshTargets('teapot', { size: 32, views: 8 });
+    const nearest = Math.min(...targets.views.map((v) => Math.hypot(...v.camera.center.map((x, k) => x - targets.center[k]))));
+    expect(nearest, 'the case: a camera nearer than twice the half-side').to.be.lessThan(2 * targets.extent);
+    const settings = { ...defaultsOf<SdfSettings>(FIT_METHODS.sdf.settings), resolution: 16, initSteps: 20, levelResolution: 16 };
+    const session = FIT_METHODS.sdf.start(targets, settings, { iterations: 2, seed: 0, threads: 1 });
+    expect(Number.isFinite(session.step(0))).to.equal(true);
+    // every view traces, the nearest among them
+    for (const view of targets.views) expect(session.preview(view)).to.have.length(3 * view.camera.width * view.camera.height);
+  });
 });
