@@ -87,9 +87,9 @@ export function pointCloudSteps(
   const gammaS = options.silhouetteWeight ?? D.silhouetteWeight;
   // the silhouette term leaves alone points within SILHOUETTE_SLACK px of a mask: a pixel's
   // quantization is all a mask can say there (docs/dss.md §5, the fit loop)
-  const slack = distances.map((d) => (d ? d.map((v) => Math.max(0, v - SILHOUETTE_SLACK)) : null));
-  const maskedViews = views.flatMap((_v, i) => (slack[i] ? [i] : []));
-  const masked = { cameras: maskedViews.map((i) => views[i].camera), distances: maskedViews.map((i) => slack[i]!) };
+  const masked = views.flatMap((v, i) => (distances[i] ? [{ camera: v.camera, distance: distances[i]!.map((d) => Math.max(0, d - SILHOUETTE_SLACK)) }] : []));
+  const maskedCameras = masked.map((m) => m.camera),
+    maskedDistances = masked.map((m) => m.distance);
   const strayRule = options.strays === false ? null : { ...D.strays, ...options.strays };
   const strayRng = new Random((options.seed ?? D.seed) + 1);
   const refine = options.refine ? { ...D.refine, ...options.refine } : null;
@@ -265,7 +265,7 @@ export function pointCloudSteps(
           }
           if (phase === 'positions' && gammaS > 0) {
             // the silhouette term of every masked view (cheap: one projection per point and view)
-            if (masked.cameras.length > 0) loss = add(loss!, mul(silhouetteLossViews(positions, masked.cameras, masked.distances), gammaS));
+            if (masked.length > 0) loss = add(loss!, mul(silhouetteLossViews(positions, maskedCameras, maskedDistances), gammaS));
           }
           positions.grad = null;
           normals.grad = null;

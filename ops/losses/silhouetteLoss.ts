@@ -44,39 +44,22 @@ function sample(positions: ArrayLike<number>, camera: Camera, distance: Float32A
   return loss;
 }
 
-const silhouetteOp = customOp({
-  name: 'silhouetteLoss',
-  forward(ctx, positions: Tensor, camera: Camera, distance: Float32Array) {
-    const out = ctx.output([]);
-    out.data[0] = sample(positions.data, camera, distance, null);
-    ctx.save(positions, camera, distance);
-    return out;
-  },
-  backward(ctx, g) {
-    const [positions, camera, distance] = ctx.saved as [Tensor, Camera, Float32Array];
-    const gScreen = new Float64Array(positions.size);
-    sample(positions.data, camera, distance, gScreen);
-    for (let i = 0; i < gScreen.length; i++) gScreen[i] *= g![0];
-    const gP = ctx.zeros(positions.size);
-    chainScreenGradient(gScreen, positions.data, camera, 0.5 * (camera.fx + camera.fy), gP);
-    return [gP];
-  },
-});
-
 // every view's term in one op: one gradient buffer instead of a tape op, a product and a sum of
 // N x 3 arrays per view (a fit with 48 masked views adds them all every position step); the
-// forward computes the gradient too (one projection per point and view, not two), the backward scales it
+// forward computes the gradient too where one is wanted (one projection per point and view, not
+// two), the backward scales it
 const silhouetteViewsOp = customOp({
   name: 'silhouetteLossViews',
   forward(ctx, positions: Tensor, cameras: readonly Camera[], distances: readonly Float32Array[]) {
     const out = ctx.output([]);
-    const gScreen = new Float64Array(positions.size);
-    const gP = new Float64Array(positions.size);
+    const wanted = ctx.recording;
+    const gScreen = wanted ? new Float64Array(positions.size) : null;
+    const gP = new Float64Array(wanted ? positions.size : 0);
     let loss = 0;
     for (let v = 0; v < cameras.length; v++) {
-      gScreen.fill(0);
+      gScreen?.fill(0);
       loss += sample(positions.data, cameras[v], distances[v], gScreen);
-      chainScreenGradient(gScreen, positions.data, cameras[v], 0.5 * (cameras[v].fx + cameras[v].fy), gP);
+      if (gScreen) chainScreenGradient(gScreen, positions.data, cameras[v], 0.5 * (cameras[v].fx + cameras[v].fy), gP);
     }
     out.data[0] = loss;
     ctx.save(gP);
@@ -99,7 +82,7 @@ export function silhouetteLoss(positions: Tensor, camera: Camera, distance: Floa
   if (!(distance instanceof Float32Array) || distance.length !== camera.width * camera.height) {
     throw new ArgumentError(`silhouetteLoss: distance must be the camera's ${camera.width} x ${camera.height} distance transform (maskDistance of the view's mask).`);
   }
-  return silhouetteOp(positions, camera, distance);
+  return silhouetteViewsOp(positions, [camera], [distance]);
 }
 
 /** silhouetteLoss summed over several views (cameras[v] with its distance transform distances[v]), as one op. */

@@ -5,6 +5,7 @@ import { Camera } from '../../geometry/camera.js';
 import { maskDistance } from '../../geometry/distanceTransform.js';
 import { silhouetteLoss, silhouetteLossViews } from '../../ops/losses/silhouetteLoss.js';
 import { add } from '../../ops/arithmetic.js';
+import { noGrad } from '../../lib/tape.js';
 import { expectGrads } from '../helpers.js';
 
 describe('distance transform and silhouette loss', () => {
@@ -63,6 +64,8 @@ describe('distance transform and silhouette loss', () => {
     const fused = silhouetteLossViews(a, [camera, side], [distance, distance]);
     const summed = add(silhouetteLoss(b, camera, distance), silhouetteLoss(b, side, distance));
     expect(fused.item()).to.be.closeTo(summed.item(), 1e-12);
+    // off the tape the forward skips the gradient, not the value
+    expect(noGrad(() => silhouetteLossViews(a, [camera, side], [distance, distance])).item()).to.equal(fused.item());
     fused.backward();
     summed.backward();
     for (let i = 0; i < 9; i++) expect(a.grad!.data[i]).to.be.closeTo(b.grad!.data[i], 1e-12);
