@@ -20,6 +20,7 @@ import { type ResolvedTraceOptions, type SphereTraceOptions, resolveTraceOptions
 import { gridSize } from './pyramid.js';
 import { HIT, OUTSIDE } from './rayBatch.js';
 import { traceCamera } from './rays.js';
+import { tapeDistance } from './sdf/compiledDistance.js';
 import { Sdf } from './sdf/sdf.js';
 import { type ImagePlan, type ProbePlan, normalImage, normalProbes, rayPoints, traceImages } from './traceTape.js';
 
@@ -246,7 +247,7 @@ function traceOutputs(
   let depth: Tensor, minSdf: Tensor, f: Tensor | null;
   if (recording) {
     const points = rayPoints(pose.R, pose.t, q, dist);
-    f = sdf.distance(points);
+    f = tapeDistance(sdf, points);
     evaluations.tape += m;
     [depth, minSdf] = traceImages(f, pose.t, plan);
   } else {
@@ -264,7 +265,7 @@ function traceOutputs(
     const hitPixels = new Int32Array(h);
     for (let k = 0; k < h; k++) hitPixels[k] = plan.pixels[probe.rays[k]];
     if (recording && f) {
-      const f6 = sdf.distance(normalProbes(pose.R, pose.t, f, probe));
+      const f6 = tapeDistance(sdf, normalProbes(pose.R, pose.t, f, probe));
       evaluations.tape += 6 * h;
       normal = normalImage(f6, hitPixels, W, H);
     } else {

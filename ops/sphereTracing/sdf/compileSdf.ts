@@ -22,7 +22,7 @@ type Compiled = (points: Float64Array, n: number, out: Float64Array, arrays: Flo
 const cache = new Map<string, Compiled | null>();
 
 /** The structure of a tree as a string (its cache key), or null when it cannot be compiled. */
-function structureKey(node: PlainSdf): string | null {
+export function structureKey(node: PlainSdf): string | null {
   switch (node.kind) {
     case 'primitive':
       return node.primitive;
@@ -41,7 +41,7 @@ function structureKey(node: PlainSdf): string | null {
 }
 
 /** Parameter arrays and scalars of a tree in the order the compiled code reads them. */
-function collect(node: PlainSdf, arrays: Float64Array[], scalars: number[]): void {
+export function collect(node: PlainSdf, arrays: Float64Array[], scalars: number[]): void {
   switch (node.kind) {
     case 'primitive':
       arrays.push(node.params);

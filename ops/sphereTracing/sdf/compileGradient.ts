@@ -1,0 +1,224 @@
+// The backward of an analytic SDF tree as one compiled loop (docs/dist.md §5, "one op for the
+// tree"): per point, the forward in local variables (primitives through their `full` kernels,
+// which give the value with its derivatives in the point and the parameters), then the adjoints
+// back through the tree in reverse, accumulating each parameter's gradient in a local. It does
+// what the per-node tape ops (primitives.ts, combine.ts, transform.ts) do one pass each, with no
+// arrays in between; those ops stay the readable twin, and a spec holds the two together.
+// The derivatives are the nodes' own:
+//   combination  df/da = h, df/db = +-(1 - h), df/dk = -s h (1 - h)          (eq. 7-9)
+//   transform    f = s c(q), q = (p - t) R / s: dL/dp = (dL/dq) R^T / s,
+//                dL/dR_jk = (p - t)_j (dL/dq)_k / s, dL/dt = -dL/dp,
+//                dL/ds = c dL/df - (dL/dq . q) / s                              (eq. 10)
+// Points are float64 and gradients are summed in point order, so the result is deterministic.
+
+import { PRIMITIVES, type PrimitiveKind } from './primitives.js';
+import { collect, structureKey } from './compileSdf.js';
+import type { PlainSdf } from './sdf.js';
+
+/**
+ * Per point i < n: adds G[i] times the gradient of f into gArrays / gScalars (laid out as the
+ * tree's parameter arrays and scalars, compileSdf.ts collect) and writes G[i] df/dpoint into
+ * gPoints (when given). `g` holds one scratch array per primitive.
+ */
+type CompiledGradient = (
+  points: Float64Array,
+  n: number,
+  G: Float64Array,
+  gPoints: Float64Array | null,
+  arrays: Float64Array[],
+  scalars: number[],
+  gArrays: Float64Array[],
+  gScalars: Float64Array,
+  g: Float64Array[],
+) => void;
+
+const FULL_NAME: Record<PrimitiveKind, string> = {
+  sphere: 'sphereFull',
+  box: 'boxFull',
+  roundedBox: 'roundedBoxFull',
+  torus: 'torusFull',
+  capsule: 'capsuleFull',
+  cylinder: 'cylinderFull',
+};
+
+/** Parameter count of a primitive (the length of its P). */
+export function primitiveSize(kind: PrimitiveKind): number {
+  return PRIMITIVES[kind].params.reduce((s, [, size]) => s + Math.max(size, 1), 0);
+}
+
+/** Emits the forward of a node and returns its value's name and the emitter of its reverse. */
+type Back = (adjoint: string, ax: string, ay: string, az: string) => void;
+
+function emit(root: PlainSdf): { source: string; primitives: number[] } {
+  const setup: string[] = [],
+    forward: string[] = [],
+    reverse: string[] = [],
+    flush: string[] = [];
+  const primitives: number[] = [];
+  let arrays = 0,
+    scalars = 0,
+    vars = 0;
+  const visit = (node: PlainSdf, x: string, y: string, z: string): { v: string; back: Back } => {
+    const v = `v${vars++}`;
+    switch (node.kind) {
+      case 'primitive': {
+        const slot = arrays++,
+          np = primitiveSize(node.primitive),
+          g = `g${primitives.length}`;
+        primitives.push(np);
+        setup.push(`const A${slot} = arrays[${slot}], ${g} = g[${primitives.length - 1}];`);
+        for (let j = 0; j < np; j++) {
+          setup.push(`let ${v}p${j} = 0;`);
+          flush.push(`gArrays[${slot}][${j}] += ${v}p${j};`);
+        }
+        forward.push(`${FULL_NAME[node.primitive]}(A${slot}, ${x}, ${y}, ${z}, ${g});`, `const ${v} = ${g}[${np + 3}];`);
+        return {
+          v,
+          back: (a, ax, ay, az) => {
+            reverse.push(`${ax} += ${a} * ${g}[0]; ${ay} += ${a} * ${g}[1]; ${az} += ${a} * ${g}[2];`);
+            for (let j = 0; j < np; j++) reverse.push(`${v}p${j} += ${a} * ${g}[${3 + j}];`);
+          },
+        };
+      }
+      case 'combine': {
+        const slot = scalars++,
+          k = `k${slot}`;
+        setup.push(`const ${k} = scalars[${slot}];`, `let ${v}gk = 0;`);
+        flush.push(`gScalars[${slot}] += ${v}gk;`);
+        const A = visit(node.a, x, y, z);
+        const B = visit(node.b, x, y, z);
+        // the arithmetic of compileSdf.ts (combine.ts combineValue written out)
+        const sign = node.op === 'union' ? 1 : -1;
+        const bSign = node.op === 'difference' ? -1 : 1;
+        const bv = bSign < 0 ? `(-${B.v})` : B.v;
+        forward.push(
+          `let ${v}h;`,
+          `if (${k} > 0) { ${v}h = 0.5 + (${sign} * (${bv} - ${A.v})) / (2 * ${k}); ${v}h = ${v}h < 0 ? 0 : ${v}h > 1 ? 1 : ${v}h; } else ${v}h = ${sign} * ${A.v} <= ${sign} * ${bv} ? 1 : 0;`,
+          `const ${v} = ${v}h * ${A.v} + (1 - ${v}h) * ${bv} - ${sign} * ${k} * ${v}h * (1 - ${v}h);`,
+        );
+        return {
+          v,
+          back: (a, ax, ay, az) => {
+            reverse.push(`const ${v}aa = ${a} * ${v}h, ${v}ab = ${bSign} * ${a} * (1 - ${v}h);`, `${v}gk -= ${sign} * ${a} * ${v}h * (1 - ${v}h);`);
+            B.back(`${v}ab`, ax, ay, az);
+            A.back(`${v}aa`, ax, ay, az);
+          },
+        };
+      }
+      case 'transform': {
+        const R = `R${arrays}`,
+          t = `t${arrays}`,
+          s = `s${scalars}`;
+        const rSlot = arrays,
+          tSlot = arrays + 1,
+          sSlot = scalars;
+        arrays += 2;
+        scalars++;
+        setup.push(`const ${s} = scalars[${sSlot}], i${s} = 1 / ${s};`, `let ${v}gs = 0;`);
+        for (let j = 0; j < 9; j++) setup.push(`const ${R}_${j} = arrays[${rSlot}][${j}];`, `let ${v}gR${j} = 0;`);
+        for (let j = 0; j < 3; j++) setup.push(`const ${t}_${j} = arrays[${tSlot}][${j}];`, `let ${v}gt${j} = 0;`);
+        for (let j = 0; j < 9; j++) flush.push(`gArrays[${rSlot}][${j}] += ${v}gR${j};`);
+        for (let j = 0; j < 3; j++) flush.push(`gArrays[${tSlot}][${j}] += ${v}gt${j};`);
+        flush.push(`gScalars[${sSlot}] += ${v}gs;`);
+        // eq. 10 as rows, the arithmetic of compileSdf.ts
+        forward.push(
+          `const ${v}dx = ${x} - ${t}_0, ${v}dy = ${y} - ${t}_1, ${v}dz = ${z} - ${t}_2;`,
+          `const ${v}x = (${v}dx * ${R}_0 + ${v}dy * ${R}_3 + ${v}dz * ${R}_6) * i${s};`,
+          `const ${v}y = (${v}dx * ${R}_1 + ${v}dy * ${R}_4 + ${v}dz * ${R}_7) * i${s};`,
+          `const ${v}z = (${v}dx * ${R}_2 + ${v}dy * ${R}_5 + ${v}dz * ${R}_8) * i${s};`,
+        );
+        const C = visit(node.child, `${v}x`, `${v}y`, `${v}z`);
+        forward.push(`const ${v} = ${C.v} * ${s};`);
+        return {
+          v,
+          back: (a, ax, ay, az) => {
+            reverse.push(`const ${v}ac = ${a} * ${s};`, `${v}gs += ${a} * ${C.v};`, `let ${v}qx = 0, ${v}qy = 0, ${v}qz = 0;`);
+            C.back(`${v}ac`, `${v}qx`, `${v}qy`, `${v}qz`);
+            reverse.push(
+              `const ${v}px = (${v}qx * ${R}_0 + ${v}qy * ${R}_1 + ${v}qz * ${R}_2) * i${s},`,
+              `  ${v}py = (${v}qx * ${R}_3 + ${v}qy * ${R}_4 + ${v}qz * ${R}_5) * i${s},`,
+              `  ${v}pz = (${v}qx * ${R}_6 + ${v}qy * ${R}_7 + ${v}qz * ${R}_8) * i${s};`,
+              `${ax} += ${v}px; ${ay} += ${v}py; ${az} += ${v}pz;`,
+              `${v}gt0 -= ${v}px; ${v}gt1 -= ${v}py; ${v}gt2 -= ${v}pz;`,
+            );
+            ['dx', 'dy', 'dz'].forEach((d, j) => {
+              reverse.push(`${v}gR${3 * j} += ${v}${d} * i${s} * ${v}qx; ${v}gR${3 * j + 1} += ${v}${d} * i${s} * ${v}qy; ${v}gR${3 * j + 2} += ${v}${d} * i${s} * ${v}qz;`);
+            });
+            reverse.push(`${v}gs -= (${v}qx * ${v}x + ${v}qy * ${v}y + ${v}qz * ${v}z) * i${s};`);
+          },
+        };
+      }
+      default:
+        throw new Error(`compileGradient: cannot compile a '${node.kind}' node.`);
+    }
+  };
+  const rootNode = visit(root, 'x', 'y', 'z');
+  rootNode.back('gi', 'ax', 'ay', 'az');
+  const source = [
+    ...setup,
+    'for (let i = 0, o = 0; i < n; i++, o += 3) {',
+    'const gi = G[i];',
+    'if (gi === 0) continue;',
+    'const x = points[o], y = points[o + 1], z = points[o + 2];',
+    ...forward,
+    'let ax = 0, ay = 0, az = 0;',
+    ...reverse,
+    'if (gPoints !== null) { gPoints[o] = ax; gPoints[o + 1] = ay; gPoints[o + 2] = az; }',
+    '}',
+    ...flush,
+  ].join('\n');
+  return { source, primitives };
+}
+
+interface Program {
+  fn: CompiledGradient;
+  primitives: number[];
+}
+
+const cache = new Map<string, Program | null>();
+
+function compile(node: PlainSdf): Program | null {
+  try {
+    const { source, primitives } = emit(node);
+    const names = Object.values(FULL_NAME);
+    const fulls = (Object.keys(FULL_NAME) as PrimitiveKind[]).map((k) => PRIMITIVES[k].full);
+    const factory = new Function(...names, `return function compiledSdfGradient(points, n, G, gPoints, arrays, scalars, gArrays, gScalars, g) {\n${source}\n};`);
+    return { fn: factory(...fulls) as CompiledGradient, primitives };
+  } catch {
+    return null; // no `new Function` here: the per-node tape ops do it
+  }
+}
+
+/** The tree's parameters as the compiled code reads them, and zeroed gradients of the same layout. */
+export interface GradientLayout {
+  arrays: Float64Array[];
+  scalars: number[];
+  gArrays: Float64Array[];
+  gScalars: Float64Array;
+}
+
+/**
+ * The compiled backward of a tree, or null when it cannot be compiled (a network or a function
+ * SDF in it, or no code generation here). Call it with the layout of `layout(node)`.
+ */
+export function compiledGradient(node: PlainSdf): ((points: Float64Array, n: number, G: Float64Array, gPoints: Float64Array | null, l: GradientLayout) => void) | null {
+  const key = structureKey(node);
+  if (key === null) return null;
+  let program = cache.get(key);
+  if (program === undefined) {
+    program = compile(node);
+    cache.set(key, program);
+  }
+  if (program === null) return null;
+  const { fn, primitives } = program;
+  const g = primitives.map((np) => new Float64Array(4 + np));
+  return (points, n, G, gPoints, l) => fn(points, n, G, gPoints, l.arrays, l.scalars, l.gArrays, l.gScalars, g);
+}
+
+/** The parameter values of a tree in compiled order, with zeroed gradient buffers. */
+export function gradientLayout(node: PlainSdf): GradientLayout {
+  const arrays: Float64Array[] = [],
+    scalars: number[] = [];
+  collect(node, arrays, scalars);
+  return { arrays, scalars, gArrays: arrays.map((a) => new Float64Array(a.length)), gScalars: new Float64Array(scalars.length) };
+}
