@@ -1,7 +1,8 @@
 // The backward of an analytic SDF tree as one compiled loop (docs/dist.md §5, "one op for the
-// tree"): per point, the forward in local variables (primitives through their `full` kernels,
-// which give the value with its derivatives in the point and the parameters), then the adjoints
-// back through the tree in reverse, accumulating each parameter's gradient in a local. It does
+// tree"): per point, the forward in local variables (values only, as compileSdf.ts), then the
+// adjoints back through the tree in reverse, each parameter's gradient summed in a local. A
+// primitive's `full` kernel (its derivatives in the point and its parameters) runs only where its
+// adjoint is not 0: outside a blend band a combination gives one operand all the weight. It does
 // what the per-node tape ops (primitives.ts, combine.ts, transform.ts) do one pass each, with no
 // arrays in between; those ops stay the readable twin, and a spec holds the two together.
 // The derivatives are the nodes' own:
@@ -31,6 +32,15 @@ type CompiledGradient = (
   gScalars: Float64Array,
   g: Float64Array[],
 ) => void;
+
+const VALUE_NAME: Record<PrimitiveKind, string> = {
+  sphere: 'sphereValue',
+  box: 'boxValue',
+  roundedBox: 'roundedBoxValue',
+  torus: 'torusValue',
+  capsule: 'capsuleValue',
+  cylinder: 'cylinderValue',
+};
 
 const FULL_NAME: Record<PrimitiveKind, string> = {
   sphere: 'sphereFull',
@@ -71,12 +81,15 @@ function emit(root: PlainSdf): { source: string; primitives: number[] } {
           setup.push(`let ${v}p${j} = 0;`);
           flush.push(`gArrays[${slot}][${j}] += ${v}p${j};`);
         }
-        forward.push(`${FULL_NAME[node.primitive]}(A${slot}, ${x}, ${y}, ${z}, ${g});`, `const ${v} = ${g}[${np + 3}];`);
+        forward.push(`const ${v} = ${VALUE_NAME[node.primitive]}(A${slot}, ${x}, ${y}, ${z});`);
         return {
           v,
+          // the derivatives only where they are needed: outside a blend band one operand's weight is 0
           back: (a, ax, ay, az) => {
+            reverse.push(`if (${a} !== 0) {`, `${FULL_NAME[node.primitive]}(A${slot}, ${x}, ${y}, ${z}, ${g});`);
             reverse.push(`${ax} += ${a} * ${g}[0]; ${ay} += ${a} * ${g}[1]; ${az} += ${a} * ${g}[2];`);
             for (let j = 0; j < np; j++) reverse.push(`${v}p${j} += ${a} * ${g}[${3 + j}];`);
+            reverse.push('}');
           },
         };
       }
@@ -180,10 +193,11 @@ const cache = new Map<string, Program | null>();
 function compile(node: PlainSdf): Program | null {
   try {
     const { source, primitives } = emit(node);
-    const names = Object.values(FULL_NAME);
-    const fulls = (Object.keys(FULL_NAME) as PrimitiveKind[]).map((k) => PRIMITIVES[k].full);
+    const kinds = Object.keys(FULL_NAME) as PrimitiveKind[];
+    const names = [...kinds.map((k) => VALUE_NAME[k]), ...kinds.map((k) => FULL_NAME[k])];
+    const kernels = [...kinds.map((k) => PRIMITIVES[k].value), ...kinds.map((k) => PRIMITIVES[k].full)];
     const factory = new Function(...names, `return function compiledSdfGradient(points, n, G, gPoints, arrays, scalars, gArrays, gScalars, g) {\n${source}\n};`);
-    return { fn: factory(...fulls) as CompiledGradient, primitives };
+    return { fn: factory(...kernels) as CompiledGradient, primitives };
   } catch {
     return null; // no `new Function` here: the per-node tape ops do it
   }
