@@ -4,7 +4,7 @@
 // The last level (scale 1) has one ray per pixel centre. A task holds a band of coarse rows and
 // every descendant of its rays, so tasks never share a ray.
 
-import { ACTIVE, MISS, OUTSIDE, INSIDE, type RayLevel } from './rayBatch.js';
+import { ACTIVE, INSIDE, MISS, OUTSIDE, RayLevel } from './rayBatch.js';
 import type { TraceCamera } from './rays.js';
 
 /** Columns and rows of the ray grid at `scale`. */
@@ -41,9 +41,19 @@ export function initLevel(level: RayLevel, cam: TraceCamera, scale: number, row0
     ey = e[1],
     ez = e[2];
   const c = ex * ex + ey * ey + ez * ez - radius * radius;
+  // the parent's arrays in locals (empty without a parent: every ray then starts afresh)
+  const P = parent ?? EMPTY;
+  const pState = P.state,
+    pDist = P.dist,
+    pSteps = P.steps,
+    pValue = P.value,
+    pMinValue = P.minValue,
+    pMinDist = P.minDist;
+  const pCols = P.cols,
+    pRow0 = P.row0;
   for (let J = row0, r = 0; J < row1; J++) {
     const b = ((J + 0.5) * scale - cy) / fy;
-    const pRow = parent ? ((J >> 1) - parent.row0) * parent.cols : 0;
+    const pRow = parent ? ((J >> 1) - pRow0) * pCols : -1;
     for (let I = 0; I < cols; I++, r++) {
       const a = ((I + 0.5) * scale - cx) / fx;
       const il = 1 / Math.sqrt(a * a + b * b + 1);
@@ -55,7 +65,6 @@ export function initLevel(level: RayLevel, cam: TraceCamera, scale: number, row0
       dir[o + 1] = vy;
       dir[o + 2] = vz;
       zScale[r] = il;
-      value[r] = Infinity;
       const bb = ex * vx + ey * vy + ez * vz;
       const disc = bb * bb - c;
       const root = disc >= 0 ? Math.sqrt(disc) : 0;
@@ -64,6 +73,7 @@ export function initLevel(level: RayLevel, cam: TraceCamera, scale: number, row0
         state[r] = OUTSIDE;
         steps[r] = 0;
         dist[r] = 0;
+        value[r] = Infinity;
         minValue[r] = Infinity;
         minDist[r] = 0;
         minInherited[r] = 0;
@@ -73,26 +83,29 @@ export function initLevel(level: RayLevel, cam: TraceCamera, scale: number, row0
         d1 = root - bb;
       entry[r] = d0;
       exit[r] = d1;
-      const p = parent ? pRow + (I >> 1) : -1;
-      const pState = p >= 0 ? parent!.state[p] : OUTSIDE;
-      if (pState === OUTSIDE || pState === INSIDE) {
+      const p = pRow >= 0 ? pRow + (I >> 1) : -1;
+      const ps = p >= 0 ? pState[p] : OUTSIDE;
+      if (ps === OUTSIDE || ps === INSIDE) {
         state[r] = ACTIVE;
         dist[r] = d0;
         steps[r] = 0;
+        value[r] = Infinity;
         minValue[r] = Infinity;
         minDist[r] = d0;
         minInherited[r] = 0;
         continue;
       }
-      const P = parent!;
-      const pd = P.dist[p];
+      const pd = pDist[p];
       dist[r] = pd;
-      steps[r] = P.steps[p];
-      value[r] = P.value[p];
-      minValue[r] = P.minValue[p];
-      minDist[r] = P.minDist[p];
-      minInherited[r] = P.minValue[p] < Infinity ? 1 : 0;
+      steps[r] = pSteps[p];
+      value[r] = pValue[p];
+      const mv = pMinValue[p];
+      minValue[r] = mv;
+      minDist[r] = pMinDist[p];
+      minInherited[r] = mv < Infinity ? 1 : 0;
       state[r] = pd > d1 ? MISS : ACTIVE;
     }
   }
 }
+
+const EMPTY = new RayLevel();

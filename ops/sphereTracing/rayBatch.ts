@@ -95,12 +95,14 @@ export function gatherPoints(level: RayLevel, eye: Float64Array, list: Int32Arra
 export function marchLevel(level: RayLevel, f: BatchValues, cam: TraceCamera, o: ResolvedTraceOptions, exact: boolean, stepLimit: number, batch: Batch): number | NonFinite {
   batch.ensure(level.count);
   const { active, points, values } = batch;
+  // the level's arrays in locals: this loop runs once per evaluation
+  const { state, steps, dist, value, minValue, minDist, minInherited, exit } = level;
   let m = 0;
-  for (let r = 0; r < level.count; r++) if (level.state[r] === ACTIVE && level.steps[r] < stepLimit) active[m++] = r;
+  for (let r = 0; r < level.count; r++) if (state[r] === ACTIVE && steps[r] < stepLimit) active[m++] = r;
   const { ratio, maxStep, threshold } = o;
   let evaluations = 0;
   while (m > 0) {
-    gatherPoints(level, cam.eye, active, m, level.dist, points);
+    gatherPoints(level, cam.eye, active, m, dist, points);
     f(points, m, values);
     evaluations += m;
     let kept = 0;
@@ -108,31 +110,33 @@ export function marchLevel(level: RayLevel, f: BatchValues, cam: TraceCamera, o:
       const r = active[k];
       const v = values[k];
       if (v - v !== 0) return { value: v, point: [points[3 * k], points[3 * k + 1], points[3 * k + 2]] };
-      const d = level.dist[r];
-      level.value[r] = v;
-      if (v < level.minValue[r]) {
-        level.minValue[r] = v;
-        level.minDist[r] = d;
-        level.minInherited[r] = 0;
+      const d = dist[r];
+      value[r] = v;
+      if (v < minValue[r]) {
+        minValue[r] = v;
+        minDist[r] = d;
+        minInherited[r] = 0;
       }
-      const first = level.steps[r] === 0;
-      const steps = ++level.steps[r];
-      if (first && v < threshold) {
+      const s = steps[r] + 1;
+      steps[r] = s;
+      if (v < threshold) {
         // a ray that starts inside the shape (or on it) is not a hit
-        level.state[r] = INSIDE;
-        continue;
-      }
-      if (v < threshold && v > -threshold) {
-        level.state[r] = HIT;
-        continue;
+        if (s === 1) {
+          state[r] = INSIDE;
+          continue;
+        }
+        if (v > -threshold) {
+          state[r] = HIT;
+          continue;
+        }
       }
       // eq. 14: aggressive marching with clamped steps (back by f itself from inside); eq. 14b:
       // f's own step where it is longer
       const step = (v < 0 ? 1 : ratio) * (v > maxStep ? maxStep : v < -maxStep ? -maxStep : v);
       const next = d + (exact && v > step ? v : step);
-      level.dist[r] = next;
-      if (next > level.exit[r]) level.state[r] = MISS;
-      else if (steps < stepLimit) active[kept++] = r;
+      dist[r] = next;
+      if (next > exit[r]) state[r] = MISS;
+      else if (s < stepLimit) active[kept++] = r;
     }
     m = kept;
   }
