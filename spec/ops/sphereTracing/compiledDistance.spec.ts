@@ -58,7 +58,10 @@ describe('sphereTracing: an analytic tree as one compiled tape op', () => {
       return ga.some((g) => g !== 0);
     });
     // every input gets a gradient but the hard union's k (input 22: its derivative is 0 by definition)
-    expect(reached.flatMap((r, j) => (r ? [] : [j])), "inputs the gradient did not reach").to.deep.equal([22]);
+    expect(
+      reached.flatMap((r, j) => (r ? [] : [j])),
+      'inputs the gradient did not reach',
+    ).to.deep.equal([22]);
   });
 
   it('its gradient matches finite differences (float64)', () => {
