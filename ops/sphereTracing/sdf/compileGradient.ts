@@ -13,7 +13,7 @@
 // Points are float64 and gradients are summed in point order, so the result is deterministic.
 
 import { PRIMITIVES, type PrimitiveKind } from './primitives.js';
-import { collect, structureKey } from './compileSdf.js';
+import { FUNCTION_NAME, collect, structureKey } from './compileSdf.js';
 import type { PlainSdf } from './sdf.js';
 
 /**
@@ -32,15 +32,6 @@ type CompiledGradient = (
   gScalars: Float64Array,
   g: Float64Array[],
 ) => void;
-
-const VALUE_NAME: Record<PrimitiveKind, string> = {
-  sphere: 'sphereValue',
-  box: 'boxValue',
-  roundedBox: 'roundedBoxValue',
-  torus: 'torusValue',
-  capsule: 'capsuleValue',
-  cylinder: 'cylinderValue',
-};
 
 const FULL_NAME: Record<PrimitiveKind, string> = {
   sphere: 'sphereFull',
@@ -81,7 +72,7 @@ function emit(root: PlainSdf): { source: string; primitives: number[] } {
           setup.push(`let ${v}p${j} = 0;`);
           flush.push(`gArrays[${slot}][${j}] += ${v}p${j};`);
         }
-        forward.push(`const ${v} = ${VALUE_NAME[node.primitive]}(A${slot}, ${x}, ${y}, ${z});`);
+        forward.push(`const ${v} = ${FUNCTION_NAME[node.primitive]}(A${slot}, ${x}, ${y}, ${z});`);
         return {
           v,
           // the derivatives only where they are needed: outside a blend band one operand's weight is 0
@@ -194,7 +185,7 @@ function compile(node: PlainSdf): Program | null {
   try {
     const { source, primitives } = emit(node);
     const kinds = Object.keys(FULL_NAME) as PrimitiveKind[];
-    const names = [...kinds.map((k) => VALUE_NAME[k]), ...kinds.map((k) => FULL_NAME[k])];
+    const names = [...kinds.map((k) => FUNCTION_NAME[k]), ...kinds.map((k) => FULL_NAME[k])];
     const kernels = [...kinds.map((k) => PRIMITIVES[k].value), ...kinds.map((k) => PRIMITIVES[k].full)];
     const factory = new Function(...names, `return function compiledSdfGradient(points, n, G, gPoints, arrays, scalars, gArrays, gScalars, g) {\n${source}\n};`);
     return { fn: factory(...kernels) as CompiledGradient, primitives };

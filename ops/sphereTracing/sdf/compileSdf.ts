@@ -61,7 +61,8 @@ export function collect(node: PlainSdf, arrays: Float64Array[], scalars: number[
   }
 }
 
-const FUNCTION_NAME: Record<PrimitiveKind, string> = {
+/** The one-point distance function of each primitive, by the name the emitted source calls it. */
+export const FUNCTION_NAME: Record<PrimitiveKind, string> = {
   sphere: 'sphereValue',
   box: 'boxValue',
   roundedBox: 'roundedBoxValue',
