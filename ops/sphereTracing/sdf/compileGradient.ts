@@ -1,5 +1,5 @@
 // The backward of an analytic SDF tree as one compiled loop (docs/dist.md §5, "one op for the
-// tree"): per point, the forward in local variables (values only, as compileSdf.ts), then the
+// tree"): per point, the forward in local variables (compileSdf.ts emitPoint's), then the
 // adjoints back through the tree in reverse, each parameter's gradient summed in a local. A
 // primitive's `full` kernel (its derivatives in the point and its parameters) runs only where its
 // adjoint is not 0: outside a blend band a combination gives one operand all the weight. It does
@@ -13,7 +13,7 @@
 // Points are float64 and gradients are summed in point order, so the result is deterministic.
 
 import { PRIMITIVES, type PrimitiveKind } from './primitives.js';
-import { FUNCTION_NAME, collect, structureKey } from './compileSdf.js';
+import { FUNCTION_NAME, collect, emitPoint, structureKey } from './compileSdf.js';
 import type { PlainSdf } from './sdf.js';
 
 /**
@@ -43,16 +43,20 @@ const FULL_NAME: Record<PrimitiveKind, string> = {
 };
 
 /** Parameter count of a primitive (the length of its P). */
-export function primitiveSize(kind: PrimitiveKind): number {
+function primitiveSize(kind: PrimitiveKind): number {
   return PRIMITIVES[kind].params.reduce((s, [, size]) => s + Math.max(size, 1), 0);
 }
 
-/** Emits the forward of a node and returns its value's name and the emitter of its reverse. */
+/** Emits the reverse of a node, given the names of its adjoint and of its point's adjoints. */
 type Back = (adjoint: string, ax: string, ay: string, az: string) => void;
 
+/**
+ * The loop: compileSdf.ts emitPoint's forward, then the reverse over its names (a walk in the
+ * same pre-order, so node i is `v<i>` here as there).
+ */
 function emit(root: PlainSdf): { source: string; primitives: number[] } {
+  const point = emitPoint(root);
   const setup: string[] = [],
-    forward: string[] = [],
     reverse: string[] = [],
     flush: string[] = [];
   const primitives: number[] = [];
@@ -66,13 +70,12 @@ function emit(root: PlainSdf): { source: string; primitives: number[] } {
         const slot = arrays++,
           np = primitiveSize(node.primitive),
           g = `g${primitives.length}`;
+        setup.push(`const ${g} = g[${primitives.length}];`);
         primitives.push(np);
-        setup.push(`const A${slot} = arrays[${slot}], ${g} = g[${primitives.length - 1}];`);
         for (let j = 0; j < np; j++) {
           setup.push(`let ${v}p${j} = 0;`);
           flush.push(`gArrays[${slot}][${j}] += ${v}p${j};`);
         }
-        forward.push(`const ${v} = ${FUNCTION_NAME[node.primitive]}(A${slot}, ${x}, ${y}, ${z});`);
         return {
           v,
           // the derivatives only where they are needed: outside a blend band one operand's weight is 0
@@ -85,21 +88,13 @@ function emit(root: PlainSdf): { source: string; primitives: number[] } {
         };
       }
       case 'combine': {
-        const slot = scalars++,
-          k = `k${slot}`;
-        setup.push(`const ${k} = scalars[${slot}];`, `let ${v}gk = 0;`);
+        const slot = scalars++;
+        setup.push(`let ${v}gk = 0;`);
         flush.push(`gScalars[${slot}] += ${v}gk;`);
         const A = visit(node.a, x, y, z);
         const B = visit(node.b, x, y, z);
-        // the arithmetic of compileSdf.ts (combine.ts combineValue written out)
         const sign = node.op === 'union' ? 1 : -1;
         const bSign = node.op === 'difference' ? -1 : 1;
-        const bv = bSign < 0 ? `(-${B.v})` : B.v;
-        forward.push(
-          `let ${v}h;`,
-          `if (${k} > 0) { ${v}h = 0.5 + (${sign} * (${bv} - ${A.v})) / (2 * ${k}); ${v}h = ${v}h < 0 ? 0 : ${v}h > 1 ? 1 : ${v}h; } else ${v}h = ${sign} * ${A.v} <= ${sign} * ${bv} ? 1 : 0;`,
-          `const ${v} = ${v}h * ${A.v} + (1 - ${v}h) * ${bv} - ${sign} * ${k} * ${v}h * (1 - ${v}h);`,
-        );
         return {
           v,
           back: (a, ax, ay, az) => {
@@ -111,28 +106,19 @@ function emit(root: PlainSdf): { source: string; primitives: number[] } {
       }
       case 'transform': {
         const R = `R${arrays}`,
-          t = `t${arrays}`,
           s = `s${scalars}`;
         const rSlot = arrays,
           tSlot = arrays + 1,
           sSlot = scalars;
         arrays += 2;
         scalars++;
-        setup.push(`const ${s} = scalars[${sSlot}], i${s} = 1 / ${s};`, `let ${v}gs = 0;`);
-        for (let j = 0; j < 9; j++) setup.push(`const ${R}_${j} = arrays[${rSlot}][${j}];`, `let ${v}gR${j} = 0;`);
-        for (let j = 0; j < 3; j++) setup.push(`const ${t}_${j} = arrays[${tSlot}][${j}];`, `let ${v}gt${j} = 0;`);
+        setup.push(`let ${v}gs = 0;`);
+        for (let j = 0; j < 9; j++) setup.push(`let ${v}gR${j} = 0;`);
+        for (let j = 0; j < 3; j++) setup.push(`let ${v}gt${j} = 0;`);
         for (let j = 0; j < 9; j++) flush.push(`gArrays[${rSlot}][${j}] += ${v}gR${j};`);
         for (let j = 0; j < 3; j++) flush.push(`gArrays[${tSlot}][${j}] += ${v}gt${j};`);
         flush.push(`gScalars[${sSlot}] += ${v}gs;`);
-        // eq. 10 as rows, the arithmetic of compileSdf.ts
-        forward.push(
-          `const ${v}dx = ${x} - ${t}_0, ${v}dy = ${y} - ${t}_1, ${v}dz = ${z} - ${t}_2;`,
-          `const ${v}x = (${v}dx * ${R}_0 + ${v}dy * ${R}_3 + ${v}dz * ${R}_6) * i${s};`,
-          `const ${v}y = (${v}dx * ${R}_1 + ${v}dy * ${R}_4 + ${v}dz * ${R}_7) * i${s};`,
-          `const ${v}z = (${v}dx * ${R}_2 + ${v}dy * ${R}_5 + ${v}dz * ${R}_8) * i${s};`,
-        );
         const C = visit(node.child, `${v}x`, `${v}y`, `${v}z`);
-        forward.push(`const ${v} = ${C.v} * ${s};`);
         return {
           v,
           back: (a, ax, ay, az) => {
@@ -156,15 +142,15 @@ function emit(root: PlainSdf): { source: string; primitives: number[] } {
         throw new Error(`compileGradient: cannot compile a '${node.kind}' node.`);
     }
   };
-  const rootNode = visit(root, 'x', 'y', 'z');
-  rootNode.back('gi', 'ax', 'ay', 'az');
+  visit(root, 'x', 'y', 'z').back('gi', 'ax', 'ay', 'az');
   const source = [
+    ...point.setup,
     ...setup,
     'for (let i = 0, o = 0; i < n; i++, o += 3) {',
     'const gi = G[i];',
     'if (gi === 0) continue;',
     'const x = points[o], y = points[o + 1], z = points[o + 2];',
-    ...forward,
+    ...point.body,
     'let ax = 0, ay = 0, az = 0;',
     ...reverse,
     'if (gPoints !== null) { gPoints[o] = ax; gPoints[o + 1] = ay; gPoints[o + 2] = az; }',

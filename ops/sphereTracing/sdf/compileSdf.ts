@@ -12,7 +12,6 @@
 //   trees holding one use the interpreter. So does a page whose content security policy forbids
 //   `new Function`.
 
-import { combineValue } from './combine.js';
 import { PRIMITIVES, type PrimitiveKind } from './primitives.js';
 import type { PlainSdf } from './sdf.js';
 
@@ -71,8 +70,15 @@ export const FUNCTION_NAME: Record<PrimitiveKind, string> = {
   cylinder: 'cylinderValue',
 };
 
-/** Source of the compiled loop: `setup` runs once per call, `body` per point. */
-function emit(node: PlainSdf): string {
+/**
+ * The tree's distance at one point (x, y, z) as source: `setup` reads the parameters (once per
+ * call), `body` computes the distance into the variable named `result`. Names, in pre-order:
+ * node number i is `v<i>` (a combination's weight `v<i>h`, a transform's p - t `v<i>dx..dz` and
+ * local point `v<i>x..z`), parameter array j `A<j>` (a primitive's) or, for a transform holding
+ * arrays j and j + 1, `R<j>_0..8` and `t<j>_0..2`; scalar j `k<j>` or `s<j>` with `is<j>` = 1 / s.
+ * compileGradient.ts emits its reverse over these names.
+ */
+export function emitPoint(node: PlainSdf): { setup: string[]; body: string[]; result: string } {
   const setup: string[] = [];
   const body: string[] = [];
   let arrays = 0,
@@ -127,16 +133,17 @@ function emit(node: PlainSdf): string {
     }
   };
   const result = visit(node, 'x', 'y', 'z');
-  return [...setup, 'for (let i = 0, o = 0; i < n; i++, o += 3) {', 'const x = points[o], y = points[o + 1], z = points[o + 2];', ...body, `out[i] = ${result};`, '}'].join('\n');
+  return { setup, body, result };
 }
 
 function compile(node: PlainSdf): Compiled | null {
   try {
-    const source = emit(node);
+    const { setup, body, result } = emitPoint(node);
+    const source = [...setup, 'for (let i = 0, o = 0; i < n; i++, o += 3) {', 'const x = points[o], y = points[o + 1], z = points[o + 2];', ...body, `out[i] = ${result};`, '}'].join('\n');
     const names = Object.values(FUNCTION_NAME);
     const values = (Object.keys(FUNCTION_NAME) as PrimitiveKind[]).map((k) => PRIMITIVES[k].value);
-    const factory = new Function(...names, 'combineValue', `return function compiledSdf(points, n, out, arrays, scalars) {\n${source}\n};`);
-    return factory(...values, combineValue) as Compiled;
+    const factory = new Function(...names, `return function compiledSdf(points, n, out, arrays, scalars) {\n${source}\n};`);
+    return factory(...values) as Compiled;
   } catch {
     return null; // no `new Function` here (a strict content security policy): interpret
   }
